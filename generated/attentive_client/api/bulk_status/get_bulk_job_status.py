@@ -1,0 +1,231 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.bulk_job_status_response import BulkJobStatusResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    bulk_job_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2/bulk/job/{bulk_job_id}".format(
+            bulk_job_id=quote(str(bulk_job_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | BulkJobStatusResponse | None:
+    if response.status_code == 200:
+        response_200 = BulkJobStatusResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = cast(Any, None)
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = cast(Any, None)
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = cast(Any, None)
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = cast(Any, None)
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = cast(Any, None)
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = cast(Any, None)
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | BulkJobStatusResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    bulk_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | BulkJobStatusResponse]:
+    """Retrieve the status of a bulk ingestion job
+
+     Checks the status of a bulk ingestion job identified by bulkJobId. This endpoint returns the current
+    state of the job (e.g. `PENDING`, `IN_PROGRESS`, `COMPLETED`, `FAILED`) along with metadata such as
+    timestamps and error messages if applicable.
+
+    If the job has completed successfully, the response includes a downloadable link to a `.jsonl` (JSON
+    Lines) file containing a record of each request and its corresponding response. User's can audit
+    results or process downstream outcomes of the bulk operation. You can fetch requests up to 2 weeks
+    old.
+
+    Scopes Required: No Additional scopes required.
+
+    Default Rate Limit: 100 requests per second
+
+    Args:
+        bulk_job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | BulkJobStatusResponse]
+    """
+
+    kwargs = _get_kwargs(
+        bulk_job_id=bulk_job_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    bulk_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | BulkJobStatusResponse | None:
+    """Retrieve the status of a bulk ingestion job
+
+     Checks the status of a bulk ingestion job identified by bulkJobId. This endpoint returns the current
+    state of the job (e.g. `PENDING`, `IN_PROGRESS`, `COMPLETED`, `FAILED`) along with metadata such as
+    timestamps and error messages if applicable.
+
+    If the job has completed successfully, the response includes a downloadable link to a `.jsonl` (JSON
+    Lines) file containing a record of each request and its corresponding response. User's can audit
+    results or process downstream outcomes of the bulk operation. You can fetch requests up to 2 weeks
+    old.
+
+    Scopes Required: No Additional scopes required.
+
+    Default Rate Limit: 100 requests per second
+
+    Args:
+        bulk_job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | BulkJobStatusResponse
+    """
+
+    return sync_detailed(
+        bulk_job_id=bulk_job_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    bulk_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | BulkJobStatusResponse]:
+    """Retrieve the status of a bulk ingestion job
+
+     Checks the status of a bulk ingestion job identified by bulkJobId. This endpoint returns the current
+    state of the job (e.g. `PENDING`, `IN_PROGRESS`, `COMPLETED`, `FAILED`) along with metadata such as
+    timestamps and error messages if applicable.
+
+    If the job has completed successfully, the response includes a downloadable link to a `.jsonl` (JSON
+    Lines) file containing a record of each request and its corresponding response. User's can audit
+    results or process downstream outcomes of the bulk operation. You can fetch requests up to 2 weeks
+    old.
+
+    Scopes Required: No Additional scopes required.
+
+    Default Rate Limit: 100 requests per second
+
+    Args:
+        bulk_job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | BulkJobStatusResponse]
+    """
+
+    kwargs = _get_kwargs(
+        bulk_job_id=bulk_job_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    bulk_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | BulkJobStatusResponse | None:
+    """Retrieve the status of a bulk ingestion job
+
+     Checks the status of a bulk ingestion job identified by bulkJobId. This endpoint returns the current
+    state of the job (e.g. `PENDING`, `IN_PROGRESS`, `COMPLETED`, `FAILED`) along with metadata such as
+    timestamps and error messages if applicable.
+
+    If the job has completed successfully, the response includes a downloadable link to a `.jsonl` (JSON
+    Lines) file containing a record of each request and its corresponding response. User's can audit
+    results or process downstream outcomes of the bulk operation. You can fetch requests up to 2 weeks
+    old.
+
+    Scopes Required: No Additional scopes required.
+
+    Default Rate Limit: 100 requests per second
+
+    Args:
+        bulk_job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | BulkJobStatusResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            bulk_job_id=bulk_job_id,
+            client=client,
+        )
+    ).parsed

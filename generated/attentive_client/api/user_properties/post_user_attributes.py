@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_user_attributes_request_dto_v2 import (
+    CreateUserAttributesRequestDtoV2,
+)
+from ...models.success import Success
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CreateUserAttributesRequestDtoV2,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v2/user/attributes",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Success | None:
+    if response.status_code == 202:
+        response_202 = Success.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = cast(Any, None)
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = cast(Any, None)
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = cast(Any, None)
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = cast(Any, None)
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = cast(Any, None)
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = cast(Any, None)
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Success]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateUserAttributesRequestDtoV2,
+) -> Response[Any | Success]:
+    """Create or update a single user with attributes, subscriptions, and identifiers
+
+     Creates or updates a single user record, including associated attributes, subscriptions, and
+    identifiers. If a user with the provided identifiers already exists, their information will be
+    updated; otherwise, a new user will be created.
+
+    There is a limit of 100 of custom attributes that can be created. If intending to update an existing
+    attribute, the name of the key must match the name of the existing attribute. If an existing
+    attribute does not exist, a new attribute will be created with the given key as the name. Attributes
+    with enumerated values must have a value that matches an existing enum value; new enum values will
+    not be created.  Attempting to pass custom attributes as an array or a map such as `["New York
+    City]` or `{"favorite city": "Boston"}` will result in a 400 error.
+
+    Default Rate Limit: 150 requests per second
+
+    Args:
+        body (CreateUserAttributesRequestDtoV2):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Success]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: CreateUserAttributesRequestDtoV2,
+) -> Any | Success | None:
+    """Create or update a single user with attributes, subscriptions, and identifiers
+
+     Creates or updates a single user record, including associated attributes, subscriptions, and
+    identifiers. If a user with the provided identifiers already exists, their information will be
+    updated; otherwise, a new user will be created.
+
+    There is a limit of 100 of custom attributes that can be created. If intending to update an existing
+    attribute, the name of the key must match the name of the existing attribute. If an existing
+    attribute does not exist, a new attribute will be created with the given key as the name. Attributes
+    with enumerated values must have a value that matches an existing enum value; new enum values will
+    not be created.  Attempting to pass custom attributes as an array or a map such as `["New York
+    City]` or `{"favorite city": "Boston"}` will result in a 400 error.
+
+    Default Rate Limit: 150 requests per second
+
+    Args:
+        body (CreateUserAttributesRequestDtoV2):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Success
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateUserAttributesRequestDtoV2,
+) -> Response[Any | Success]:
+    """Create or update a single user with attributes, subscriptions, and identifiers
+
+     Creates or updates a single user record, including associated attributes, subscriptions, and
+    identifiers. If a user with the provided identifiers already exists, their information will be
+    updated; otherwise, a new user will be created.
+
+    There is a limit of 100 of custom attributes that can be created. If intending to update an existing
+    attribute, the name of the key must match the name of the existing attribute. If an existing
+    attribute does not exist, a new attribute will be created with the given key as the name. Attributes
+    with enumerated values must have a value that matches an existing enum value; new enum values will
+    not be created.  Attempting to pass custom attributes as an array or a map such as `["New York
+    City]` or `{"favorite city": "Boston"}` will result in a 400 error.
+
+    Default Rate Limit: 150 requests per second
+
+    Args:
+        body (CreateUserAttributesRequestDtoV2):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Success]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CreateUserAttributesRequestDtoV2,
+) -> Any | Success | None:
+    """Create or update a single user with attributes, subscriptions, and identifiers
+
+     Creates or updates a single user record, including associated attributes, subscriptions, and
+    identifiers. If a user with the provided identifiers already exists, their information will be
+    updated; otherwise, a new user will be created.
+
+    There is a limit of 100 of custom attributes that can be created. If intending to update an existing
+    attribute, the name of the key must match the name of the existing attribute. If an existing
+    attribute does not exist, a new attribute will be created with the given key as the name. Attributes
+    with enumerated values must have a value that matches an existing enum value; new enum values will
+    not be created.  Attempting to pass custom attributes as an array or a map such as `["New York
+    City]` or `{"favorite city": "Boston"}` will result in a 400 error.
+
+    Default Rate Limit: 150 requests per second
+
+    Args:
+        body (CreateUserAttributesRequestDtoV2):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Success
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="SubscriptionLocale")
+
+
+@_attrs_define
+class SubscriptionLocale:
+    """The locale used to resolve exactly one API sign-up unit when no signUpSourceId is given.
+
+    Attributes:
+        language (str): The language in ISO 639-1 format (two lower-case letters). Example: en.
+        country (str): The country in ISO 3166-1 alpha-2 format (two upper-case letters). Example: US.
+    """
+
+    language: str
+    country: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        language = self.language
+
+        country = self.country
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "language": language,
+                "country": country,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        language = d.pop("language")
+
+        country = d.pop("country")
+
+        subscription_locale = cls(
+            language=language,
+            country=country,
+        )
+
+        subscription_locale.additional_properties = d
+        return subscription_locale
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

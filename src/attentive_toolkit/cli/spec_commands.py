@@ -1,0 +1,88 @@
+"""``attentive spec ...``: build the effective spec, regenerate the client, check for drift, audit a spec."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..paths import project_paths
+from ..spec.drift import drift
+from ..spec.effective import build_effective_spec
+from ..spec.generation import GenerationError, regenerate
+from ..spec.overlay import OverlayActionError
+from ..spec.overlay_document import OverlayDocumentError
+
+PIPELINE_ERRORS = (OverlayDocumentError, OverlayActionError, GenerationError, ValueError, FileNotFoundError)
+
+
+@click.group()
+def spec() -> None:
+    """The spec pipeline: vendor spec + overlays -> effective spec -> generated client."""
+
+
+@spec.command()
+@click.option("--fail-on-no-op", is_flag=True, help="Exit non-zero when an overlay action no longer changes anything.")
+def overlays(fail_on_no_op: bool) -> None:
+    """Apply the overlays and report every action: applied, or no-op (retire it)."""
+    try:
+        effective = build_effective_spec(project_paths())
+    except PIPELINE_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc
+    for report in effective.reports:
+        click.echo(report.line())
+    _warn_no_ops(effective.no_ops)
+    if fail_on_no_op and effective.no_ops:
+        sys.exit(1)
+
+
+def _warn_no_ops(no_ops: list[object]) -> None:
+    if no_ops:
+        click.echo(
+            f"{len(no_ops)} overlay action(s) changed nothing: the vendor fixed that gap, retire the action.",
+            err=True,
+        )
+
+
+@spec.command()
+def regen() -> None:
+    """Regenerate generated/ (into a scratch folder first, swapped in only on success)."""
+    try:
+        effective = regenerate(project_paths())
+    except PIPELINE_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc
+    applied = len(effective.reports) - len(effective.no_ops)
+    click.echo(f"generated/ regenerated: {applied} overlay action(s) applied, effective spec {effective.sha256[:12]}")
+    for report in effective.no_ops:
+        click.echo(report.line(), err=True)
+    _warn_no_ops(effective.no_ops)
+
+
+@spec.command("drift")
+def drift_command() -> None:
+    """Fail with a diff when generated/ is not what the spec, overlays, config and templates produce."""
+    paths = project_paths()
+    try:
+        effective = build_effective_spec(paths)
+        difference = drift(paths, effective)
+    except PIPELINE_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc
+    for report in effective.no_ops:
+        click.echo(report.line(), err=True)
+    _warn_no_ops(effective.no_ops)
+    if difference:
+        click.echo(difference, nl=False)
+        click.echo("\ngenerated/ has drifted from its inputs: run `tox -e regen` and commit the result.", err=True)
+        sys.exit(1)
+    click.echo("generated/ is exactly what the spec, overlays, config and templates produce.")
+
+
+@spec.command()
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def effective(path: Path | None) -> None:
+    """Print the effective spec (of PATH instead of openapi.json when given)."""
+    try:
+        click.echo(build_effective_spec(project_paths(), path).text, nl=False)
+    except PIPELINE_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,74 @@
+"""The effective spec: the vendor's spec with every overlay applied, plus the digests that identify it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openapi_spec_validator import validate as validate_openapi
+
+from ..paths import ProjectPaths
+from .overlay import ActionReport, apply_overlays
+from .overlay_document import load_overlay, overlay_files
+
+
+@dataclass(frozen=True)
+class EffectiveSpec:
+    document: dict[str, Any]
+    reports: list[ActionReport]
+    vendor_sha256: str
+    overlays_sha256: str
+
+    @property
+    def text(self) -> str:
+        return render_spec(self.document)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def no_ops(self) -> list[ActionReport]:
+        return [report for report in self.reports if report.outcome == "no-op"]
+
+
+def render_spec(document: dict[str, Any]) -> str:
+    """Stable text for a spec: the document's own key order, two-space indent, UTF-8, final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def digest_files(files: list[Path], base: Path) -> str:
+    """One sha256 over the names (relative to ``base``) and bytes of ``files``, in the order given."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: an OpenAPI document must be a JSON object, not {type(data).__name__}")
+    return data
+
+
+def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -> EffectiveSpec:
+    """Apply ``overlays/`` in name order to the vendor spec and validate the result as OpenAPI."""
+    source = vendor_spec or paths.vendor_spec
+    files = overlay_files(paths.overlays)
+    overlays = [load_overlay(path, display_name=path.relative_to(paths.root).as_posix()) for path in files]
+    document, reports = apply_overlays(load_json(source), overlays)
+    validate_openapi(document)
+    return EffectiveSpec(
+        document=document,
+        reports=reports,
+        vendor_sha256=hashlib.sha256(source.read_bytes()).hexdigest(),
+        overlays_sha256=digest_files(files, paths.root),
+    )

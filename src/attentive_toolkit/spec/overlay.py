@@ -1,0 +1,150 @@
+"""Apply Overlay documents to an OpenAPI description, strictly.
+
+Strict means: a target that matches nothing is an error (the Overlay spec calls it a silent success, which
+hides a vendor rename), and an action that leaves the document unchanged is reported as a no-op so that the
+gap it fixed can be retired.
+"""
+
+from __future__ import annotations
+
+import copy as copy_module
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jsonpath_rfc9535 as jsonpath
+
+from .overlay_document import OverlayAction, OverlayDocument
+
+Outcome = Literal["applied", "no-op"]
+
+
+class OverlayActionError(ValueError):
+    """An action that cannot be applied: its file, index and description say which one."""
+
+    def __init__(self, file: str, action: OverlayAction, problem: str) -> None:
+        self.file = file
+        self.index = action.index
+        self.description = action.description
+        self.target = action.target
+        self.problem = problem
+        label = f" ({action.description.splitlines()[0]})" if action.description else ""
+        super().__init__(f"{file}: actions[{action.index}]{label}: target {action.target!r}: {problem}")
+
+
+@dataclass(frozen=True)
+class ActionReport:
+    file: str
+    index: int
+    description: str
+    target: str
+    kind: str
+    matched: int
+    outcome: Outcome
+
+    def line(self) -> str:
+        summary = self.description.splitlines()[0] if self.description else ""
+        return f"{self.outcome:7} {self.file} actions[{self.index}] {self.kind} {self.target} ({self.matched}) {summary}"
+
+
+def merge(target: Any, update: Any) -> Any:
+    """Overlay ``update`` semantics: objects merge recursively, arrays gain the new items, anything else is
+    replaced.
+
+    An item already present in an array is not appended again: re-applying a fix that the vendor has since
+    adopted must be recognisable as a no-op, not grow a ``required`` list with duplicates.
+    """
+    if isinstance(target, dict) and isinstance(update, dict):
+        merged = dict(target)
+        for key, value in update.items():
+            merged[key] = merge(merged[key], value) if key in merged else copy_module.deepcopy(value)
+        return merged
+    if isinstance(target, list) and isinstance(update, list):
+        return target + [copy_module.deepcopy(item) for item in update if item not in target]
+    return copy_module.deepcopy(update)
+
+
+def _get(document: Any, location: Sequence[str | int]) -> Any:
+    node = document
+    for part in location:
+        node = node[part]
+    return node
+
+
+def _locate(document: Any, location: Sequence[str | int]) -> tuple[Any, str | int | None]:
+    """The container holding the node at ``location`` and its key there (``None`` for the root)."""
+    if not location:
+        return None, None
+    return _get(document, location[:-1]), location[-1]
+
+
+def _select(document: Any, query: str, file: str, action: OverlayAction) -> list[tuple[str | int, ...]]:
+    try:
+        nodes = jsonpath.find(query, document)
+    except jsonpath.JSONPathError as exc:
+        raise OverlayActionError(file, action, f"not an RFC 9535 JSONPath query: {exc}") from exc
+    return [tuple(node.location) for node in nodes]
+
+
+def _new_value(current: Any, incoming: Any, file: str, action: OverlayAction, *, is_1_1: bool) -> Any:
+    if isinstance(current, dict):
+        if not isinstance(incoming, dict):
+            raise OverlayActionError(file, action, f"selects an object but the value is {type(incoming).__name__}")
+        return merge(current, incoming)
+    if isinstance(current, list):
+        return current if incoming in current else [*current, copy_module.deepcopy(incoming)]
+    if is_1_1:
+        return copy_module.deepcopy(incoming)
+    raise OverlayActionError(file, action, "selects a primitive value, which only Overlay 1.1 may update")
+
+
+def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction) -> tuple[Any, ActionReport]:
+    """Apply one action to ``document`` (changed in place where possible) and report what it did."""
+    file = overlay.file
+    locations = _select(document, action.target, file, action)
+    if not locations:
+        raise OverlayActionError(file, action, "matches nothing (was it renamed or removed by the vendor?)")
+    before = copy_module.deepcopy(document)
+    if action.remove:
+        # Remove deepest and last entries first so that earlier array indexes stay valid.
+        for location in sorted(locations, key=lambda loc: (len(loc), loc), reverse=True):
+            if not location:
+                raise OverlayActionError(file, action, "would remove the whole document")
+            parent, key = _locate(document, location)
+            del parent[key]
+    else:
+        incoming = action.update
+        if action.copy is not None:
+            sources = _select(document, action.copy, file, action)
+            if len(sources) != 1:
+                raise OverlayActionError(file, action, f"copy source {action.copy!r} matches {len(sources)} nodes, not 1")
+            incoming = copy_module.deepcopy(_get(document, sources[0]))
+        for location in locations:
+            parent, key = _locate(document, location)
+            current = document if key is None else parent[key]
+            value = _new_value(current, incoming, file, action, is_1_1=overlay.is_1_1)
+            if key is None:
+                document = value
+            else:
+                parent[key] = value
+    outcome: Outcome = "no-op" if document == before else "applied"
+    report = ActionReport(file, action.index, action.description, action.target, action.kind, len(locations), outcome)
+    return document, report
+
+
+def apply_overlay(document: Any, overlay: OverlayDocument) -> tuple[Any, list[ActionReport]]:
+    reports = []
+    for action in overlay.actions:
+        document, report = apply_action(document, overlay, action)
+        reports.append(report)
+    return document, reports
+
+
+def apply_overlays(document: Any, overlays: Iterable[OverlayDocument]) -> tuple[Any, list[ActionReport]]:
+    """Apply ``overlays`` in order to a copy of ``document``; the input is never modified."""
+    result = copy_module.deepcopy(document)
+    reports: list[ActionReport] = []
+    for overlay in overlays:
+        result, more = apply_overlay(result, overlay)
+        reports.extend(more)
+    return result, reports

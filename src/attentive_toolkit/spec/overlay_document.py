@@ -1,0 +1,152 @@
+"""Loading and validating OpenAPI Overlay documents (1.0.x and 1.1.x).
+
+The shape is checked with a JSON Schema so that every error names the file and the field it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+_EXTENSIONS = {"^x-": {}}
+
+OVERLAY_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["overlay", "info", "actions"],
+    "properties": {
+        "overlay": {"type": "string", "pattern": r"^1\.[01]\.\d+$"},
+        "info": {
+            "type": "object",
+            "required": ["title", "version"],
+            "properties": {
+                "title": {"type": "string"},
+                "version": {"type": "string"},
+                "description": {"type": "string"},
+            },
+            "patternProperties": _EXTENSIONS,
+            "additionalProperties": False,
+        },
+        "extends": {"type": "string"},
+        "actions": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["target"],
+                "properties": {
+                    "target": {"type": "string", "minLength": 1},
+                    "description": {"type": "string"},
+                    "update": {},
+                    "remove": {"type": "boolean"},
+                    "copy": {"type": "string", "minLength": 1},
+                },
+                "patternProperties": _EXTENSIONS,
+                "additionalProperties": False,
+            },
+        },
+    },
+    "patternProperties": _EXTENSIONS,
+    "additionalProperties": False,
+}
+
+_VALIDATOR = jsonschema.Draft202012Validator(OVERLAY_SCHEMA)
+
+
+class OverlayDocumentError(ValueError):
+    """An overlay file that is not a well-formed Overlay document."""
+
+    def __init__(self, file: str, field: str, problem: str) -> None:
+        self.file = file
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{file}: {field}: {problem}")
+
+
+@dataclass(frozen=True)
+class OverlayAction:
+    index: int
+    target: str
+    description: str
+    update: Any = None
+    has_update: bool = False
+    remove: bool = False
+    copy: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.remove:
+            return "remove"
+        return "copy" if self.copy is not None else "update"
+
+
+@dataclass(frozen=True)
+class OverlayDocument:
+    file: str
+    version: str
+    title: str
+    actions: tuple[OverlayAction, ...]
+
+    @property
+    def is_1_1(self) -> bool:
+        return self.version.startswith("1.1.")
+
+
+def _field_path(parts: list[str | int]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def parse_overlay(data: Any, file: str, *, require_descriptions: bool = True) -> OverlayDocument:
+    """Check ``data`` against the Overlay schema and the rules the schema can't say."""
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        first = errors[0]
+        raise OverlayDocumentError(file, _field_path(list(first.absolute_path)), first.message)
+    version = data["overlay"]
+    actions = []
+    for index, raw in enumerate(data["actions"]):
+        where = f"actions[{index}]"
+        modifiers = [name for name in ("update", "copy") if name in raw] + (["remove"] if raw.get("remove") else [])
+        if len(modifiers) != 1:
+            problem = "has no update, remove or copy" if not modifiers else f"mixes {' and '.join(modifiers)}"
+            raise OverlayDocumentError(file, where, f"{problem}; an action needs exactly one")
+        if "copy" in raw and not version.startswith("1.1."):
+            raise OverlayDocumentError(file, f"{where}.copy", f"copy needs overlay 1.1.x, this document is {version}")
+        description = raw.get("description", "").strip()
+        if require_descriptions and not description:
+            raise OverlayDocumentError(file, f"{where}.description", "missing: every action must say which gap it fixes")
+        actions.append(
+            OverlayAction(
+                index=index,
+                target=raw["target"],
+                description=description,
+                update=raw.get("update"),
+                has_update="update" in raw,
+                remove=bool(raw.get("remove", False)),
+                copy=raw.get("copy"),
+            )
+        )
+    return OverlayDocument(file=file, version=version, title=data["info"]["title"], actions=tuple(actions))
+
+
+def load_overlay(path: Path, *, require_descriptions: bool = True, display_name: str | None = None) -> OverlayDocument:
+    name = display_name or str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
+        raise OverlayDocumentError(name, where, f"not valid YAML/JSON: {getattr(exc, 'problem', exc)}") from exc
+    return parse_overlay(data, name, require_descriptions=require_descriptions)
+
+
+def overlay_files(folder: Path) -> list[Path]:
+    """Overlay files in name order: that order is the order they apply in."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in {".yaml", ".yml", ".json"})
