@@ -72,3 +72,17 @@ def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -
         vendor_sha256=hashlib.sha256(source.read_bytes()).hexdigest(),
         overlays_sha256=digest_files(files, paths.root),
     )
+
+
+def load_effective_spec() -> dict[str, Any]:
+    """The effective spec the tools run against: the checkout's ``generated/openapi.json`` when run inside the
+    project, otherwise the copy shipped inside the installed ``attentive_client`` package."""
+    from ..paths import project_paths
+
+    try:
+        return load_json(project_paths().effective_spec)
+    except FileNotFoundError:
+        from importlib.resources import files
+
+        packaged = files("attentive_client").joinpath("openapi.json")
+        return load_json(Path(str(packaged)))
