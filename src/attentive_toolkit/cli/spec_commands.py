@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from ..paths import project_paths
+from ..spec.audit import audit
 from ..spec.drift import drift
-from ..spec.effective import build_effective_spec
+from ..spec.effective import build_effective_spec, load_json
 from ..spec.generation import GenerationError, regenerate
 from ..spec.overlay import OverlayActionError
 from ..spec.overlay_document import OverlayDocumentError
@@ -37,7 +41,7 @@ def overlays(fail_on_no_op: bool) -> None:
         sys.exit(1)
 
 
-def _warn_no_ops(no_ops: list[object]) -> None:
+def _warn_no_ops(no_ops: Sequence[object]) -> None:
     if no_ops:
         click.echo(
             f"{len(no_ops)} overlay action(s) changed nothing: the vendor fixed that gap, retire the action.",
@@ -86,3 +90,26 @@ def effective(path: Path | None) -> None:
         click.echo(build_effective_spec(project_paths(), path).text, nl=False)
     except PIPELINE_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@spec.command("audit")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
+def audit_command(path: Path | None, as_json: bool) -> None:
+    """List a spec's gaps by rule with JSON pointers (PATH, default: the vendor's openapi.json).
+
+    Exits 1 when any gap is found.
+    """
+    target = path or project_paths().vendor_spec
+    try:
+        findings = audit(load_json(target))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(finding) for finding in findings], indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.line())
+        click.echo(f"{len(findings)} gap(s) in {target}", err=True)
+    if findings:
+        sys.exit(1)

@@ -32,7 +32,7 @@ def _text(path: Path) -> list[str]:
 def diff_trees(expected: Path, actual: Path, label: str = "generated") -> str:
     """A unified diff from ``actual`` (committed) to ``expected`` (what the inputs produce); empty when equal."""
     want, have = tree_files(expected), tree_files(actual)
-    chunks = []
+    chunks: list[str] = []
     for name in sorted(want.keys() | have.keys()):
         before = _text(have[name]) if name in have else []
         after = _text(want[name]) if name in want else []

@@ -43,13 +43,27 @@ class ActionReport:
     outcome: Outcome
 
     def line(self) -> str:
-        summary = self.description.splitlines()[0] if self.description else ""
-        return f"{self.outcome:7} {self.file} actions[{self.index}] {self.kind} {self.target} ({self.matched}) {summary}"
+        summary = " ".join(self.description.split())
+        summary = summary if len(summary) <= 100 else summary[:99] + "…"
+        return (
+            f"{self.outcome:7} {self.file} actions[{self.index}] {self.kind} {self.target} ({self.matched}) {summary}"
+        )
 
 
-def merge(target: Any, update: Any) -> Any:
-    """Overlay ``update`` semantics: objects merge recursively, arrays gain the new items, anything else is
-    replaced.
+class MergeConflict(ValueError):
+    """An update value whose kind (object, array, primitive) does not fit the value it would merge into."""
+
+    def __init__(self, where: str, target: Any, update: Any) -> None:
+        super().__init__(f"at {where or 'the target'}: cannot merge {_kind(update)} into {_kind(target)}")
+
+
+def _kind(value: Any) -> str:
+    return "an object" if isinstance(value, dict) else "an array" if isinstance(value, list) else "a primitive"
+
+
+def merge(target: Any, update: Any, where: str = "") -> Any:
+    """Overlay ``update`` semantics: objects merge recursively, arrays are concatenated, primitives replace
+    primitives; any other combination is an error (Overlay 1.1, Action Object).
 
     An item already present in an array is not appended again: re-applying a fix that the vendor has since
     adopted must be recognisable as a no-op, not grow a ``required`` list with duplicates.
@@ -57,10 +71,12 @@ def merge(target: Any, update: Any) -> Any:
     if isinstance(target, dict) and isinstance(update, dict):
         merged = dict(target)
         for key, value in update.items():
-            merged[key] = merge(merged[key], value) if key in merged else copy_module.deepcopy(value)
+            merged[key] = merge(merged[key], value, f"{where}.{key}") if key in merged else copy_module.deepcopy(value)
         return merged
     if isinstance(target, list) and isinstance(update, list):
         return target + [copy_module.deepcopy(item) for item in update if item not in target]
+    if isinstance(target, dict | list) or isinstance(update, dict | list):
+        raise MergeConflict(where, target, update)
     return copy_module.deepcopy(update)
 
 
@@ -87,15 +103,17 @@ def _select(document: Any, query: str, file: str, action: OverlayAction) -> list
 
 
 def _new_value(current: Any, incoming: Any, file: str, action: OverlayAction, *, is_1_1: bool) -> Any:
-    if isinstance(current, dict):
-        if not isinstance(incoming, dict):
-            raise OverlayActionError(file, action, f"selects an object but the value is {type(incoming).__name__}")
+    if isinstance(current, dict) and not isinstance(incoming, dict):
+        raise OverlayActionError(file, action, f"selects an object but the value is {_kind(incoming)}")
+    if isinstance(current, list) and not isinstance(incoming, list):
+        # An object or primitive value is one more entry of the selected array.
+        incoming = [incoming]
+    if not isinstance(current, dict | list) and not is_1_1:
+        raise OverlayActionError(file, action, "selects a primitive value, which only Overlay 1.1 may update")
+    try:
         return merge(current, incoming)
-    if isinstance(current, list):
-        return current if incoming in current else [*current, copy_module.deepcopy(incoming)]
-    if is_1_1:
-        return copy_module.deepcopy(incoming)
-    raise OverlayActionError(file, action, "selects a primitive value, which only Overlay 1.1 may update")
+    except MergeConflict as exc:
+        raise OverlayActionError(file, action, str(exc)) from exc
 
 
 def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction) -> tuple[Any, ActionReport]:
@@ -117,7 +135,9 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
         if action.copy is not None:
             sources = _select(document, action.copy, file, action)
             if len(sources) != 1:
-                raise OverlayActionError(file, action, f"copy source {action.copy!r} matches {len(sources)} nodes, not 1")
+                raise OverlayActionError(
+                    file, action, f"copy source {action.copy!r} matches {len(sources)} nodes, not 1"
+                )
             incoming = copy_module.deepcopy(_get(document, sources[0]))
         for location in locations:
             parent, key = _locate(document, location)
@@ -133,6 +153,8 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
 
 
 def apply_overlay(document: Any, overlay: OverlayDocument) -> tuple[Any, list[ActionReport]]:
+    """Apply every action of ``overlay`` in order to a copy of ``document``; the input is never modified."""
+    document = copy_module.deepcopy(document)
     reports = []
     for action in overlay.actions:
         document, report = apply_action(document, overlay, action)
@@ -142,7 +164,7 @@ def apply_overlay(document: Any, overlay: OverlayDocument) -> tuple[Any, list[Ac
 
 def apply_overlays(document: Any, overlays: Iterable[OverlayDocument]) -> tuple[Any, list[ActionReport]]:
     """Apply ``overlays`` in order to a copy of ``document``; the input is never modified."""
-    result = copy_module.deepcopy(document)
+    result = document
     reports: list[ActionReport] = []
     for overlay in overlays:
         result, more = apply_overlay(result, overlay)

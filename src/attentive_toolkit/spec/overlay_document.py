@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-_EXTENSIONS = {"^x-": {}}
+_EXTENSIONS: dict[str, Any] = {"^x-": {}}
 
 OVERLAY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -96,6 +96,15 @@ class OverlayDocument:
         return self.version.startswith("1.1.")
 
 
+def _problem(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = sorted(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        return f"unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)} and x-* extensions"
+    return str(error.message)
+
+
 def _field_path(parts: list[str | int]) -> str:
     text = ""
     for part in parts:
@@ -105,10 +114,10 @@ def _field_path(parts: list[str | int]) -> str:
 
 def parse_overlay(data: Any, file: str, *, require_descriptions: bool = True) -> OverlayDocument:
     """Check ``data`` against the Overlay schema and the rules the schema can't say."""
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         first = errors[0]
-        raise OverlayDocumentError(file, _field_path(list(first.absolute_path)), first.message)
+        raise OverlayDocumentError(file, _field_path(list(first.absolute_path)), _problem(first))
     version = data["overlay"]
     actions = []
     for index, raw in enumerate(data["actions"]):
@@ -121,7 +130,9 @@ def parse_overlay(data: Any, file: str, *, require_descriptions: bool = True) ->
             raise OverlayDocumentError(file, f"{where}.copy", f"copy needs overlay 1.1.x, this document is {version}")
         description = raw.get("description", "").strip()
         if require_descriptions and not description:
-            raise OverlayDocumentError(file, f"{where}.description", "missing: every action must say which gap it fixes")
+            raise OverlayDocumentError(
+                file, f"{where}.description", "missing: every action must say which gap it fixes"
+            )
         actions.append(
             OverlayAction(
                 index=index,
