@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 
+from .api_commands import job, me, upsert
+from .bulk_commands import bulk
+from .serve import serve
 from .spec_commands import spec
+from .upgrade_commands import vendor_command
 
 
 @click.group()
@@ -14,6 +18,12 @@ def cli() -> None:
 
 
 cli.add_command(spec)
+cli.add_command(serve)
+cli.add_command(vendor_command)
+cli.add_command(bulk)
+cli.add_command(me)
+cli.add_command(upsert)
+cli.add_command(job)
 
 
 def main() -> None:

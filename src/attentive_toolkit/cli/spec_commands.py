@@ -17,6 +17,7 @@ from ..spec.effective import build_effective_spec, load_json
 from ..spec.generation import GenerationError, regenerate
 from ..spec.overlay import OverlayActionError
 from ..spec.overlay_document import OverlayDocumentError
+from .upgrade_commands import update
 
 PIPELINE_ERRORS = (OverlayDocumentError, OverlayActionError, GenerationError, ValueError, FileNotFoundError)
 
@@ -113,3 +114,6 @@ def audit_command(path: Path | None, as_json: bool) -> None:
         click.echo(f"{len(findings)} gap(s) in {target}", err=True)
     if findings:
         sys.exit(1)
+
+
+spec.add_command(update)

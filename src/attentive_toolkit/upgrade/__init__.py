@@ -1,0 +1,1 @@
+"""Vendor spec updates (report, changelog, regenerate) and vendoring the generated client into other projects."""

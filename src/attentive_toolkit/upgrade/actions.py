@@ -1,0 +1,70 @@
+"""Each overlay action against a vendor spec: still needed, now a no-op (retire it), or broken (target gone).
+
+Unlike building the effective spec, which stops at the first broken action, every action is tried, so that one
+update shows every action the new spec breaks.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..paths import ProjectPaths
+from ..spec.overlay import OverlayActionError, apply_action
+from ..spec.overlay_document import load_overlay, overlay_files
+
+Status = Literal["still needed", "no-op", "broken"]
+
+
+@dataclass(frozen=True)
+class ActionCheck:
+    file: str
+    index: int
+    description: str
+    target: str
+    status: Status
+    problem: str = ""
+    before: Status | None = None  # the status against the spec being replaced
+
+    @property
+    def summary(self) -> str:
+        return self.description.splitlines()[0] if self.description else ""
+
+    @property
+    def changed(self) -> bool:
+        return self.before is not None and self.before != self.status
+
+    def line(self) -> str:
+        was = f" (was {self.before})" if self.changed else ""
+        problem = f": {self.problem}" if self.problem else ""
+        return f"{self.status:13}{self.file} actions[{self.index}] {self.target}{was}{problem}"
+
+
+def check_actions(paths: ProjectPaths, vendor_document: dict[str, Any]) -> list[ActionCheck]:
+    """Apply ``paths``'s overlays to ``vendor_document`` one action at a time; a broken action is skipped."""
+    document: Any = copy.deepcopy(vendor_document)
+    checks = []
+    for path in overlay_files(paths.overlays):
+        overlay = load_overlay(path, display_name=path.relative_to(paths.root).as_posix())
+        for action in overlay.actions:
+            try:
+                # apply_action changes its input in place: keep the last good document if the action fails.
+                document, report = apply_action(copy.deepcopy(document), overlay, action)
+            except OverlayActionError as exc:
+                checks.append(
+                    ActionCheck(overlay.file, action.index, action.description, action.target, "broken", exc.problem)
+                )
+                continue
+            status: Status = "no-op" if report.outcome == "no-op" else "still needed"
+            checks.append(ActionCheck(overlay.file, action.index, action.description, action.target, status))
+    return checks
+
+
+def with_previous(checks: list[ActionCheck], previous: list[ActionCheck]) -> list[ActionCheck]:
+    """``checks`` annotated with each action's status against the previous spec."""
+    before = {(check.file, check.index): check.status for check in previous}
+    return [
+        ActionCheck(c.file, c.index, c.description, c.target, c.status, c.problem, before.get((c.file, c.index)))
+        for c in checks
+    ]

@@ -1,0 +1,67 @@
+"""Read a new vendor spec from a file or an http(s) URL and check that it is an OpenAPI 3 document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from openapi_spec_validator import validate as validate_openapi
+
+_TIMEOUT_SECONDS = 30.0
+
+
+class SpecSourceError(ValueError):
+    """A new spec that cannot be read or is not an OpenAPI 3 document; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class NewSpec:
+    source: str
+    data: bytes
+    document: dict[str, Any]
+    problem: str  # why the document is not valid OpenAPI on its own (overlays may fix it); empty when valid
+
+
+def read_bytes(source: str) -> bytes:
+    if source.startswith(("http://", "https://")):
+        try:
+            response = httpx.get(source, follow_redirects=True, timeout=_TIMEOUT_SECONDS)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise SpecSourceError(f"{source}: could not download the spec: {exc}") from exc
+        return response.content
+    path = Path(source)
+    if not path.is_file():
+        raise SpecSourceError(f"{source}: no such file")
+    return path.read_bytes()
+
+
+def _validation_problem(document: dict[str, Any]) -> str:
+    try:
+        validate_openapi(document)
+    except Exception as exc:  # the validator raises several unrelated exception types
+        where = "/".join(str(part) for part in getattr(exc, "absolute_path", []) or [])
+        message = getattr(exc, "message", None) or str(exc).splitlines()[0]
+        return f"at /{where}: {message}" if where else str(message)
+    return ""
+
+
+def read_new_spec(source: str) -> NewSpec:
+    data = read_bytes(source)
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SpecSourceError(f"{source}: not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise SpecSourceError(f"{source}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
+    if not isinstance(document, dict):
+        raise SpecSourceError(f"{source}: an OpenAPI document must be a JSON object, not {type(document).__name__}")
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise SpecSourceError(f"{source}: /openapi is {version!r}; expected an OpenAPI 3.x document")
+    if not isinstance(document.get("paths"), dict):
+        raise SpecSourceError(f"{source}: /paths is missing or not an object")
+    return NewSpec(source, data, document, _validation_problem(document))
