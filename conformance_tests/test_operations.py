@@ -1,0 +1,18 @@
+"""Every operation of the effective spec: examples, coverage (boundaries and invalid data) and fuzzing, each
+answer checked by every applicable built-in check and by ``rate_limit_headers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+
+from attentive_toolkit.conformance.schema import session_schema
+from attentive_toolkit.conformance.session import current_session
+
+schema = session_schema(current_session())
+
+
+@schema.parametrize()
+def test_operation(case: schemathesis.Case[Any]) -> None:
+    case.call_and_validate()

@@ -1,0 +1,35 @@
+"""The stateful phase: submit a bulk job, then follow the spec's GetBulkJobStatus link to its status."""
+
+from __future__ import annotations
+
+import hypothesis
+import pytest
+
+from attentive_toolkit.conformance.plugin import require_operations
+from attentive_toolkit.conformance.schema import STATEFUL_MAX_STEPS, session_schema
+from attentive_toolkit.conformance.session import ConformanceSession, current_session
+
+LINK_TARGET = "GET /v2/bulk/job/{bulkJobId}"
+
+
+@pytest.mark.usefixtures("writes_allowed")
+def test_bulk_submit_then_job_status(conformance: ConformanceSession) -> None:
+    if "stateful" not in conformance.options.phases:
+        pytest.skip("the stateful phase is not selected (--phases)")
+    require_operations("postBulkUserAttributes", "getBulkJobStatus")
+    workflow = session_schema(current_session()).as_state_machine()
+    hypothesis.seed(conformance.options.seed)(workflow)
+    settings = hypothesis.settings(
+        max_examples=max(2, conformance.options.max_examples // 5),
+        stateful_step_count=STATEFUL_MAX_STEPS,
+        deadline=None,
+        database=None,
+        phases=[hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    workflow.run(settings=settings)
+    followed = conformance.stats.phase_successes("stateful", LINK_TARGET)
+    assert followed > 0, (
+        f"the stateful phase never reached a 2xx from {LINK_TARGET} through the GetBulkJobStatus link: "
+        "bulk submissions never returned a usable batchJobId"
+    )

@@ -1,0 +1,148 @@
+"""pytest hooks of the conformance suite; ``conformance_tests/conftest.py`` imports them.
+
+Order of a run: options are resolved and the target started (``pytest_configure``), the header says what the
+run will and won't send, the schemathesis tests run, the success gate runs last, then the summary is printed
+and written, and finally every report file is scrubbed of the token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .operations import operation_labels
+from .options import FLAGS, OPTION_TABLE, OptionError, dest, resolve_options
+from .session import close_session, current_session, open_session
+from .summary import render_summary, summary_data, write_summary
+
+GATE_MARK = "conformance_gate"
+_STARTED: pytest.StashKey[bool] = pytest.StashKey()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(
+        "attentive", "Attentive API conformance (tokens: ATTENTIVE_API_TOKEN/ATTENTIVE_OAUTH_TOKEN)"
+    )
+    for option, env_name, help_text in OPTION_TABLE:
+        if option in FLAGS:
+            group.addoption(option, action="store_true", dest=dest(option), help=f"{help_text} [{env_name}=1]")
+        else:
+            group.addoption(option, dest=dest(option), default=None, help=f"{help_text} [{env_name}]")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{GATE_MARK}: runs after every other test and judges the whole run")
+    if config.option.help or getattr(config.option, "version", False):
+        return
+    try:
+        options = resolve_options(config.getoption)
+    except OptionError as exc:
+        raise pytest.UsageError(f"conformance: {exc}") from None
+    session = open_session(options)
+    config.stash[_STARTED] = True
+    options.report_dir.mkdir(parents=True, exist_ok=True)
+    if config.option.xmlpath is None:
+        config.option.xmlpath = str(options.report_dir / "junit.xml")
+    if session.policy.writes_allowed is False:
+        _install_write_guard()
+
+
+def _install_write_guard() -> None:
+    """A last line of defence: a case whose method writes never leaves the process when writes are skipped."""
+    import schemathesis
+
+    from .safety import UnsafeWriteBlocked
+
+    @schemathesis.hook("before_call")
+    def refuse_writes(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+        policy = current_session().policy
+        if not policy.allows(case.method):
+            raise UnsafeWriteBlocked(f"{case.method} {case.path} not sent: writes are not allowed on {policy.host}")
+
+
+def require_operations(*operation_ids: str) -> None:
+    """Skip a hand-written test whose operations were left out with --operations."""
+    chosen = current_session().options.operations
+    missing = [operation_id for operation_id in operation_ids if chosen and operation_id not in chosen]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not selected (--operations)")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    if _STARTED not in config.stash:
+        return []
+    session = current_session()
+    target = session.base_url + (" (embedded reference server)" if session.options.embedded else "")
+    return [
+        f"conformance target: {target}",
+        f"conformance seed: {session.options.seed}, max examples {session.options.max_examples}",
+        *(f"conformance safety: {line}" for line in session.policy.banner()),
+        f"conformance reports: {session.options.report_dir}",
+    ]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    labels = sorted({label for item in items if (label := getattr(item, "operation_label", None))})
+    current_session().selected_operations = labels
+    gates = [item for item in items if item.get_closest_marker(GATE_MARK)]
+    items[:] = [item for item in items if not item.get_closest_marker(GATE_MARK)] + gates
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        current_session().outcomes[report.outcome] += 1
+
+
+def _summary() -> dict[str, Any]:
+    session = current_session()
+    if session.summary is None:
+        tested = set(session.selected_operations)
+        skipped = {}
+        for operation_id, label in operation_labels().items():
+            if label in tested:
+                continue
+            if session.options.operations and operation_id not in session.options.operations:
+                skipped[label] = "not selected (--operations)"
+            elif not session.policy.allows(label.split(" ", 1)[0]):
+                skipped[label] = "writes not allowed on this target"
+            else:
+                skipped[label] = "deselected"
+        session.summary = summary_data(session, skipped, dict(session.outcomes))
+    return session.summary
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if _STARTED not in config.stash or config.option.collectonly:
+        return
+    session = current_session()
+    text = session.redactor.redact(render_summary(_summary()))
+    terminalreporter.write_sep("=", "conformance summary")
+    for line in text.splitlines():
+        terminalreporter.write_line(line)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _STARTED not in config.stash:
+        return
+    try:
+        session = current_session()
+        if not config.option.collectonly:
+            data = _summary()
+            write_summary(session.options.report_dir, data, render_summary(data))
+        # Last: the JUnit file is complete by now, and nothing the run wrote may carry the token.
+        session.redactor.redact_tree(session.options.report_dir)
+    finally:
+        close_session()
+
+
+__all__ = [
+    "pytest_addoption",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_report_header",
+    "pytest_runtest_logreport",
+    "pytest_terminal_summary",
+    "pytest_unconfigure",
+]

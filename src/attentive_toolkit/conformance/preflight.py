@@ -1,0 +1,31 @@
+"""Before any generated case: prove the token works, so a run can't pass on a wall of 401s."""
+
+from __future__ import annotations
+
+import httpx
+
+from .session import ConformanceSession
+
+PROBE_PATH = "/v2/me"
+
+
+def token_problem(session: ConformanceSession, client: httpx.Client | None = None) -> str | None:
+    """A sentence saying why the target can't be tested with the configured token, or None when it can."""
+    own_client = client is None
+    client = client or httpx.Client(timeout=30)
+    try:
+        response = client.get(session.base_url + PROBE_PATH, headers={"Authorization": f"Bearer {session.api_token}"})
+    except httpx.HTTPError as exc:
+        return f"cannot reach {session.base_url}: {type(exc).__name__}: {session.redactor.redact(str(exc))}"
+    finally:
+        if own_client:
+            client.close()
+    if response.status_code in (401, 403):
+        return (
+            f"the target rejected the API token: GET {PROBE_PATH} answered {response.status_code} "
+            "with the configured token (check ATTENTIVE_API_TOKEN); every other answer would be a 401 too, "
+            "so nothing else was tested"
+        )
+    if not 200 <= response.status_code < 300:
+        return f"GET {PROBE_PATH} answered {response.status_code} with the configured token, expected 200"
+    return None

@@ -1,0 +1,72 @@
+"""What the suite may do to a target: a host that is not loopback gets no writes unless allowed, and a rate
+limit below the vendor's unless one is given."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The vendor allows 100 requests/s on bulk submit and job status and 150/s elsewhere; stay well below both.
+DEFAULT_REMOTE_RATE_LIMIT = "25/s"
+
+HostCheck = Callable[[str], bool]
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and any loopback address (127.0.0.0/8, ::1); names are never resolved."""
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_of(base_url: str) -> str:
+    host = urlsplit(base_url).hostname
+    if not host:
+        raise ValueError(f"target URL {base_url!r} has no host; expected e.g. https://api.example.com")
+    return host
+
+
+@dataclass(frozen=True)
+class SafetyPolicy:
+    host: str
+    remote: bool
+    writes_allowed: bool
+    rate_limit: str | None
+
+    def allows(self, method: str) -> bool:
+        return self.writes_allowed or method.upper() not in WRITE_METHODS
+
+    def banner(self) -> list[str]:
+        """The lines the run prints at its start, so nobody is surprised by what it sends."""
+        where = "remote (not loopback)" if self.remote else "loopback"
+        if self.writes_allowed:
+            writes = "writes ALLOWED: POST operations will create or change users on this target"
+        else:
+            writes = "writes SKIPPED: POST operations are not sent (allow them with --allow-writes)"
+        limit = f"rate limit {self.rate_limit}" if self.rate_limit else "no client-side rate limit"
+        return [f"target host {self.host}: {where}", writes, limit]
+
+
+def decide_policy(
+    base_url: str,
+    *,
+    allow_writes: bool,
+    rate_limit: str | None,
+    host_is_loopback: HostCheck = is_loopback_host,
+) -> SafetyPolicy:
+    """Loopback targets get everything; any other host gets reads only and a gentle rate limit by default."""
+    host = host_of(base_url)
+    remote = not host_is_loopback(host)
+    if remote:
+        return SafetyPolicy(host, True, allow_writes, rate_limit or DEFAULT_REMOTE_RATE_LIMIT)
+    return SafetyPolicy(host, False, True, rate_limit)
+
+
+class UnsafeWriteBlocked(RuntimeError):
+    """Raised instead of sending a write the safety policy forbids."""

@@ -1,0 +1,97 @@
+"""The suite's own decisions, without a server: safety policy, options, redaction, rate-limit header rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from attentive_toolkit.conformance.checks import rate_limit_problems
+from attentive_toolkit.conformance.options import DEFAULT_SEED, OptionError, resolve_options
+from attentive_toolkit.conformance.redaction import Redactor, redact_auth_headers
+from attentive_toolkit.conformance.safety import DEFAULT_REMOTE_RATE_LIMIT, decide_policy, is_loopback_host
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
+def test_loopback_hosts(host: str) -> None:
+    assert is_loopback_host(host)
+
+
+@pytest.mark.parametrize("host", ["api.attentivemobile.com", "10.0.0.1", "localhost.example.com", "0.0.0.0"])
+def test_other_hosts_are_remote(host: str) -> None:
+    assert not is_loopback_host(host)
+
+
+def test_remote_target_gets_reads_only_and_a_rate_limit_by_default() -> None:
+    policy = decide_policy("https://api.attentivemobile.com", allow_writes=False, rate_limit=None)
+    assert policy.remote and not policy.writes_allowed
+    assert policy.rate_limit == DEFAULT_REMOTE_RATE_LIMIT
+    assert not policy.allows("POST") and policy.allows("GET")
+    assert any("writes SKIPPED" in line for line in policy.banner())
+
+
+def test_an_injected_host_check_makes_loopback_remote() -> None:
+    policy = decide_policy("http://127.0.0.1:9", allow_writes=False, rate_limit=None, host_is_loopback=lambda _: False)
+    assert policy.remote and not policy.writes_allowed
+
+
+def test_loopback_target_gets_everything() -> None:
+    policy = decide_policy("http://127.0.0.1:9", allow_writes=False, rate_limit=None)
+    assert policy.writes_allowed and policy.rate_limit is None
+
+
+def test_defaults_are_the_embedded_server_and_a_fixed_seed() -> None:
+    resolved = resolve_options(lambda _: None, {})
+    assert resolved.embedded and resolved.seed == DEFAULT_SEED
+
+
+def test_an_option_beats_the_environment() -> None:
+    resolved = resolve_options(lambda name: {"seed": "7"}.get(name), {"ATTENTIVE_SEED": "9"})
+    assert resolved.seed == 7
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ATTENTIVE_BASE_URL": "https://x.example"}, "ATTENTIVE_API_TOKEN"),
+        ({"ATTENTIVE_BASE_URL": "x.example", "ATTENTIVE_API_TOKEN": "t0k3n"}, "ATTENTIVE_BASE_URL"),
+        ({"ATTENTIVE_SEED": "abc"}, "ATTENTIVE_SEED"),
+        ({"ATTENTIVE_MAX_EXAMPLES": "0"}, "ATTENTIVE_MAX_EXAMPLES"),
+        ({"ATTENTIVE_ALLOW_WRITES": "maybe"}, "ATTENTIVE_ALLOW_WRITES"),
+        ({"ATTENTIVE_PHASES": "examples,smoke"}, "ATTENTIVE_PHASES"),
+    ],
+)
+def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
+    with pytest.raises(OptionError, match=named):
+        resolve_options(lambda _: None, env)
+
+
+def test_options_repr_hides_tokens() -> None:
+    resolved = resolve_options(
+        lambda _: None, {"ATTENTIVE_BASE_URL": "https://x.example", "ATTENTIVE_API_TOKEN": "s3cret-tok"}
+    )
+    assert "s3cret-tok" not in repr(resolved)
+
+
+def test_redactor_scrubs_text_and_files(tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    report.write_text("<failure>Bearer s3cret-tok was sent</failure>", encoding="utf-8")
+    redactor = Redactor(["s3cret-tok", None, "ab"])
+    assert redactor.redact_tree(tmp_path) == [report]
+    assert "s3cret-tok" not in report.read_text(encoding="utf-8")
+    assert "s3cret-tok" not in repr(redactor)
+
+
+def test_curl_commands_never_show_an_authorization_value() -> None:
+    command = "curl -X GET -H 'Authorization: Bearer abc.def.ghi' https://x.example/v2/me"
+    assert "abc.def.ghi" not in redact_auth_headers(command)
+    assert "-H 'Authorization: Bearer [REDACTED]'" in redact_auth_headers(command)
+
+
+def test_rate_limit_header_rules() -> None:
+    assert rate_limit_problems({"X-RateLimit-Limit": "150", "x-ratelimit-remaining": "149"}) == []
+    assert rate_limit_problems({"x-ratelimit-limit": "150"}) == ["`x-ratelimit-remaining` is missing"]
+    assert rate_limit_problems({"x-ratelimit-limit": "lots", "x-ratelimit-remaining": "1"}) == [
+        "`x-ratelimit-limit` is 'lots', not an integer"
+    ]
+    assert rate_limit_problems({"x-ratelimit-limit": "1", "x-ratelimit-remaining": "2"})
