@@ -83,6 +83,8 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
         if result.returncode != 0 or "Error(s) encountered" in result.stdout or "Warning(s)" in result.stdout:
             raise GenerationError(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}".rstrip())
     (project_dir / "openapi.json").write_text(spec.text, encoding="utf-8")
+    # Package data: the runtime validates request bodies against it and reads each operation's rate limit.
+    (project_dir / PACKAGE_NAME / "openapi.json").write_text(spec.text, encoding="utf-8")
     (project_dir / PACKAGE_NAME / PROVENANCE_MODULE).write_text(provenance_source(spec, paths), encoding="utf-8")
 
 

@@ -5,9 +5,13 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Sent
 from ...models.bulk_job_status_response import BulkJobStatusResponse
 from ...types import Response
+
+# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+_METHOD = "get"
+_PATH = "/v2/bulk/job/{bulk_job_id}"
 
 
 def _get_kwargs(
@@ -62,6 +66,17 @@ def _parse_response(
         return None
 
 
+def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> BulkJobStatusResponse:
+    """The typed body of a documented 2xx answer; any other answer raises its typed error."""
+    response = sent.response
+    if response.status_code == 200:
+        response_200 = BulkJobStatusResponse.from_dict(response.json())
+
+        return response_200
+
+    raise client.error_for(sent)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | BulkJobStatusResponse]:
@@ -77,6 +92,7 @@ def sync_detailed(
     bulk_job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Any | BulkJobStatusResponse]:
     """Retrieve the status of a bulk ingestion job
 
@@ -95,31 +111,33 @@ def sync_detailed(
 
     Args:
         bulk_job_id (str):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | BulkJobStatusResponse]
+        Response[Any | BulkJobStatusResponse]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs(
         bulk_job_id=bulk_job_id,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 def sync(
     bulk_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | BulkJobStatusResponse | None:
+    max_retries: int | None = None,
+) -> BulkJobStatusResponse:
     """Retrieve the status of a bulk ingestion job
 
      Checks the status of a bulk ingestion job identified by bulkJobId. This endpoint returns the current
@@ -137,25 +155,34 @@ def sync(
 
     Args:
         bulk_job_id (str):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | BulkJobStatusResponse
+        BulkJobStatusResponse
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         bulk_job_id=bulk_job_id,
-        client=client,
-    ).parsed
+    )
+
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)
 
 
 async def asyncio_detailed(
     bulk_job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Any | BulkJobStatusResponse]:
     """Retrieve the status of a bulk ingestion job
 
@@ -174,29 +201,33 @@ async def asyncio_detailed(
 
     Args:
         bulk_job_id (str):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | BulkJobStatusResponse]
+        Response[Any | BulkJobStatusResponse]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs(
         bulk_job_id=bulk_job_id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 async def asyncio(
     bulk_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | BulkJobStatusResponse | None:
+    max_retries: int | None = None,
+) -> BulkJobStatusResponse:
     """Retrieve the status of a bulk ingestion job
 
      Checks the status of a bulk ingestion job identified by bulkJobId. This endpoint returns the current
@@ -214,18 +245,24 @@ async def asyncio(
 
     Args:
         bulk_job_id (str):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | BulkJobStatusResponse
+        BulkJobStatusResponse
     """
 
-    return (
-        await asyncio_detailed(
-            bulk_job_id=bulk_job_id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        bulk_job_id=bulk_job_id,
+    )
+
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)

@@ -4,10 +4,14 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Sent
 from ...models.bulk_success_response import BulkSuccessResponse
 from ...models.user_attributes import UserAttributes
 from ...types import Response
+
+# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+_METHOD = "post"
+_PATH = "/v2/bulk/user/attributes"
 
 
 def _get_kwargs(
@@ -22,8 +26,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -67,6 +69,17 @@ def _parse_response(
         return None
 
 
+def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> BulkSuccessResponse:
+    """The typed body of a documented 2xx answer; any other answer raises its typed error."""
+    response = sent.response
+    if response.status_code == 202:
+        response_202 = BulkSuccessResponse.from_dict(response.json())
+
+        return response_202
+
+    raise client.error_for(sent)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | BulkSuccessResponse]:
@@ -82,6 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UserAttributes,
+    max_retries: int | None = None,
 ) -> Response[Any | BulkSuccessResponse]:
     """Bulk User Attributes
 
@@ -95,31 +109,33 @@ def sync_detailed(
 
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | BulkSuccessResponse]
+        Response[Any | BulkSuccessResponse]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 def sync(
     *,
     client: AuthenticatedClient,
     body: UserAttributes,
-) -> Any | BulkSuccessResponse | None:
+    max_retries: int | None = None,
+) -> BulkSuccessResponse:
     """Bulk User Attributes
 
      This endpoint allows clients to submit multiple user attribute updates in bulk, accepting up to 256
@@ -132,25 +148,34 @@ def sync(
 
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | BulkSuccessResponse
+        BulkSuccessResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UserAttributes,
+    max_retries: int | None = None,
 ) -> Response[Any | BulkSuccessResponse]:
     """Bulk User Attributes
 
@@ -164,29 +189,33 @@ async def asyncio_detailed(
 
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | BulkSuccessResponse]
+        Response[Any | BulkSuccessResponse]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UserAttributes,
-) -> Any | BulkSuccessResponse | None:
+    max_retries: int | None = None,
+) -> BulkSuccessResponse:
     """Bulk User Attributes
 
      This endpoint allows clients to submit multiple user attribute updates in bulk, accepting up to 256
@@ -199,18 +228,24 @@ async def asyncio(
 
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | BulkSuccessResponse
+        BulkSuccessResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)

@@ -4,9 +4,13 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Sent
 from ...models.get_me_response_dto_v2 import GetMeResponseDtoV2
 from ...types import Response
+
+# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+_METHOD = "get"
+_PATH = "/v2/me"
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -57,6 +61,17 @@ def _parse_response(
         return None
 
 
+def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> GetMeResponseDtoV2:
+    """The typed body of a documented 2xx answer; any other answer raises its typed error."""
+    response = sent.response
+    if response.status_code == 200:
+        response_200 = GetMeResponseDtoV2.from_dict(response.json())
+
+        return response_200
+
+    raise client.error_for(sent)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | GetMeResponseDtoV2]:
@@ -71,90 +86,118 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Any | GetMeResponseDtoV2]:
     """Me
 
      Make a call to this endpoint to test your unique token that you generate in the Attentive product.
 
+    Args:
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | GetMeResponseDtoV2]
+        Response[Any | GetMeResponseDtoV2]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs()
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Any | GetMeResponseDtoV2 | None:
+    max_retries: int | None = None,
+) -> GetMeResponseDtoV2:
     """Me
 
      Make a call to this endpoint to test your unique token that you generate in the Attentive product.
 
+    Args:
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | GetMeResponseDtoV2
+        GetMeResponseDtoV2
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    kwargs = _get_kwargs()
+
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    max_retries: int | None = None,
 ) -> Response[Any | GetMeResponseDtoV2]:
     """Me
 
      Make a call to this endpoint to test your unique token that you generate in the Attentive product.
 
+    Args:
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | GetMeResponseDtoV2]
+        Response[Any | GetMeResponseDtoV2]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs()
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Any | GetMeResponseDtoV2 | None:
+    max_retries: int | None = None,
+) -> GetMeResponseDtoV2:
     """Me
 
      Make a call to this endpoint to test your unique token that you generate in the Attentive product.
 
+    Args:
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | GetMeResponseDtoV2
+        GetMeResponseDtoV2
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs()
+
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)

@@ -4,12 +4,16 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
+from ...client import AuthenticatedClient, Client, Sent
 from ...models.create_user_attributes_request_dto_v2 import (
     CreateUserAttributesRequestDtoV2,
 )
 from ...models.success import Success
 from ...types import Response
+
+# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+_METHOD = "post"
+_PATH = "/v2/user/attributes"
 
 
 def _get_kwargs(
@@ -24,8 +28,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -67,6 +69,17 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> Success:
+    """The typed body of a documented 2xx answer; any other answer raises its typed error."""
+    response = sent.response
+    if response.status_code == 202:
+        response_202 = Success.from_dict(response.json())
+
+        return response_202
+
+    raise client.error_for(sent)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Success]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -80,6 +93,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
+    max_retries: int | None = None,
 ) -> Response[Any | Success]:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
@@ -98,31 +112,33 @@ def sync_detailed(
 
     Args:
         body (CreateUserAttributesRequestDtoV2):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | Success]
+        Response[Any | Success]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 def sync(
     *,
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
-) -> Any | Success | None:
+    max_retries: int | None = None,
+) -> Success:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
      Creates or updates a single user record, including associated attributes, subscriptions, and
@@ -140,25 +156,34 @@ def sync(
 
     Args:
         body (CreateUserAttributesRequestDtoV2):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | Success
+        Success
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
+    max_retries: int | None = None,
 ) -> Response[Any | Success]:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
@@ -177,29 +202,33 @@ async def asyncio_detailed(
 
     Args:
         body (CreateUserAttributesRequestDtoV2):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Response[Any | Success]
+        Response[Any | Success]: the last answer, whatever its status.
     """
 
     kwargs = _get_kwargs(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=sent.response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
-) -> Any | Success | None:
+    max_retries: int | None = None,
+) -> Success:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
      Creates or updates a single user record, including associated attributes, subscriptions, and
@@ -217,18 +246,24 @@ async def asyncio(
 
     Args:
         body (CreateUserAttributesRequestDtoV2):
+        max_retries (int | None): retries for this call; None means the client's ``max_retries``.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
+            ``client.validate_requests``).
+        errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
+            (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
+        errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
+            it timed out).
 
     Returns:
-        Any | Success
+        Success
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+
+    return _parse_success(client=client, sent=sent)
