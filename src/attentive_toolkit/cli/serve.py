@@ -1,0 +1,137 @@
+"""``attentive serve``: the stateful reference server on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from pathlib import Path
+
+import click
+import uvicorn
+
+from ..server.faults import faults_from_json
+from ..server.operations import read_operations
+from ..server.runner import bind_socket, quiet_dropped_connections, uvicorn_config
+from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
+from ..server.validation import BadRequest
+from ..spec.effective import load_effective_spec
+
+
+def parse_token(text: str) -> tuple[str, frozenset[str]]:
+    """``TOKEN`` (every scope) or ``TOKEN=scope,scope`` (``TOKEN=`` for none)."""
+    token, has_scopes, scopes = text.partition("=")
+    if not token:
+        raise click.BadParameter("a token must not be empty", param_hint="--token")
+    if not has_scopes:
+        return token, ALL_SCOPES
+    chosen = frozenset(scope.strip() for scope in scopes.split(",") if scope.strip())
+    unknown = sorted(chosen - ALL_SCOPES)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_SCOPES))}", param_hint="--token"
+        )
+    return token, chosen
+
+
+def parse_rate_limits(items: tuple[str, ...], operations: set[str]) -> dict[str, int]:
+    limits: dict[str, int] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in operations or not value.isdigit():
+            raise click.BadParameter(
+                f"{item!r}: expected OPERATION_ID=N with N a whole number and OPERATION_ID one of "
+                f"{', '.join(sorted(operations))}",
+                param_hint="--rate-limit",
+            )
+        limits[name] = int(value)
+    return limits
+
+
+def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operations: set[str]) -> FaultConfig:
+    document: dict[str, object] = {"seed": seed, "operations": {}}
+    if path is not None:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(f"{path}: line {exc.lineno}: {exc.msg}", param_hint="--faults") from exc
+    per_operation = document.setdefault("operations", {})
+    assert isinstance(per_operation, dict)
+    for item in items:
+        target, _, assignment = item.partition(":")
+        field, _, value = assignment.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: expected OPERATION_ID:FIELD=NUMBER", param_hint="--fault") from None
+        per_operation.setdefault(target, {})[field] = number
+    try:
+        return faults_from_json(document, operations)
+    except BadRequest as exc:
+        problems = "; ".join(f"{violation.pointer}: {violation.message}" for violation in exc.violations)
+        raise click.BadParameter(f"{exc.summary}: {problems}", param_hint="--fault/--faults") from exc
+
+
+def check_loopback(_context: click.Context, _param: click.Parameter, host: str) -> str:
+    if host == "localhost":
+        return host
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise click.BadParameter(f"{host!r} is not a loopback address; the sandbox listens on loopback only")
+    return host
+
+
+def describe_token(token: str, scopes: frozenset[str]) -> str:
+    shown = token if token == DEV_TOKEN else f"<redacted, {len(token)} characters>"
+    return f"{shown} (scopes: {', '.join(sorted(scopes)) or 'none'})"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, callback=check_loopback)
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--token",
+    "tokens",
+    multiple=True,
+    envvar="ATTENTIVE_SERVE_TOKENS",
+    help="Accept TOKEN (every scope) or TOKEN=scope,scope; repeatable. Default: the development token 'dev-token'.",
+)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file kept across restarts.")
+@click.option("--job-pace", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Seconds per job step.")
+@click.option("--manual-jobs", is_flag=True, help="Jobs wait until driven through /_sandbox/jobs/run or .../advance.")
+@click.option("--rate-limit", "rate_limits", multiple=True, metavar="OPERATION_ID=N", help="Override a rate limit.")
+@click.option("--faults", "faults_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--fault", "fault_items", multiple=True, metavar="OPERATION_ID:FIELD=RATE", help="e.g. *:rate500=0.1")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault injector.")
+def serve(
+    host: str,
+    port: int,
+    tokens: tuple[str, ...],
+    db: Path | None,
+    job_pace: float,
+    manual_jobs: bool,
+    rate_limits: tuple[str, ...],
+    faults_file: Path | None,
+    fault_items: tuple[str, ...],
+    seed: int,
+) -> None:
+    """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
+    operations = set(read_operations(load_effective_spec()))
+    accepted = dict(parse_token(text) for text in tokens) if tokens else {DEV_TOKEN: ALL_SCOPES}
+    settings = ServerSettings(
+        tokens=accepted,
+        db_path=db,
+        job_pace_seconds=job_pace,
+        run_jobs_in_background=not manual_jobs,
+        rate_limits=parse_rate_limits(rate_limits, operations),
+        faults=parse_faults(faults_file, fault_items, seed, operations),
+    )
+    sock = bind_socket(host, port)
+    click.echo(f"Attentive reference server: http://{host}:{sock.getsockname()[1]}")
+    for token, scopes in accepted.items():
+        click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
+    click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/", nl=True)
+    quiet_dropped_connections()
+    uvicorn.Server(uvicorn_config(settings, host, port, "info")).run(sockets=[sock])

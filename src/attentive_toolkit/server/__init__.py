@@ -1,0 +1,34 @@
+"""A stateful reference server for the Attentive API V2, driven by the effective spec.
+
+Interface (stable; other areas build on it):
+
+- ``settings.ServerSettings``: tokens (token -> scopes; default ``{"dev-token": every scope}``), ``db_path``
+  (None: in memory), ``job_pace_seconds`` (0 by default), ``run_jobs_in_background`` (False: jobs move only when
+  driven), ``rate_limits`` (operationId -> per second, overriding the spec's ``x-rate-limit-per-second``),
+  ``faults`` (``FaultConfig(seed, {operationId or "*": OperationFaults(rate_429, rate_500, rate_503, drop_rate,
+  latency_rate, latency_seconds, job_failure_rate)})``), ``company`` (what ``GET /v2/me`` answers),
+  ``sign_up_units`` (API sign-up units for locale resolution), ``clock`` / ``monotonic`` / ``sleep`` (injectable
+  time, so tests never wait).
+- ``app.create_app(settings=None)``: the ASGI app (in process: ``httpx.AsyncClient(transport=httpx.ASGITransport(
+  app))``); ``app.state.server`` gives the store, worker, limiter and faults.
+- ``runner.running_server(settings=None, host="127.0.0.1", port=0)``: context manager yielding the base URL of
+  uvicorn running the app in a background thread.
+- ``attentive serve --port PORT [--token TOKEN[=SCOPE,...] ...] [--db PATH] [--job-pace S] [--fault ...]``.
+
+Vendor operations: ``GET /v2/me``, ``POST /v2/user/attributes``, ``POST /v2/bulk/user/attributes``,
+``GET /v2/bulk/job/{bulkJobId}``. Job results (JSON Lines): ``GET /_files/bulk-results/{id}.jsonl``.
+
+Inspection API (no token; loopback only):
+
+- ``GET /_sandbox/users[?email=|phone=|clientUserId=|shopifyId=|klaviyoId=]`` -> ``{"users": [{id, identifiers,
+  attributes, subscriptions, createdAt, updatedAt}]}``
+- ``GET /_sandbox/custom-attributes`` -> ``{"custom": {name: type}}``
+- ``GET /_sandbox/jobs``, ``GET /_sandbox/jobs/{id}`` -> job with status, totalRecords, resultLines, message, url
+- ``POST /_sandbox/jobs/{id}/advance`` (one worker step), ``POST /_sandbox/jobs/run`` (finish every job now)
+- ``POST /_sandbox/reset`` (forget all state; faults stay)
+- ``GET /_sandbox/faults``, ``PUT /_sandbox/faults`` with ``{"seed": 0, "operations": {"postUserAttributes":
+  {"rate429": 0.1, "rate500": 0, "rate503": 0, "dropRate": 0, "latencyRate": 0, "latencySeconds": 0}}}``
+- ``GET /_sandbox/clock``, ``POST /_sandbox/clock`` with ``{"advanceSeconds": N}`` (see jobs expire after 14 days)
+
+Errors: ``{"status", "error", "message", "errors": [{"pointer", "message"}]}`` (``errors`` on 400 only).
+"""

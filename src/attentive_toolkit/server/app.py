@@ -1,0 +1,228 @@
+"""The reference server's ASGI app: the effective spec's operations plus the ``/_sandbox/`` inspection API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..spec.effective import load_effective_spec
+from .auth import authorize
+from .bulk import BulkWorker
+from .clock import SandboxClock
+from .faults import FaultInjector
+from .inspection import inspection_routes
+from .operations import DEFAULT_RATE_LIMIT, Operation, read_operations
+from .rate_limit import Budget, RateLimiter
+from .responses import DroppedResponse, FastJSONResponse, error_response
+from .settings import ServerSettings
+from .storage import Store
+from .upsert import Upserter
+from .validation import BadRequest, SchemaValidators, check_content_type, parse_json_body
+
+log = logging.getLogger(__name__)
+RESULTS_ROUTE = "bulk_results"
+Handler = Callable[["ServerState", Operation, Request], Awaitable[Response]]
+
+
+class NotFound(Exception):
+    pass
+
+
+class ServerState:
+    """Everything a request needs; one per app."""
+
+    def __init__(self, settings: ServerSettings, document: dict[str, Any]) -> None:
+        self.settings = settings
+        self.document = document
+        self.operations = read_operations(document)
+        self.validators = SchemaValidators(document)
+        self.store = Store(settings.db_path)
+        self.clock = SandboxClock(settings.clock)
+        self.limiter = RateLimiter(settings.monotonic)
+        self.faults = FaultInjector(settings.faults)
+        self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
+        self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
+
+    def rate_limit(self, operation: Operation) -> int:
+        return self.settings.rate_limits.get(operation.operation_id, operation.rate_limit)
+
+    def reset(self) -> None:
+        self.store.reset()
+        self.limiter.reset()
+        self.worker.forget()
+        self.clock.offset = timedelta(0)
+
+
+async def json_body(state: ServerState, operation: Operation, request: Request) -> Any:
+    check_content_type(request.headers.get("content-type"))
+    body = parse_json_body(await request.body())
+    if operation.body_schema_ref:
+        state.validators.check(operation.body_schema_ref, body)
+    return body
+
+
+async def get_me(state: ServerState, operation: Operation, request: Request) -> Response:
+    company = state.settings.company
+    return FastJSONResponse(
+        {
+            "applicationName": company.application_name,
+            "attentiveDomainName": company.attentive_domain_name,
+            "companyName": company.company_name,
+            "contactEmail": company.contact_email,
+            "companyId": company.company_id,
+        }
+    )
+
+
+async def post_user_attributes(state: ServerState, operation: Operation, request: Request) -> Response:
+    body = await json_body(state, operation, request)
+    outcome = state.upserter.apply(body, state.clock.iso())
+    if outcome.status != 202:
+        raise BadRequest(outcome.message, list(outcome.violations))
+    return FastJSONResponse({"success": True, "message": outcome.message}, 202)
+
+
+async def post_bulk_user_attributes(state: ServerState, operation: Operation, request: Request) -> Response:
+    body = await json_body(state, operation, request)
+    # The validated body is stored as received: no second encoding on the submit path.
+    count = len(body["users"])
+    job_id = state.worker.submit((await request.body()).decode("utf-8"), count)
+    message = f"accepted {count} user(s) as bulk job {job_id}"
+    return FastJSONResponse({"batchJobId": job_id, "message": message}, 202)
+
+
+async def get_bulk_job_status(state: ServerState, operation: Operation, request: Request) -> Response:
+    job_id = request.path_params["bulkJobId"]
+    # In process (httpx.ASGITransport) nothing else yields to the loop: let the background worker run first.
+    await asyncio.sleep(0)
+    job = state.worker.visible_job(job_id)
+    if job is None:
+        raise NotFound(f"no bulk job {job_id!r} (unknown, or older than the 14 days jobs are kept)")
+    body: dict[str, Any] = {"bulkJobId": job.id, "status": job.status, "totalRecords": job.total_records}
+    if job.status == "COMPLETED":
+        body["url"] = str(request.url_for(RESULTS_ROUTE, job_id=job.id))
+    return FastJSONResponse(body)
+
+
+HANDLERS: dict[str, Handler] = {
+    "getMeV2": get_me,
+    "postUserAttributes": post_user_attributes,
+    "postBulkUserAttributes": post_bulk_user_attributes,
+    "getBulkJobStatus": get_bulk_job_status,
+}
+
+
+def operation_endpoint(state: ServerState, operation: Operation, handler: Handler) -> Callable[..., Any]:
+    """Auth, rate limit and faults around one operation; every answer carries the rate-limit headers."""
+
+    async def endpoint(request: Request) -> Response:
+        state.worker.requests_seen += 1
+        limit = state.rate_limit(operation)
+        auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
+        if auth.token is None:
+            headers = {**Budget(True, limit, limit).headers(), "www-authenticate": 'Bearer realm="attentive"'}
+            return error_response(401, auth.message, headers=headers)
+        budget = state.limiter.spend(auth.token, operation.operation_id, limit)
+        headers = budget.headers()
+        if auth.status:
+            return error_response(auth.status, auth.message, headers=headers)
+        if not budget.allowed:
+            message = f"rate limit exceeded: {limit} requests per second per token for {operation.operation_id}"
+            return error_response(429, message, headers=headers)
+        decision = state.faults.decide(operation.operation_id)
+        if decision.latency_seconds:
+            await state.settings.sleep(decision.latency_seconds)
+        if decision.failure == "drop":
+            return DroppedResponse(headers)
+        if decision.failure is not None:
+            return error_response(int(decision.failure), "injected fault", headers=headers)
+        try:
+            response = await handler(state, operation, request)
+        except BadRequest as exc:
+            return error_response(400, exc.summary, exc.violations, headers)
+        except NotFound as exc:
+            return error_response(404, str(exc), headers=headers)
+        except Exception:
+            log.exception("%s failed", operation.operation_id)
+            return error_response(500, "internal error; see the server log", headers=headers)
+        response.headers.update(headers)
+        return response
+
+    return endpoint
+
+
+class DefaultRateLimitHeaders:
+    """Answers outside the spec's operations (404, 405, inspection) carry the rate-limit headers too."""
+
+    def __init__(self, app: ASGIApp, limit: int = DEFAULT_RATE_LIMIT) -> None:
+        self.app = app
+        self.defaults = [(b"x-ratelimit-limit", str(limit).encode()), (b"x-ratelimit-remaining", str(limit).encode())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"x-ratelimit-limit" for name, _ in headers):
+                    message = {**message, "headers": headers + self.defaults}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def bulk_results(request: Request) -> Response:
+    """The JSON Lines results of a completed job, one line per record: its request, status and message."""
+    state: ServerState = request.app.state.server
+    job_id = request.path_params["job_id"]
+    job = state.worker.visible_job(job_id)
+    if job is None or job.status != "COMPLETED":
+        return error_response(404, f"no results for bulk job {job_id!r}")
+    lines = state.store.result_lines(job_id)
+    return Response("".join(line + "\n" for line in lines), media_type="application/jsonl")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error_response(404, f"no route for {request.method} {request.url.path}")
+
+
+def create_app(settings: ServerSettings | None = None) -> Starlette:
+    """The reference server as an ASGI app; ``app.state.server`` is its :class:`ServerState`."""
+    state = ServerState(settings or ServerSettings(), load_effective_spec())
+    routes: list[BaseRoute] = []
+    for operation in state.operations.values():
+        handler = HANDLERS.get(operation.operation_id)
+        if handler is None:
+            raise ValueError(f"the effective spec has an operation the server does not know: {operation.operation_id}")
+        endpoint = operation_endpoint(state, operation, handler)
+        routes.append(Route(operation.path, endpoint, methods=[operation.method], name=operation.operation_id))
+    routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))
+    routes.extend(inspection_routes())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.worker.resume()
+        yield
+        await state.worker.stop()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(DefaultRateLimitHeaders)],
+        exception_handlers={404: not_found},
+        lifespan=lifespan,
+    )
+    app.state.server = state
+    return app

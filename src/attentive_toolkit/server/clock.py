@@ -1,0 +1,18 @@
+"""Wall time for job ages, shiftable through the inspection API so a job's 14-day expiry can be seen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+
+class SandboxClock:
+    def __init__(self, source: Callable[[], datetime]) -> None:
+        self._source = source
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return self._source() + self.offset
+
+    def iso(self) -> str:
+        return self.now().isoformat()

@@ -1,0 +1,157 @@
+"""The single-user upsert, shared by ``POST /v2/user/attributes`` and each record of a bulk job."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .rules import resolve_sign_up_units, type_custom_attributes
+from .settings import SignUpUnit
+from .storage import Store
+from .validation import Violation
+
+SINGLE_VALUED_IDENTIFIERS = ("email", "phone", "shopifyId", "klaviyoId", "clientUserId")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    message: str
+    violations: tuple[Violation, ...] = ()
+
+    def result_line(self, request: Any) -> dict[str, Any]:
+        line: dict[str, Any] = {"request": request, "status": self.status, "message": self.message}
+        if self.violations:
+            line["errors"] = [violation.as_json() for violation in self.violations]
+        return line
+
+
+class _Refused(Exception):
+    pass
+
+
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in update.items():
+        current = merged.get(key)
+        merged[key] = deep_merge(current, value) if isinstance(current, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def identifier_pairs(identifiers: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs = [(kind, identifiers[kind]) for kind in SINGLE_VALUED_IDENTIFIERS if kind in identifiers]
+    pairs += [("custom:" + item["key"], item["value"]) for item in identifiers.get("customIdentifiers", [])]
+    return pairs
+
+
+def rules_summary(violations: list[Violation]) -> str:
+    noun = "rule" if len(violations) == 1 else "rules"
+    return f"the request breaks {len(violations)} documented {noun}: " + "; ".join(v.message for v in violations)
+
+
+class Upserter:
+    def __init__(self, store: Store, sign_up_units: tuple[SignUpUnit, ...], max_custom_attributes: int) -> None:
+        self._store = store
+        self._units = sign_up_units
+        self._max_custom_attributes = max_custom_attributes
+
+    def apply(self, record: dict[str, Any], now: str) -> Outcome:
+        """Upsert one schema-valid record; on any broken rule nothing is stored and the outcome is a 400."""
+        subscriptions = record.get("subscriptions", [])
+        sources, violations = resolve_sign_up_units(subscriptions, self._units)
+        attributes = record.get("attributes", {})
+        try:
+            with self._store.transaction() as db:
+                violations += type_custom_attributes(db, attributes.get("custom", {}), self._max_custom_attributes)
+                if violations:
+                    raise _Refused
+                user_id, merged = self._find_or_create(db, identifier_pairs(record["identifiers"]), now)
+                self._update_user(db, user_id, record["identifiers"], attributes, now)
+                for subscription, source in zip(subscriptions, sources, strict=True):
+                    self._record_subscription(db, user_id, subscription, source, now)
+        except _Refused:
+            return Outcome(400, rules_summary(violations), tuple(violations))
+        if merged is None:
+            return Outcome(202, f"created user {user_id}")
+        bridged = f" and merged users {', '.join(map(str, merged))} into it" if merged else ""
+        return Outcome(202, f"updated user {user_id}{bridged}")
+
+    def _find_or_create(
+        self, db: sqlite3.Connection, pairs: list[tuple[str, str]], now: str
+    ) -> tuple[int, list[int] | None]:
+        """The user any identifier belongs to, created when none does. Identifiers of several users bridge them:
+        they merge into the oldest, as the vendor warns duplicate values do. ``None`` means created."""
+        found = {
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT user_id FROM identifiers WHERE (kind, value) IN (VALUES "
+                + ", ".join("(?, ?)" for _ in pairs)
+                + ")",
+                [item for pair in pairs for item in pair],
+            )
+        }
+        if not found:
+            cursor = db.execute(
+                "INSERT INTO users (attributes, created_at, updated_at) VALUES ('{}', ?, ?)", (now, now)
+            )
+            return int(cursor.lastrowid or 0), None
+        target, *others = sorted(found)
+        for other in others:
+            self._merge_into(db, target, other)
+        return target, others
+
+    @staticmethod
+    def _merge_into(db: sqlite3.Connection, target: int, other: int) -> None:
+        rows = db.execute("SELECT id, attributes FROM users WHERE id IN (?, ?)", (target, other)).fetchall()
+        documents = {row[0]: json.loads(row[1]) for row in rows}
+        merged = deep_merge(documents[other], documents[target])
+        db.execute("UPDATE users SET attributes = ? WHERE id = ?", (json.dumps(merged), target))
+        # The target keeps its own value for a single-valued identifier; the other user's custom ones all move.
+        for kind in SINGLE_VALUED_IDENTIFIERS:
+            held = db.execute("SELECT 1 FROM identifiers WHERE user_id = ? AND kind = ?", (target, kind)).fetchone()
+            if held is not None:
+                db.execute("DELETE FROM identifiers WHERE user_id = ? AND kind = ?", (other, kind))
+        db.execute("UPDATE identifiers SET user_id = ? WHERE user_id = ?", (target, other))
+        db.execute("UPDATE subscriptions SET user_id = ? WHERE user_id = ?", (target, other))
+        db.execute("DELETE FROM users WHERE id = ?", (other,))
+
+    @staticmethod
+    def _update_user(
+        db: sqlite3.Connection, user_id: int, identifiers: dict[str, Any], attributes: dict[str, Any], now: str
+    ) -> None:
+        held = {
+            (row[0], row[1]) for row in db.execute("SELECT kind, value FROM identifiers WHERE user_id = ?", (user_id,))
+        }
+        for kind, value in identifier_pairs(identifiers):
+            if (kind, value) in held:
+                continue
+            if kind in SINGLE_VALUED_IDENTIFIERS and any(held_kind == kind for held_kind, _ in held):
+                db.execute("DELETE FROM identifiers WHERE user_id = ? AND kind = ?", (user_id, kind))
+            db.execute(
+                "INSERT OR REPLACE INTO identifiers (kind, value, user_id) VALUES (?, ?, ?)", (kind, value, user_id)
+            )
+        row = db.execute("SELECT attributes FROM users WHERE id = ?", (user_id,)).fetchone()
+        merged = deep_merge(json.loads(row[0]), attributes)
+        db.execute("UPDATE users SET attributes = ?, updated_at = ? WHERE id = ?", (json.dumps(merged), now, user_id))
+
+    @staticmethod
+    def _record_subscription(
+        db: sqlite3.Connection, user_id: int, subscription: dict[str, Any], source: str, now: str
+    ) -> None:
+        # Every attempt is recorded, repeats included: the vendor records (and may act on) each one.
+        locale = subscription.get("locale")
+        db.execute(
+            "INSERT INTO subscriptions (user_id, channel, subscription_type, sign_up_source_id, single_opt_in, "
+            "locale, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                user_id,
+                subscription["channel"],
+                subscription["subscriptionType"],
+                source,
+                int(bool(subscription.get("singleOptIn", False))),
+                json.dumps(locale) if locale is not None else None,
+                now,
+            ),
+        )

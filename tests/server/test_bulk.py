@@ -1,0 +1,137 @@
+"""Bulk jobs: accepted at once, worked PENDING -> IN_PROGRESS -> COMPLETED, results as JSON Lines, kept 14 days."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from starlette.testclient import TestClient
+
+from attentive_toolkit.server.runner import running_server
+from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
+
+from .conftest import AUTH, FakeTime, upsert, users
+
+SUBSCRIPTIONS = [
+    {"channel": "TEXT", "subscriptionType": "MARKETING", "locale": {"language": "en", "country": "US"}},
+    {"channel": "EMAIL", "subscriptionType": "TRANSACTIONAL", "signUpSourceId": "42"},
+    # Two sign-up units match en-GB MARKETING: each record carrying it is refused.
+    {"channel": "TEXT", "subscriptionType": "MARKETING", "locale": {"language": "en", "country": "GB"}},
+]
+
+
+def sample_users(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Users that create, update (repeated emails), bridge and break rules (ambiguous locale, retyped attribute)."""
+    generator = random.Random(seed)
+    records = []
+    for n in range(count):
+        identifiers: dict[str, Any] = {"email": f"user{generator.randrange(count // 2)}@example.com"}
+        if generator.random() < 0.5:
+            identifiers["phone"] = f"+1500555{generator.randrange(10000):04d}"
+        record: dict[str, Any] = {"identifiers": identifiers}
+        custom = {"visits": generator.choice([n, str(n), "many"]), "vip": generator.random() < 0.5}
+        record["attributes"] = {"firstName": f"First{n}", "custom": custom}
+        if generator.random() < 0.3:
+            record["subscriptions"] = [generator.choice(SUBSCRIPTIONS)]
+        records.append(record)
+    return records
+
+
+def submit(client: TestClient, records: list[dict[str, Any]]) -> str:
+    response = client.post("/v2/bulk/user/attributes", json={"users": records}, headers=AUTH)
+    assert response.status_code == 202, response.text
+    job_id: str = response.json()["batchJobId"]
+    return job_id
+
+
+def job_status(client: TestClient, job_id: str) -> httpx.Response:
+    response: httpx.Response = client.get(f"/v2/bulk/job/{job_id}", headers=AUTH)
+    return response
+
+
+def test_a_256_user_job_completes_with_one_result_per_record_matching_the_single_upsert(
+    make_client: Callable[..., TestClient],
+) -> None:
+    records = sample_users(256)
+    # The comparison sends 256 single upserts at once on a frozen clock: lift the 150/s limit for it.
+    bulk, single = make_client(), make_client(rate_limits={"postUserAttributes": 1000})
+
+    job_id = submit(bulk, records)
+    assert job_status(bulk, job_id).json()["status"] == "PENDING"
+    assert bulk.post(f"/_sandbox/jobs/{job_id}/advance").json()["status"] == "IN_PROGRESS"
+    assert job_status(bulk, job_id).json()["status"] == "IN_PROGRESS"
+    bulk.post(f"/_sandbox/jobs/{job_id}/advance")
+    status = job_status(bulk, job_id).json()
+
+    assert status["status"] == "COMPLETED" and status["totalRecords"] == 256
+    results = bulk.get(status["url"])
+    lines = [json.loads(line) for line in results.text.splitlines()]
+    assert len(lines) == 256
+    expected = []
+    for record in records:
+        answer = upsert(single, record)
+        expected.append((record, answer.status_code, answer.json()["message"]))
+    assert [(line["request"], line["status"], line["message"]) for line in lines] == expected
+    assert {line["status"] for line in lines} == {202, 400}, "the sample should exercise both outcomes"
+    assert users(bulk) == users(single)
+
+
+def test_jobs_are_readable_for_14_days_then_404(make_client: Callable[..., TestClient], fake_time: FakeTime) -> None:
+    client = make_client()
+    job_id = submit(client, [{"identifiers": {"email": "a@example.com"}}])
+    client.post("/_sandbox/jobs/run")
+    url = job_status(client, job_id).json()["url"]
+
+    fake_time.advance(14 * 24 * 3600)
+    assert job_status(client, job_id).status_code == 200
+    fake_time.advance(1)
+
+    assert job_status(client, job_id).status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_the_sandbox_clock_can_age_a_job_too(client: TestClient) -> None:
+    job_id = submit(client, [{"identifiers": {"email": "a@example.com"}}])
+
+    client.post("/_sandbox/clock", json={"advanceSeconds": 14 * 24 * 3600 + 1})
+
+    assert job_status(client, job_id).status_code == 404
+
+
+def test_an_unknown_job_is_404(client: TestClient) -> None:
+    response = job_status(client, "no-such-job")
+
+    assert response.status_code == 404
+    assert "no-such-job" in response.json()["message"]
+
+
+def test_a_job_that_cannot_proceed_is_failed_without_results(make_client: Callable[..., TestClient]) -> None:
+    faults = FaultConfig(operations={"postBulkUserAttributes": OperationFaults(job_failure_rate=1.0)})
+    client = make_client(faults=faults)
+    job_id = submit(client, [{"identifiers": {"email": "a@example.com"}}])
+
+    client.post("/_sandbox/jobs/run")
+
+    assert job_status(client, job_id).json() == {"bulkJobId": job_id, "status": "FAILED", "totalRecords": 1}
+    assert users(client) == []
+
+
+def test_the_background_worker_completes_jobs_on_a_real_server() -> None:
+    with running_server(ServerSettings(job_pace_seconds=0)) as base_url, httpx.Client(base_url=base_url) as http:
+        submitted = http.post("/v2/bulk/user/attributes", json={"users": sample_users(16)}, headers=AUTH)
+        job_id = submitted.json()["batchJobId"]
+        seen: list[str] = []
+        # Each poll lets the server's loop run the worker; a bounded number of polls, no sleeping.
+        for _ in range(500):
+            status = http.get(f"/v2/bulk/job/{job_id}", headers=AUTH).json()["status"]
+            if not seen or seen[-1] != status:
+                seen.append(status)
+            if status == "COMPLETED":
+                break
+        assert seen[-1] == "COMPLETED"
+        assert set(seen) <= {"PENDING", "IN_PROGRESS", "COMPLETED"}
+        results = http.get(http.get(f"/v2/bulk/job/{job_id}", headers=AUTH).json()["url"])
+        assert len(results.text.splitlines()) == 16
