@@ -40,6 +40,13 @@ def subscription(language: str, country: str) -> dict[str, Any]:
 CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("wrong type", "/v2/user/attributes", {"json": {"identifiers": {"email": 5}}}, 400, "/identifiers/email"),
     (
+        "identifiers naming no one",
+        "/v2/user/attributes",
+        {"json": {"identifiers": {"customIdentifiers": []}}},
+        400,
+        "/identifiers/customIdentifiers",
+    ),
+    (
         "array custom value",
         "/v2/user/attributes",
         {"json": {**USER, "attributes": {"custom": {"cities": ["New York City"]}}}},

@@ -61,6 +61,9 @@ class Upserter:
         """Upsert one schema-valid record; on any broken rule nothing is stored and the outcome is a 400."""
         subscriptions = record.get("subscriptions", [])
         sources, violations = resolve_sign_up_units(subscriptions, self._units)
+        if not identifier_pairs(record["identifiers"]):
+            # The schema's minProperties is met by an empty customIdentifiers list, which still names nobody.
+            violations.append(Violation("/identifiers", "the identifiers name no one: give at least one identifier"))
         attributes = record.get("attributes", {})
         try:
             with self._store.transaction() as db:
