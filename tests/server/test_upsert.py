@@ -59,9 +59,15 @@ def test_me_answers_the_configured_company(client: TestClient) -> None:
 
 
 def test_a_number_beyond_64_bits_is_valid_json_and_kept_exactly(client: TestClient) -> None:
-    body = b'{"identifiers": {"email": "big@example.com"}, "attributes": {"custom": {"n": 1000000000000000000000}}}'
+    body = (
+        b'{"identifiers": {"email": "big@example.com"}, '
+        b'"attributes": {"demographic": {"age": 2699126561863404262571114496}, "custom": {"n": 1000000000000000000000}}}'
+    )
 
     response = client.post("/v2/user/attributes", content=body, headers={**AUTH, "content-type": "application/json"})
 
-    assert response.status_code == 202
-    assert users(client)[0]["attributes"]["custom"]["n"] == 10**21
+    assert response.status_code == 202, response.text
+    attributes = users(client)[0]["attributes"]
+    assert attributes["demographic"]["age"] == 2699126561863404262571114496
+    assert isinstance(attributes["custom"]["n"], int)
+    assert attributes["custom"]["n"] == 10**21
