@@ -61,7 +61,8 @@ def test_me_answers_the_configured_company(client: TestClient) -> None:
 def test_a_number_beyond_64_bits_is_valid_json_and_kept_exactly(client: TestClient) -> None:
     body = (
         b'{"identifiers": {"email": "big@example.com"}, '
-        b'"attributes": {"demographic": {"age": 2699126561863404262571114496}, "custom": {"n": 1000000000000000000000}}}'
+        b'"attributes": {"demographic": {"age": 2699126561863404262571114496}, '
+        b'"custom": {"n": 1000000000000000000000}}}'
     )
 
     response = client.post("/v2/user/attributes", content=body, headers={**AUTH, "content-type": "application/json"})
