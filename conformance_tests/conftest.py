@@ -7,27 +7,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from attentive_toolkit.conformance.plugin import (
-    pytest_addoption,
-    pytest_collection_modifyitems,
-    pytest_configure,
-    pytest_report_header,
-    pytest_runtest_logreport,
-    pytest_terminal_summary,
-    pytest_unconfigure,
-)
 from attentive_toolkit.conformance.preflight import token_problem
 from attentive_toolkit.conformance.session import ConformanceSession, current_session
 
-__all__ = [
-    "pytest_addoption",
-    "pytest_collection_modifyitems",
-    "pytest_configure",
-    "pytest_report_header",
-    "pytest_runtest_logreport",
-    "pytest_terminal_summary",
-    "pytest_unconfigure",
-]
+# The suite's hooks (options, safety banner, summary, reports) live in the package so they are typed and tested.
+pytest_plugins = ["attentive_toolkit.conformance.plugin"]
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 
 from attentive_toolkit.conformance.operations import operation_ids
 from attentive_toolkit.server.app import create_app
+from attentive_toolkit.server.runner import serving_app
 from attentive_toolkit.server.settings import ServerSettings
 
 from .broken import (
@@ -23,7 +24,6 @@ from .broken import (
     wrong_status,
     wrong_type,
 )
-from .serving import serving
 from .suite_runner import run_suite
 
 ME = "GET /v2/me"
@@ -66,7 +66,7 @@ def test_broken_variant_is_caught_by_the_right_check(
     report_dir: Path, mutate: object, before: object, operation_id: str, phases: str, label: str, check: str
 ) -> None:
     app = Breaker(reference_app(), mutate=mutate, before=before)  # type: ignore[arg-type]
-    with serving(app) as url:
+    with serving_app(app) as url:
         run = run_suite(url, report_dir, "--operations", operation_id, "--phases", phases)
     assert run.returncode == 1, run.output
     assert check in run.failed_checks(label), f"{check} not among {run.failed_checks(label)}:\n{run.output}"
@@ -76,7 +76,7 @@ def test_broken_variant_is_caught_by_the_right_check(
 
 def test_the_unbroken_reference_server_passes(report_dir: Path) -> None:
     """The control for the variants above: same options, no breakage, no failure."""
-    with serving(reference_app()) as url:
+    with serving_app(reference_app()) as url:
         run = run_suite(url, report_dir, "--operations", "getMeV2,postUserAttributes", "--phases", "examples,fuzzing")
     assert run.returncode == 0, run.output
     assert run.summary["failures"] == []
@@ -84,7 +84,7 @@ def test_the_unbroken_reference_server_passes(report_dir: Path) -> None:
 
 def test_a_rejected_token_fails_the_run_and_says_why(report_dir: Path) -> None:
     token = "wrong-token-0123456789"
-    with serving(reference_app()) as url:
+    with serving_app(reference_app()) as url:
         run = run_suite(url, report_dir, "--operations", "getMeV2", "--phases", "fuzzing", token=token)
     assert run.returncode == 1, run.output
     assert "rejected the API token" in run.output
@@ -95,7 +95,7 @@ def test_a_rejected_token_fails_the_run_and_says_why(report_dir: Path) -> None:
 @pytest.fixture
 def recorded_reference() -> Iterator[tuple[Breaker, str]]:
     recorder = Breaker(reference_app())
-    with serving(recorder) as url:
+    with serving_app(recorder) as url:
         yield recorder, url
 
 

@@ -12,6 +12,8 @@ from attentive_toolkit.cli.main import cli
 from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.spec.effective import build_effective_spec
 
+from ..project_copy import tree_bytes
+
 REPO = Path(__file__).resolve().parents[2]
 VENDOR_SHA256 = "13c33862141c0cc0ada1c62e86dc05b012730fda896312c62cebb31f124473e4"
 
@@ -94,12 +96,12 @@ def test_a_mistyped_target_fails_with_its_file_and_index(project_copy: ProjectPa
     overlay.write_text(
         text.replace("$.components.schemas.BulkSuccessResponse", "$.components.schemas.BulkSucessResponse")
     )
-    before = sorted(p.read_bytes() for p in project_copy.generated.rglob("*") if p.is_file())
+    before = tree_bytes(project_copy.root)
     code, output = run("spec", "regen")
     assert code == 1
     assert "overlays/05-bulk-jobs.overlay.yaml: actions[3]" in output
     assert "matches nothing" in output
-    assert sorted(p.read_bytes() for p in project_copy.generated.rglob("*") if p.is_file()) == before
+    assert tree_bytes(project_copy.root) == before
 
 
 def test_an_action_the_vendor_made_unnecessary_is_reported(project_copy: ProjectPaths) -> None:
@@ -119,8 +121,8 @@ def test_an_action_the_vendor_made_unnecessary_is_reported(project_copy: Project
 
 def test_a_failing_generation_leaves_generated_untouched(project_copy: ProjectPaths) -> None:
     (project_copy.templates / "types.py.jinja").write_text("{% if %}broken", encoding="utf-8")
-    before = {p: p.read_bytes() for p in project_copy.generated.rglob("*") if p.is_file()}
+    before = tree_bytes(project_copy.generated)
     code, output = run("spec", "regen")
     assert code == 1
     assert "openapi-python-client failed" in output
-    assert {p: p.read_bytes() for p in project_copy.generated.rglob("*") if p.is_file()} == before
+    assert tree_bytes(project_copy.generated) == before

@@ -10,7 +10,7 @@ import pytest
 from attentive_toolkit.upgrade.changelog import Change, Changelog, compare_packages, diff_surfaces, render_markdown
 from attentive_toolkit.upgrade.surface import Enum, Model, ModelField, Operation, Parameter, Surface
 
-from .conftest import REPO
+from ..project_copy import REPO
 
 CLIENT = Parameter("client", "AuthenticatedClient | Client", required=True, keyword_only=True)
 

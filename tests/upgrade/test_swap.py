@@ -10,7 +10,7 @@ import pytest
 from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.upgrade import update
 
-from .conftest import tree_bytes
+from ..project_copy import tree_bytes
 
 
 def _project(root: Path, spec: bytes, module: str) -> ProjectPaths:

@@ -23,8 +23,8 @@ from attentive_toolkit.spec.effective import build_effective_spec
 from attentive_toolkit.upgrade.provenance import read_provenance
 from attentive_toolkit.upgrade.update import UpdateReport, render_update, update_spec
 
+from ..project_copy import copy_project, tree_bytes
 from . import specs
-from .conftest import copy_project, tree_bytes
 
 
 @dataclass(frozen=True)

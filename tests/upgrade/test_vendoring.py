@@ -15,7 +15,7 @@ from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.upgrade.provenance import read_provenance
 from attentive_toolkit.upgrade.vendoring import MANIFEST_NAME, check_copy, vendor
 
-from .conftest import REPO, tree_bytes
+from ..project_copy import REPO, tree_bytes
 
 
 def run(*args: str) -> Result:

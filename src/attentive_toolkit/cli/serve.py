@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import uvicorn
 
+from ..server.app import create_app
 from ..server.faults import faults_from_json
 from ..server.operations import read_operations
 from ..server.runner import bind_socket, quiet_dropped_connections, uvicorn_config
@@ -134,4 +135,4 @@ def serve(
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
     click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/", nl=True)
     quiet_dropped_connections()
-    uvicorn.Server(uvicorn_config(settings, host, port, "info")).run(sockets=[sock])
+    uvicorn.Server(uvicorn_config(create_app(settings), host, port, "info")).run(sockets=[sock])

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from .app import create_app
 from .responses import DroppedConnection
@@ -38,18 +39,23 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(settings: ServerSettings | None, host: str, port: int, log_level: str) -> uvicorn.Config:
-    return uvicorn.Config(
-        create_app(settings), host=host, port=port, log_level=log_level, access_log=False, lifespan="on"
-    )
+def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on")
 
 
 @contextmanager
 def running_server(settings: ServerSettings | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Start the server (port 0: any free port) and yield its base URL, e.g. ``http://127.0.0.1:54321``."""
+    with serving_app(create_app(settings), host, port) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serving_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve any ASGI app (the reference app, or one wrapped around it) in a background thread; yield its URL."""
     quiet_dropped_connections()
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(settings, host, port, "warning"))
+    server = uvicorn.Server(uvicorn_config(app, host, port, "warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="attentive-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
@@ -57,7 +63,7 @@ def running_server(settings: ServerSettings | None = None, host: str = "127.0.0.
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             sock.close()
-            raise RuntimeError("the reference server did not start; see the log above")
+            raise RuntimeError(f"the server on {host}:{port} did not start; see the log above")
         time.sleep(0.005)
     try:
         yield f"http://{host}:{sock.getsockname()[1]}"
