@@ -1,0 +1,118 @@
+"""The end of a run: counts that add up to the input's line count, the rejects file, and the report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .journal import BatchState, Journal, Outcome
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_UNKNOWN = 3
+EXIT_INCOMPLETE = 4
+STILL_OPEN = "the job had not finished when the run ended; run the same command again to follow it up"
+
+
+@dataclass
+class ReviewItem:
+    """A batch whose records' fate is unknown, for a person to check before anything is sent again."""
+
+    batch: int
+    first_line: int
+    last_line: int
+    records: int
+    reason: str
+    carries_subscriptions: bool
+    sent_again_on_resume: bool
+
+
+@dataclass
+class ImportReport:
+    input: str
+    lines: int
+    counts: dict[str, int]
+    review: list[ReviewItem] = field(default_factory=list)
+    resumed: bool = False
+    rejects_file: str = ""
+    journal: str = ""
+    elapsed_seconds: float = 0.0
+    records_per_second: float = 0.0
+    throttled: int = 0
+    stopped: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        return sum(self.counts.values()) == self.lines
+
+    @property
+    def exit_code(self) -> int:
+        """0: everything accepted (blank lines aside); 1: some lines were rejected; 3: some are unknown and need
+        review; 4: the run stopped early or the counts do not add up."""
+        if self.stopped or not self.balanced:
+            return EXIT_INCOMPLETE
+        if self.counts[Outcome.UNKNOWN.value]:
+            return EXIT_UNKNOWN
+        if self.counts[Outcome.REJECTED_LOCALLY.value] or self.counts[Outcome.REJECTED_BY_SERVER.value]:
+            return EXIT_REJECTED
+        return EXIT_OK
+
+    def to_json(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["balanced"] = self.balanced
+        document["exit_code"] = self.exit_code
+        return document
+
+    def summary_lines(self) -> list[str]:
+        counts = self.counts
+        lines = [
+            f"{self.lines} input lines: {counts['accepted']} accepted, {counts['rejected_locally']} rejected locally, "
+            f"{counts['rejected_by_server']} rejected by the server, {counts['unknown']} unknown, "
+            f"{counts['skipped']} blank lines skipped",
+        ]
+        if not self.balanced:
+            lines.append(f"ERROR: the counts add up to {sum(counts.values())}, not {self.lines}")
+        if self.stopped:
+            lines.append(f"stopped early: {self.stopped}")
+        for item in self.review:
+            span = f"{item.first_line}-{item.last_line}" if item.records > 1 else str(item.first_line)
+            action = "will be sent again on resume" if item.sent_again_on_resume else "REVIEW before resending"
+            lines.append(f"batch {item.batch} (lines {span}, {item.records} records): {item.reason} [{action}]")
+        if self.rejects_file and (counts["rejected_locally"] or counts["rejected_by_server"] or counts["unknown"]):
+            lines.append(f"line by line: {self.rejects_file}")
+        return lines
+
+
+def build_report(journal: Journal, source: Path, lines: int, rejects_file: Path) -> ImportReport:
+    """Counts from the journal, batches still open at the end counting as unknown; writes the rejects file.
+    Works batch by batch: memory does not grow with the number of open batches."""
+    review: list[ReviewItem] = []
+    for row in journal.batches_in(BatchState.UNKNOWN, BatchState.SENDING, BatchState.SUBMITTED):
+        note = row.note if row.state is BatchState.UNKNOWN else STILL_OPEN
+        resends = row.resendable if row.state is BatchState.UNKNOWN else row.state is BatchState.SENDING
+        if row.state is not BatchState.UNKNOWN:
+            # Replaced by the batch's real outcomes when a later run settles it.
+            journal.mark_unknown(row.seq, row.lines, note)
+        review.append(ReviewItem(row.seq, row.lines[0], row.lines[-1], len(row.lines), note, row.guarded, resends))
+    write_rejects(journal, rejects_file)
+    return ImportReport(
+        input=str(source), lines=lines, counts=journal.counts(), review=review, rejects_file=str(rejects_file)
+    )
+
+
+def write_rejects(journal: Journal, path: Path) -> None:
+    """One JSON object per line not accepted, in line order: ``{"line", "outcome", "reason", "input"}``."""
+    temporary = path.with_name(path.name + ".partial")
+    with temporary.open("w", encoding="utf-8") as out:
+        for line, outcome, reason, raw in journal.not_accepted():
+            out.write(_reject_line(line, outcome, reason, raw))
+    temporary.replace(path)
+
+
+def _reject_line(line: int, outcome: str, reason: str, raw: str) -> str:
+    entry: dict[str, Any] = {"line": line, "outcome": outcome, "reason": reason}
+    if raw:
+        entry["input"] = raw
+    return json.dumps(entry, ensure_ascii=False) + "\n"

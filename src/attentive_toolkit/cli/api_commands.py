@@ -1,0 +1,153 @@
+"""``attentive me``, ``attentive upsert`` and ``attentive job status``: try the API from a shell.
+
+The token comes from ``ATTENTIVE_API_TOKEN`` and the base URL from ``ATTENTIVE_BASE_URL``; the token is never
+printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+from attentive_client import AuthenticatedClient, errors
+from attentive_client.api.bulk_status import get_bulk_job_status
+from attentive_client.api.test_authentication_v2 import get_me_v2
+from attentive_client.api.user_properties import post_user_attributes
+from attentive_client.client import DEFAULT_BASE_URL
+from attentive_client.models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
+
+TOKEN_VARIABLE = "ATTENTIVE_API_TOKEN"
+BASE_URL_VARIABLE = "ATTENTIVE_BASE_URL"
+
+
+def base_url_from_env() -> str:
+    return os.environ.get(BASE_URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
+
+
+def client_from_env() -> AuthenticatedClient:
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        raise click.UsageError(f"set {TOKEN_VARIABLE} to your API token (and {BASE_URL_VARIABLE} to the API's URL)")
+    return AuthenticatedClient(base_url=base_url_from_env(), token=token)
+
+
+def emit(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def fail(error: errors.AttentiveError) -> None:
+    # The client scrubs its token from every message it builds.
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+@click.command()
+def me() -> None:
+    """Check the token: who the API says you are (GET /v2/me)."""
+    with client_from_env() as client:
+        try:
+            emit(get_me_v2.sync(client=client).to_dict())
+        except errors.AttentiveError as error:
+            fail(error)
+
+
+def parse_custom(values: tuple[str, ...]) -> dict[str, Any]:
+    custom: dict[str, Any] = {}
+    for item in values:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(
+                f"{item!r}: use KEY=VALUE (the value is read as JSON when it parses)", param_hint="--custom"
+            )
+        try:
+            value: Any = json.loads(text)
+        except ValueError:
+            value = text
+        custom[key] = value
+    return custom
+
+
+@click.command()
+@click.option("--email")
+@click.option("--phone", help="E.164, e.g. +15005550006")
+@click.option("--client-user-id")
+@click.option("--shopify-id")
+@click.option("--klaviyo-id")
+@click.option("--first-name")
+@click.option("--last-name")
+@click.option("--custom", multiple=True, metavar="KEY=VALUE", help="A custom attribute; repeat for more.")
+@click.option(
+    "--subscribe",
+    type=click.Choice(["TEXT", "EMAIL"]),
+    help="Opt in on this channel (MARKETING); needs --sign-up-source-id or a locale.",
+)
+@click.option("--sign-up-source-id")
+@click.option("--locale", help="language-COUNTRY, e.g. en-US")
+def upsert(
+    email: str | None,
+    phone: str | None,
+    client_user_id: str | None,
+    shopify_id: str | None,
+    klaviyo_id: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    custom: tuple[str, ...],
+    subscribe: str | None,
+    sign_up_source_id: str | None,
+    locale: str | None,
+) -> None:
+    """Create or update one user from flags (POST /v2/user/attributes)."""
+    identifiers = {
+        key: value
+        for key, value in {
+            "email": email,
+            "phone": phone,
+            "clientUserId": client_user_id,
+            "shopifyId": shopify_id,
+            "klaviyoId": klaviyo_id,
+        }.items()
+        if value
+    }
+    if not identifiers:
+        raise click.UsageError("give at least one identifier: --email, --phone, --client-user-id, ...")
+    record: dict[str, Any] = {"identifiers": identifiers}
+    attributes: dict[str, Any] = {
+        key: value for key, value in {"firstName": first_name, "lastName": last_name}.items() if value
+    }
+    if custom:
+        attributes["custom"] = parse_custom(custom)
+    if attributes:
+        record["attributes"] = attributes
+    if subscribe:
+        subscription: dict[str, Any] = {"channel": subscribe, "subscriptionType": "MARKETING"}
+        if sign_up_source_id:
+            subscription["signUpSourceId"] = sign_up_source_id
+        if locale:
+            language, _, country = locale.partition("-")
+            subscription["locale"] = {"language": language, "country": country}
+        record["subscriptions"] = [subscription]
+    with client_from_env() as client:
+        try:
+            body = CreateUserAttributesRequestDtoV2.from_dict(record)
+            emit(post_user_attributes.sync(client=client, body=body).to_dict())
+        except errors.AttentiveError as error:
+            fail(error)
+
+
+@click.group()
+def job() -> None:
+    """Bulk jobs."""
+
+
+@job.command("status")
+@click.argument("job_id")
+def job_status(job_id: str) -> None:
+    """A bulk job's status and, once finished, its results URL (GET /v2/bulk/job/{id})."""
+    with client_from_env() as client:
+        try:
+            emit(get_bulk_job_status.sync(job_id, client=client).to_dict())
+        except errors.AttentiveError as error:
+            fail(error)

@@ -1,0 +1,73 @@
+"""The shell commands: ``attentive me``, ``upsert``, ``job status`` and ``bulk import``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from attentive_toolkit.cli.main import cli
+from attentive_toolkit.server.settings import DEV_TOKEN
+
+from .conftest import stored_users, user_record, write_lines
+
+
+def invoke(base_url: str, *arguments: str, token: str = DEV_TOKEN) -> tuple[int, str, str]:
+    runner = CliRunner()
+    env = {"ATTENTIVE_API_TOKEN": token, "ATTENTIVE_BASE_URL": base_url}
+    result = runner.invoke(cli, list(arguments), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_me_upsert_and_job_status(tmp_path: Path, server: str) -> None:
+    code, out, _ = invoke(server, "me")
+    assert code == 0 and json.loads(out)["companyName"]
+
+    code, out, _ = invoke(server, "upsert", "--email", "ann@example.com", "--first-name", "Ann", "--custom", "age=41")
+    assert code == 0, out
+    [user] = stored_users(server)
+    assert user["attributes"] == {"firstName": "Ann", "custom": {"age": 41}}
+
+    source = write_lines(tmp_path / "one.jsonl", [json.dumps(user_record(1))])
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["counts"]["accepted"] == 1 and report["balanced"]
+    assert json.loads((tmp_path / "one.jsonl.report.json").read_text(encoding="utf-8")) == report
+
+    code, out, _ = invoke(server, "job", "status", "no-such-job")
+    assert code == 1
+
+
+def test_a_wrong_token_is_refused_without_printing_it(tmp_path: Path, server: str) -> None:
+    code, _, err = invoke(server, "me", token="not-the-token-xyz")
+    assert code == 1 and "401" in err and "not-the-token-xyz" not in err
+
+    source = write_lines(tmp_path / "one.jsonl", [json.dumps(user_record(1))])
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--json", token="not-the-token-xyz")
+    report = json.loads(out)
+    assert code == 4 and "401" in report["stopped"] and "not-the-token-xyz" not in out
+    assert report["counts"]["unknown"] == 1 and report["review"][0]["sent_again_on_resume"]
+
+
+def test_job_status_of_a_real_job(tmp_path: Path, server: str) -> None:
+    source = write_lines(tmp_path / "two.jsonl", [json.dumps(user_record(1)), json.dumps(user_record(2))])
+    invoke(server, "bulk", "import", str(source), "--json")
+    with sqlite3.connect(tmp_path / "two.jsonl.journal.sqlite") as db:
+        (job_id,) = db.execute("SELECT job_id FROM batches").fetchone()
+    code, out, _ = invoke(server, "job", "status", job_id)
+    assert code == 0 and json.loads(out)["status"] == "COMPLETED"
+
+
+def test_csv_import_from_the_shell(tmp_path: Path, server: str) -> None:
+    source = write_lines(
+        tmp_path / "people.csv", ["email,phone,firstName,color", "a@example.com,+15005550006,Ann,green"]
+    )
+    code, out, _ = invoke(
+        server, "bulk", "import", str(source), "--columns", "email,phone,firstName,custom.favorite_color", "--json"
+    )
+    assert code == 0, out
+    [user] = stored_users(server)
+    assert user["attributes"] == {"firstName": "Ann", "custom": {"favorite_color": "green"}}
