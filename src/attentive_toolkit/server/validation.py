@@ -10,7 +10,14 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
-_LONG_DIGIT_RUN = re.compile(rb"[0-9]{20,}")
+# Every digit becomes "0" and every other byte a space, so a run of 20 digits is a plain substring search: both
+# steps run in C, many times faster than a regular expression over a 60 KB bulk body.
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_TWENTY_DIGITS = b"0" * 20
+
+
+def has_long_digit_run(raw: bytes) -> bool:
+    return _TWENTY_DIGITS in raw.translate(_DIGITS_AS_ZEROS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def parse_json_body(raw: bytes) -> Any:
         raise BadRequest("the request body is empty; a JSON object is required")
     # orjson turns an integer beyond 64 bits into a float without a word, so a body with a run of 20 or more
     # digits goes to the standard parser, which keeps integers exact.
-    if not _LONG_DIGIT_RUN.search(raw):
+    if not has_long_digit_run(raw):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
