@@ -42,7 +42,7 @@ class ImportOptions:
     rejects: Path | None = None
     report: Path | None = None
     batch_size: int = MAX_BATCH_SIZE
-    concurrency: int = 8
+    concurrency: int = 16
     # Attempts per batch on a 5xx or a failed connection; 429s are waited out and don't count.
     max_attempts: int = 6
     max_throttled: int = 1000

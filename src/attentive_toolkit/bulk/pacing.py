@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from ..spec.effective import load_effective_spec
@@ -37,22 +37,48 @@ class Pacer:
     The server counts requests in one-second windows, so ``x-ratelimit-remaining: 0`` or a 429 means nothing more
     is accepted until the window turns over: the next slot moves out by ``hold`` (a second by default, or the
     server's ``Retry-After``). ``x-ratelimit-limit`` lower than the documented rate replaces it.
+
+    Reading and validating the next batch runs on the same event loop and can make a sender wake a few
+    milliseconds late. A slot taken late by up to one interval keeps the cadence (the next slot is due one
+    interval after the missed one, not after the late send), so that lateness does not add up over a run. A slot
+    taken late can bring the next one closer than an interval, so slots are spaced for ``HEADROOM`` of the rate:
+    101 slots then span more than a second even when the first of them was a whole interval (and a few
+    milliseconds more) late, and no one-second window gets more than the limit.
     """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    HEADROOM = 0.98
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be positive, not {rate}")
         self.rate = rate
         self._clock = clock
+        self._sleep = sleep
         self._next = clock()
+        self._lock = asyncio.Lock()
         self.throttled = 0
 
+    @property
+    def interval(self) -> float:
+        return 1.0 / (self.rate * self.HEADROOM)
+
     async def slot(self) -> None:
-        now = self._clock()
-        at = max(now, self._next)
-        self._next = at + 1.0 / self.rate
-        if at > now:
-            await asyncio.sleep(at - now)
+        # One sender at a time waits for the next slot, the others queue on the lock in order: a slot is handed out
+        # when it is due, never reserved in advance, so a hold (429, no budget left) or a busy loop affects every
+        # sender still waiting, not only those that ask after it.
+        async with self._lock:
+            while True:
+                now = self._clock()
+                at = max(self._next, now - self.interval)
+                if at <= now:
+                    break
+                await self._sleep(at - now)
+            self._next = at + self.interval
 
     def observe(self, status: int, headers: Mapping[str, str], retry_after: float | None = None) -> None:
         limit = header_number(headers, "x-ratelimit-limit")
@@ -63,7 +89,7 @@ class Pacer:
             self.throttled += 1
             self.hold(retry_after if retry_after is not None else self._window_rest())
         elif remaining == 0:
-            self.hold(1.0 / self.rate)
+            self.hold(self.interval)
 
     def hold(self, seconds: float) -> None:
         self._next = max(self._next, self._clock() + seconds)

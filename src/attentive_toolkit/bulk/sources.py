@@ -9,6 +9,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..json_exact import fast_loads
+
 BOM = b"\xef\xbb\xbf"
 RAW_TEXT_LIMIT = 2000
 
@@ -44,6 +46,10 @@ DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 def parse_json_line(line_no: int, data: bytes) -> SourceLine:
     """Classify one line's bytes (line ending already removed)."""
+    value = fast_loads(data)
+    if isinstance(value, dict):
+        return SourceLine(line_no, LineKind.RECORD, record=value)
+    # Anything else (blank, broken, not an object) takes the standard parser, whose errors say where.
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
