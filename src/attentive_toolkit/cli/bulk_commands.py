@@ -33,7 +33,7 @@ def bulk() -> None:
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: SOURCE.rejects.jsonl")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Default: SOURCE.report.json")
 @click.option("--batch-size", type=click.IntRange(1, 256), default=256, show_default=True)
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=ImportOptions.concurrency, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="No progress; print the report as JSON.")
 def import_command(
     source: Path,
