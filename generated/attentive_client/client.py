@@ -565,7 +565,9 @@ class _BaseClient:
         retries = self.max_retries if max_retries is None else max_retries
         return operation, body, retries
 
-    def _retry_policy(self) -> RetryPolicy:
+    def retry_policy(self) -> RetryPolicy:
+        """When this client retries and how long it waits, for callers that run their own attempts (a bulk
+        importer that paces and journals every attempt, say)."""
         return RetryPolicy(
             initial_delay=self.initial_retry_delay,
             max_delay=self.max_retry_delay,
@@ -591,7 +593,7 @@ class _BaseClient:
         """The wait before the next attempt; raises the typed error when there is to be none."""
         delay = None
         if attempt <= retries:
-            delay = self._retry_policy().delay_after_error(error, lambda: operation.is_repeatable(body), attempt)
+            delay = self.retry_policy().delay_after_error(error, lambda: operation.is_repeatable(body), attempt)
         if delay is None:
             error_class = (
                 errors.APITimeoutError if isinstance(error, httpx.TimeoutException) else errors.APIConnectionError
@@ -629,7 +631,7 @@ class _BaseClient:
             self.rate_limiter.observe(operation.operation_id, response.headers, self.monotonic_clock())
         if response.status_code < 400 or attempt > retries:
             return None
-        delay = self._retry_policy().delay_after_response(response, lambda: operation.is_repeatable(body), attempt)
+        delay = self.retry_policy().delay_after_response(response, lambda: operation.is_repeatable(body), attempt)
         if delay is not None:
             self._log_retry(operation, f"HTTP {response.status_code}", delay, attempt, retries)
         return delay

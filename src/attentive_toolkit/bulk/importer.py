@@ -106,7 +106,7 @@ class BulkImport:
         limits = {**documented_rate_limits(spec), **options.rate_limits}
         self.submit_pacer = Pacer(limits.get(SUBMIT_OPERATION, 100.0))
         self.status_pacer = Pacer(limits.get(STATUS_OPERATION, 100.0))
-        self.policy = transport.retry_policy(client)
+        self.policy = client.retry_policy()
         self.counters = Counters()
         self.on_progress = on_progress
         self._jobs: asyncio.Queue[tuple[int, array[int], str, bool] | None] = asyncio.Queue()

@@ -7,8 +7,6 @@ paced across tasks and journalled; *when* to retry and how long to wait are the 
 from __future__ import annotations
 
 import json
-import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,16 +60,6 @@ class NoAnswer:
 
     maybe_sent: bool
     reason: str
-
-
-def retry_policy(client: AuthenticatedClient) -> RetryPolicy:
-    return RetryPolicy(
-        initial_delay=client.initial_retry_delay,
-        max_delay=client.max_retry_delay,
-        max_retry_after=client.max_retry_after,
-        random=random.random,
-        wall_clock=time.time,
-    )
 
 
 def _no_answer(error: errors.APIConnectionError, policy: RetryPolicy) -> NoAnswer:
