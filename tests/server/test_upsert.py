@@ -51,6 +51,17 @@ def test_identifiers_of_two_users_in_one_request_bridge_them_into_the_oldest(cli
     assert user["attributes"] == {"firstName": "A", "lastName": "B"}
 
 
+def test_a_bridged_users_identifier_that_gets_dropped_is_named_in_the_answer(client: TestClient) -> None:
+    upsert(client, {"identifiers": {"email": "a@example.com"}})
+    upsert(client, {"identifiers": {"email": "b@example.com", "phone": "+15005550006"}})
+
+    response = upsert(client, {"identifiers": {"email": "a@example.com", "phone": "+15005550006"}})
+
+    assert response.json()["message"] == "updated user 1 and merged users 2 into it (superseded: user 2's email)"
+    [user] = users(client)
+    assert user["identifiers"] == {"email": "a@example.com", "phone": "+15005550006"}
+
+
 def test_me_answers_the_configured_company(client: TestClient) -> None:
     response = client.get("/v2/me", headers=AUTH)
 

@@ -70,7 +70,7 @@ class Upserter:
                 violations += type_custom_attributes(db, attributes.get("custom", {}), self._max_custom_attributes)
                 if violations:
                     raise _Refused
-                user_id, merged = self._find_or_create(db, identifier_pairs(record["identifiers"]), now)
+                user_id, merged, superseded = self._find_or_create(db, identifier_pairs(record["identifiers"]), now)
                 self._update_user(db, user_id, record["identifiers"], attributes, now)
                 for subscription, source in zip(subscriptions, sources, strict=True):
                     self._record_subscription(db, user_id, subscription, source, now)
@@ -79,13 +79,16 @@ class Upserter:
         if merged is None:
             return Outcome(202, f"created user {user_id}")
         bridged = f" and merged users {', '.join(map(str, merged))} into it" if merged else ""
-        return Outcome(202, f"updated user {user_id}{bridged}")
+        # A bridged user's identifier that this user already has a value for is dropped: say so, never silently.
+        dropped = f" (superseded: {', '.join(superseded)})" if superseded else ""
+        return Outcome(202, f"updated user {user_id}{bridged}{dropped}")
 
     def _find_or_create(
         self, db: sqlite3.Connection, pairs: list[tuple[str, str]], now: str
-    ) -> tuple[int, list[int] | None]:
+    ) -> tuple[int, list[int] | None, list[str]]:
         """The user any identifier belongs to, created when none does. Identifiers of several users bridge them:
-        they merge into the oldest, as the vendor warns duplicate values do. ``None`` means created."""
+        they merge into the oldest, as the vendor warns duplicate values do. ``None`` means created; the last
+        item names the merged users' identifiers that the oldest user's own values superseded."""
         found = {
             row[0]
             for row in db.execute(
@@ -99,26 +102,29 @@ class Upserter:
             cursor = db.execute(
                 "INSERT INTO users (attributes, created_at, updated_at) VALUES ('{}', ?, ?)", (now, now)
             )
-            return int(cursor.lastrowid or 0), None
+            return int(cursor.lastrowid or 0), None, []
         target, *others = sorted(found)
-        for other in others:
-            self._merge_into(db, target, other)
-        return target, others
+        superseded = [f"user {other}'s {kind}" for other in others for kind in self._merge_into(db, target, other)]
+        return target, others, superseded
 
     @staticmethod
-    def _merge_into(db: sqlite3.Connection, target: int, other: int) -> None:
+    def _merge_into(db: sqlite3.Connection, target: int, other: int) -> list[str]:
         rows = db.execute("SELECT id, attributes FROM users WHERE id IN (?, ?)", (target, other)).fetchall()
         documents = {row[0]: json.loads(row[1]) for row in rows}
         merged = deep_merge(documents[other], documents[target])
         db.execute("UPDATE users SET attributes = ? WHERE id = ?", (json.dumps(merged), target))
         # The target keeps its own value for a single-valued identifier; the other user's custom ones all move.
+        superseded = []
         for kind in SINGLE_VALUED_IDENTIFIERS:
             held = db.execute("SELECT 1 FROM identifiers WHERE user_id = ? AND kind = ?", (target, kind)).fetchone()
             if held is not None:
-                db.execute("DELETE FROM identifiers WHERE user_id = ? AND kind = ?", (other, kind))
+                cursor = db.execute("DELETE FROM identifiers WHERE user_id = ? AND kind = ?", (other, kind))
+                if cursor.rowcount:
+                    superseded.append(kind)
         db.execute("UPDATE identifiers SET user_id = ? WHERE user_id = ?", (target, other))
         db.execute("UPDATE subscriptions SET user_id = ? WHERE user_id = ?", (target, other))
         db.execute("DELETE FROM users WHERE id = ?", (other,))
+        return superseded
 
     @staticmethod
     def _update_user(
