@@ -71,3 +71,11 @@ def test_csv_import_from_the_shell(tmp_path: Path, server: str) -> None:
     assert code == 0, out
     [user] = stored_users(server)
     assert user["attributes"] == {"firstName": "Ann", "custom": {"favorite_color": "green"}}
+
+
+def test_an_import_that_cannot_start_does_not_exit_as_if_lines_were_rejected(tmp_path: Path, server: str) -> None:
+    # Exit 1 means "some lines were rejected"; a mapping that cannot be applied sent nothing at all.
+    source = write_lines(tmp_path / "people.csv", ["email,favourite", "a@example.com,green"])
+    code, _, err = invoke(server, "bulk", "import", str(source), "--json")
+    assert code == 4 and "favourite" in err
+    assert stored_users(server) == []

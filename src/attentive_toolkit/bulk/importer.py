@@ -203,14 +203,14 @@ class BulkImport:
         self.journal.record_lines(settled)
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
+        # After a stop the rest of the input is still read, and each batch is journalled as not sent instead of
+        # sending it: every line is counted, and the next run sends them.
         for batch in batches(self._valid_records(), self.options.batch_size):
-            if self._stop:
-                return
             row = self.journal.batch(batch.seq)
             if row is not None and row.lines != batch.lines:
                 raise ImportAborted(f"batch {batch.seq} in the journal holds other lines than the input gives now")
             if row is None or (row.state is BatchState.SENDING and not row.guarded):
-                await queue.put(batch)
+                await self._dispatch(queue, batch)
             elif row.state is BatchState.SENDING:
                 # Killed while this request was in flight: it may have reached the server, and it carries
                 # subscriptions, so sending it again could text people twice.
@@ -218,7 +218,7 @@ class BulkImport:
                 self.journal.finish(batch.seq, BatchState.UNKNOWN, unknown=list(batch.lines), note=note)
                 self.counters.confirmed += len(batch)
             elif row.state is BatchState.UNKNOWN and row.resendable:
-                await queue.put(batch)
+                await self._dispatch(queue, batch)
             elif row.state is BatchState.SUBMITTED:
                 assert row.job_id is not None
                 self.counters.sent += len(batch)
@@ -231,10 +231,22 @@ class BulkImport:
 
     # --- sending ---------------------------------------------------------------------------------------------
 
+    async def _dispatch(self, queue: asyncio.Queue[Batch | None], batch: Batch) -> None:
+        if self._stop:
+            self._not_sent(batch)
+        else:
+            await queue.put(batch)
+
     async def _sender(self, queue: asyncio.Queue[Batch | None]) -> None:
         while (batch := await queue.get()) is not None:
-            if not self._stop:
+            if self._stop:
+                self._not_sent(batch)
+            else:
                 await self._submit(batch)
+
+    def _not_sent(self, batch: Batch) -> None:
+        self.journal.not_sent(batch.seq, batch.lines, batch.guarded, f"not sent: the run stopped ({self._stop})")
+        self.counters.confirmed += len(batch)
 
     def _give_up(self, batch: Batch, note: str, *, resendable: bool) -> None:
         self.journal.finish(batch.seq, BatchState.UNKNOWN, unknown=list(batch.lines), resendable=resendable, note=note)

@@ -143,6 +143,22 @@ class Journal:
         # A batch sent again (after an unknown fate on an unguarded batch) starts from a clean slate.
         self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
 
+    def not_sent(self, seq: int, lines: array[int], guarded: bool, note: str) -> None:
+        """A batch this run will not send: its lines unknown, and a later run sends it, in one transaction."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT INTO batches (seq, lines, size, guarded, state, resendable, note) "
+                "VALUES (?, ?, ?, ?, 'unknown', 1, ?) "
+                "ON CONFLICT(seq) DO UPDATE SET state = 'unknown', resendable = 1, note = excluded.note",
+                (seq, pack_lines(lines), len(lines), int(guarded), note),
+            )
+            self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch) VALUES (?, 'unknown', ?, ?)",
+                [(line, note, seq) for line in lines],
+            )
+
     def submitted(self, seq: int, job_id: str) -> None:
         self._db.execute("UPDATE batches SET state = 'submitted', job_id = ? WHERE seq = ?", (job_id, seq))
 

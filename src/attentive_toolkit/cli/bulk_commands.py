@@ -12,7 +12,14 @@ from ..bulk.csv_source import MappingError
 from ..bulk.importer import BulkImport, ImportAborted, ImportOptions
 from ..bulk.journal import JournalMismatch
 from ..bulk.progress import ProgressDisplay
+from ..bulk.report import EXIT_INCOMPLETE
 from .api_commands import base_url_from_env, client_from_env
+
+
+class ImportNotRun(click.ClickException):
+    """The import could not start or go on; click's default exit status 1 would read as "some lines rejected"."""
+
+    exit_code = EXIT_INCOMPLETE
 
 
 @click.group()
@@ -49,7 +56,8 @@ def import_command(
     """Import SOURCE (JSON Lines: one upsert per line; or CSV with a column mapping).
 
     Running the same command again resumes from the journal: no batch is sent twice and no line forgotten.
-    Exit status: 0 all accepted, 1 some lines rejected, 3 some unknown (review the report), 4 stopped early.
+    Exit status: 0 all accepted, 1 some lines rejected, 3 some unknown (review the report), 4 stopped early
+    or could not start.
     """
     options = ImportOptions(
         source=source,
@@ -73,7 +81,7 @@ def import_command(
         else:
             result = importer.run()
     except (MappingError, JournalMismatch, ImportAborted) as error:
-        raise click.ClickException(str(error)) from error
+        raise ImportNotRun(str(error)) from error
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
