@@ -6,6 +6,7 @@ The token is kept out of every ``repr``, log line and error message.
 """
 
 import asyncio
+import datetime
 import email.utils
 import json
 import logging
@@ -225,7 +226,7 @@ class RetryPolicy:
         return None
 
     def retry_after(self, headers: httpx.Headers) -> float | None:
-        """``Retry-After`` in seconds, capped at ``max_retry_after``; None when absent or unreadable."""
+        """``Retry-After`` in seconds, capped at ``max_retry_after``; None when absent, unreadable, negative or past."""
         value = headers.get("retry-after")
         if value is None:
             return None
@@ -237,10 +238,15 @@ class RetryPolicy:
                 when = email.utils.parsedate_to_datetime(value)
             except (TypeError, ValueError):
                 return None
+            if when.tzinfo is None:
+                # The asctime form and "-0000" carry no zone; every HTTP date is GMT (RFC 9110), not local time.
+                when = when.replace(tzinfo=datetime.UTC)
             seconds = when.timestamp() - self.wall_clock()
-        if seconds != seconds:  # NaN
+        # A negative count is malformed and a past date means the clocks disagree: neither says how long to wait,
+        # so the backoff decides rather than an immediate retry into the same limit.
+        if seconds != seconds or seconds < 0:  # NaN, or nothing to honour
             return None
-        return min(max(seconds, 0.0), self.max_retry_after)
+        return min(seconds, self.max_retry_after)
 
 
 # --- Client-side rate limiting. ------------------------------------------------------------------------------------
@@ -316,7 +322,12 @@ class _TokenAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[self._header_name] = self._value
-        yield request
+        try:
+            yield request
+        finally:
+            # Sent, or failed: the request lives on as ``response.request`` and on httpx's exceptions (chained to
+            # ours), where no one dumping it should find the credential. Each attempt builds a fresh request.
+            request.headers[self._header_name] = errors.REDACTED
 
     def __repr__(self) -> str:
         return f"_TokenAuth({self._header_name!r}, {errors.REDACTED!r})"

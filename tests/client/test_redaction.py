@@ -16,9 +16,16 @@ from .conftest import ACCEPTED, TOKEN, MakeClient, answers
 
 
 def test_the_token_is_sent(make_client: MakeClient) -> None:
-    client, seen = make_client(answers(ACCEPTED))
+    on_the_wire: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        # Read as it goes out: once sent, the kept request no longer holds the credential (see below).
+        on_the_wire.append(request.headers["Authorization"])
+        return answers(ACCEPTED)(request)
+
+    client, _ = make_client(handle)
     get_bulk_job_status.sync_detailed("job-1", client=client)
-    assert seen.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert on_the_wire == [f"Bearer {TOKEN}"]
 
 
 def test_no_repr_shows_the_token_before_or_after_a_request(make_client: MakeClient) -> None:
@@ -81,3 +88,29 @@ def test_connection_and_validation_errors_do_not_show_the_token(make_client: Mak
     for error in (connection.value, validation.value):
         assert TOKEN not in str(error)
         assert TOKEN not in repr(error)
+
+
+@pytest.mark.parametrize("header_name", ["Authorization", "X-Api-Token"])
+def test_the_httpx_request_kept_on_a_connection_error_holds_no_token(header_name: str) -> None:
+    # The error chains httpx's own exception, and that carries the request as it was sent: anyone dumping its
+    # headers (an error reporter, a debugging session) must not find the credential there.
+    transport = httpx.MockTransport(answers(httpx.ReadTimeout("read timed out")))
+    client = AuthenticatedClient(
+        token=TOKEN, auth_header_name=header_name, max_retries=0, httpx_args={"transport": transport}
+    )
+    with pytest.raises(errors.APITimeoutError) as sync_error:
+        get_bulk_job_status.sync("job-1", client=client)
+    with pytest.raises(errors.APITimeoutError) as async_error:
+        asyncio.run(get_bulk_job_status.asyncio("job-1", client=client))
+    for raised in (sync_error, async_error):
+        cause = raised.value.__cause__
+        assert isinstance(cause, httpx.RequestError)
+        assert TOKEN not in str(dict(cause.request.headers))
+        assert cause.request.headers[header_name] == "[redacted]"
+
+
+def test_the_httpx_request_behind_an_answer_holds_no_token(make_client: MakeClient) -> None:
+    client, seen = make_client(answers(ACCEPTED))
+    sent = client.send("get", "/v2/bulk/job/{bulk_job_id}", {"method": "get", "url": "/v2/bulk/job/job-1"})
+    assert seen.requests[0] is sent.response.request
+    assert TOKEN not in str(dict(sent.response.request.headers))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -178,3 +181,42 @@ def test_async_detailed_returns_the_last_answer(make_client: MakeClient) -> None
     response = asyncio.run(get_bulk_job_status.asyncio_detailed("job-1", client=client, max_retries=1))
     assert response.status_code == 503
     assert len(seen.requests) == 2
+
+
+@pytest.fixture
+def new_york_time() -> Iterator[None]:
+    """Local time five hours behind GMT, as on a developer's laptop or a server not set to UTC."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+@pytest.mark.parametrize("later", ["Sat Nov 28 12:00:07 2026", "Sat, 28 Nov 2026 12:00:07 -0000"])
+def test_a_retry_after_date_without_a_zone_is_read_as_gmt(
+    make_client: MakeClient, new_york_time: None, later: str
+) -> None:
+    # RFC 9110 makes every HTTP date GMT, the asctime form included, whatever the local time zone.
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+    client, seen = make_client(
+        answers(httpx.Response(429, headers={"Retry-After": later}), ACCEPTED), wall_clock=now.timestamp
+    )
+    post_user_attributes.sync(client=client, body=upsert())
+    assert seen.sleeps == [7.0]
+
+
+@pytest.mark.parametrize("retry_after", ["-5", "Sat, 28 Nov 2026 11:59:00 GMT"])
+def test_a_negative_or_past_retry_after_falls_back_to_backoff(make_client: MakeClient, retry_after: str) -> None:
+    # Neither says how long to wait (a negative count is malformed, a past date means the clocks disagree):
+    # retrying at once would only meet the limit again, so the backoff, and the exhausted window's floor, apply.
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+    plain = httpx.Response(429, headers={"Retry-After": retry_after})
+    exhausted = httpx.Response(429, headers={"Retry-After": retry_after, "x-ratelimit-remaining": "0"})
+    client, seen = make_client(answers(plain, exhausted, ACCEPTED), wall_clock=now.timestamp)
+    post_user_attributes.sync(client=client, body=upsert())
+    assert seen.sleeps == [0.5, 1.0]
