@@ -101,6 +101,18 @@ def test_the_sandbox_clock_can_age_a_job_too(client: TestClient) -> None:
     assert job_status(client, job_id).status_code == 404
 
 
+def test_a_clock_advance_beyond_the_calendar_is_refused_and_the_clock_kept(client: TestClient) -> None:
+    before = client.get("/_sandbox/clock").json()["offsetSeconds"]
+
+    for seconds in (1e12, 1e300):
+        response = client.post("/_sandbox/clock", json={"advanceSeconds": seconds})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["pointer"] == "/advanceSeconds"
+
+    assert client.get("/_sandbox/clock").json()["offsetSeconds"] == before
+    assert upsert(client, {"identifiers": {"email": "a@example.com"}}).status_code == 202
+
+
 def test_an_unknown_job_is_404(client: TestClient) -> None:
     response = job_status(client, "no-such-job")
 

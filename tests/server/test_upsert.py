@@ -62,6 +62,17 @@ def test_a_bridged_users_identifier_that_gets_dropped_is_named_in_the_answer(cli
     assert user["identifiers"] == {"email": "a@example.com", "phone": "+15005550006"}
 
 
+def test_a_bridged_users_identifier_the_request_keeps_is_not_named_as_superseded(client: TestClient) -> None:
+    upsert(client, {"identifiers": {"email": "a@example.com", "phone": "+15005550001"}})
+    upsert(client, {"identifiers": {"email": "b@example.com", "phone": "+15005550002"}})
+
+    response = upsert(client, {"identifiers": {"email": "a@example.com", "phone": "+15005550002"}})
+
+    assert response.json()["message"] == "updated user 1 and merged users 2 into it (superseded: user 2's email)"
+    [user] = users(client)
+    assert user["identifiers"] == {"email": "a@example.com", "phone": "+15005550002"}
+
+
 def test_me_answers_the_configured_company(client: TestClient) -> None:
     response = client.get("/v2/me", headers=AUTH)
 

@@ -12,7 +12,11 @@ class SandboxClock:
         self.offset = timedelta(0)
 
     def now(self) -> datetime:
-        return self._source() + self.offset
+        return self.at(self.offset)
+
+    def at(self, offset: timedelta) -> datetime:
+        """The time with ``offset`` instead of the current shift; OverflowError past the year 9999."""
+        return self._source() + offset
 
     def iso(self) -> str:
         return self.now().isoformat()

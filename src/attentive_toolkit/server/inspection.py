@@ -126,7 +126,13 @@ async def advance_clock(request: Request) -> Response:
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
         violation = Violation("/advanceSeconds", "required: a number of seconds >= 0")
         return error_response(400, "cannot advance the clock", [violation])
-    clock.offset += timedelta(seconds=seconds)
+    try:
+        offset = clock.offset + timedelta(seconds=seconds)
+        clock.at(offset)
+    except OverflowError:
+        violation = Violation("/advanceSeconds", f"{seconds:g} seconds from now is beyond the calendar (year 9999)")
+        return error_response(400, "cannot advance the clock", [violation])
+    clock.offset = offset
     return FastJSONResponse({"now": clock.iso(), "offsetSeconds": clock.offset.total_seconds()})
 
 

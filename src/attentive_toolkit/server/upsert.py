@@ -104,22 +104,28 @@ class Upserter:
             )
             return int(cursor.lastrowid or 0), None, []
         target, *others = sorted(found)
-        superseded = [f"user {other}'s {kind}" for other in others for kind in self._merge_into(db, target, other)]
+        requested = dict(pairs)
+        superseded = [
+            f"user {other}'s {kind}" for other in others for kind in self._merge_into(db, target, other, requested)
+        ]
         return target, others, superseded
 
     @staticmethod
-    def _merge_into(db: sqlite3.Connection, target: int, other: int) -> list[str]:
+    def _merge_into(db: sqlite3.Connection, target: int, other: int, requested: dict[str, str]) -> list[str]:
         rows = db.execute("SELECT id, attributes FROM users WHERE id IN (?, ?)", (target, other)).fetchall()
         documents = {row[0]: json.loads(row[1]) for row in rows}
         merged = deep_merge(documents[other], documents[target])
         db.execute("UPDATE users SET attributes = ? WHERE id = ?", (json.dumps(merged), target))
         # The target keeps its own value for a single-valued identifier; the other user's custom ones all move.
+        # A value the request itself carries is not superseded: the update right after gives it to the target.
         superseded = []
         for kind in SINGLE_VALUED_IDENTIFIERS:
             held = db.execute("SELECT 1 FROM identifiers WHERE user_id = ? AND kind = ?", (target, kind)).fetchone()
             if held is not None:
-                cursor = db.execute("DELETE FROM identifiers WHERE user_id = ? AND kind = ?", (other, kind))
-                if cursor.rowcount:
+                dropped = db.execute(
+                    "DELETE FROM identifiers WHERE user_id = ? AND kind = ? RETURNING value", (other, kind)
+                ).fetchall()
+                if any(row[0] != requested.get(kind) for row in dropped):
                     superseded.append(kind)
         db.execute("UPDATE identifiers SET user_id = ? WHERE user_id = ?", (target, other))
         db.execute("UPDATE subscriptions SET user_id = ? WHERE user_id = ?", (target, other))
