@@ -548,6 +548,19 @@ class _BaseClient:
                 return Sent(operation=operation, response=response, attempts=attempt)
             await self.async_sleep(delay_or_none)
 
+    def malformed_response(self, sent: Sent, error: Exception) -> errors.MalformedResponseError:
+        """The typed error for a 2xx answer whose body the generated model cannot read."""
+        response = sent.response
+        return errors.MalformedResponseError(
+            operation_id=sent.operation.operation_id,
+            status_code=response.status_code,
+            headers=response.headers,
+            body=response.content,
+            reason=f"{type(error).__name__}: {error}",
+            attempts=sent.attempts,
+            secrets=self._secrets(),
+        )
+
     def error_for(self, sent: Sent) -> errors.APIStatusError:
         """The typed error for an answer the caller cannot use: a non-2xx status, or a 2xx the spec doesn't name."""
         response = sent.response

@@ -224,6 +224,47 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+class MalformedResponseError(AttentiveError):
+    """A 2xx answer whose body is not what the spec documents (not JSON, or a required field missing).
+
+    The request was accepted, so it may well have taken effect; only its answer can't be read. Not a subclass of
+    ``APIStatusError``: the status was a success.
+
+    Attributes:
+        status_code, headers, body, attempts: as on ``APIStatusError``.
+        reason: what did not match.
+    """
+
+    status_code: int
+    headers: httpx.Headers
+    body: bytes
+    attempts: int
+    reason: str
+
+    def __init__(
+        self,
+        *,
+        operation_id: str,
+        status_code: int,
+        headers: httpx.Headers,
+        body: bytes,
+        reason: str,
+        attempts: int = 1,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        secrets = tuple(secrets)
+        self.status_code = status_code
+        self.headers = headers
+        self.body = body
+        self.attempts = attempts
+        self.reason = scrub(reason, secrets)
+        message = f"{operation_id}: the HTTP {status_code} answer does not match the spec: {self.reason}"
+        preview = body[:_BODY_PREVIEW_CHARS].decode("utf-8", errors="replace").strip()
+        if preview:
+            message += f"; body: {preview}"
+        super().__init__(scrub(message, secrets), operation_id=operation_id)
+
+
 def status_error_class(status_code: int) -> type[APIStatusError]:
     """The class for a non-2xx status: one per status the spec documents, ``UnexpectedStatus`` for the rest."""
     if 500 <= status_code <= 599:
@@ -249,6 +290,7 @@ __all__ = [
     "BadRequestError",
     "FieldError",
     "ForbiddenError",
+    "MalformedResponseError",
     "NotFoundError",
     "RateLimitError",
     "RequestValidationError",

@@ -8,7 +8,7 @@ from attentive_client import errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.test_authentication_v2 import get_me_v2
 
-from .conftest import MakeClient, answers
+from .conftest import TOKEN, MakeClient, answers
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,40 @@ def test_old_style_unexpected_status_still_constructs() -> None:
     error = errors.UnexpectedStatus(418, b"teapot")
     assert error.status_code == 418
     assert error.content == b"teapot"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (httpx.Response(200, text="<html>gateway</html>", headers={"content-type": "text/html"}), "JSONDecodeError"),
+        (httpx.Response(200, json={"bulkJobId": "job-1"}), "KeyError: 'status'"),
+    ],
+)
+def test_a_2xx_body_the_model_cannot_read_raises_a_typed_error(
+    make_client: MakeClient, answer: httpx.Response, reason: str
+) -> None:
+    client, _ = make_client(answers(answer))
+    with pytest.raises(errors.MalformedResponseError) as raised:
+        get_bulk_job_status.sync("job-1", client=client)
+    error = raised.value
+    assert isinstance(error, errors.AttentiveError)
+    assert not isinstance(error, errors.APIStatusError)
+    assert (error.status_code, error.operation_id, error.body) == (200, "getBulkJobStatus", answer.content)
+    assert reason in error.reason
+    assert "getBulkJobStatus: the HTTP 200 answer does not match the spec" in str(error)
+
+
+def test_detailed_returns_a_2xx_body_the_model_cannot_read_unparsed(make_client: MakeClient) -> None:
+    client, _ = make_client(answers(httpx.Response(200, json={"bulkJobId": "job-1"})))
+    response = get_bulk_job_status.sync_detailed("job-1", client=client)
+    assert response.status_code == 200
+    assert response.parsed is None
+    assert response.content == b'{"bulkJobId":"job-1"}'
+
+
+def test_a_malformed_answer_echoing_the_token_does_not_show_it(make_client: MakeClient) -> None:
+    client, _ = make_client(answers(httpx.Response(200, text=f"oops {TOKEN}")))
+    with pytest.raises(errors.MalformedResponseError) as raised:
+        get_bulk_job_status.sync("job-1", client=client)
+    assert TOKEN not in str(raised.value)
+    assert TOKEN not in repr(raised.value)

@@ -72,22 +72,32 @@ def _parse_response(
 def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> BulkSuccessResponse:
     """The typed body of a documented 2xx answer; any other answer raises its typed error."""
     response = sent.response
-    if response.status_code == 202:
-        response_202 = BulkSuccessResponse.from_dict(response.json())
+    try:
+        if response.status_code == 202:
+            response_202 = BulkSuccessResponse.from_dict(response.json())
 
-        return response_202
+            return response_202
 
+    except (ValueError, KeyError, TypeError) as error:
+        # Not JSON, a required field missing, a value of the wrong kind: a typed error, not a bare KeyError.
+        raise client.malformed_response(sent, error) from error
     raise client.error_for(sent)
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | BulkSuccessResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except (ValueError, KeyError, TypeError):
+        # The detailed functions return the raw answer whatever it holds: a body the model can't read stays
+        # unparsed (``content`` has it) instead of failing the call.
+        parsed = None
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
