@@ -83,6 +83,24 @@ def test_serve_refuses_a_non_loopback_host_and_a_bad_fault() -> None:
     assert fault.exit_code == 2 and "/operations/getMeV2/rate500" in fault.output
 
 
+def test_a_fault_file_that_is_not_an_object_is_a_clear_error(tmp_path: Path) -> None:
+    for name, text, problem in [
+        ("list.json", "[1, 2]", "the fault configuration must be a JSON object"),
+        ("ops.json", '{"operations": []}', "/operations must be an object"),
+    ]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["serve", "--faults", str(path), "--fault", "getMeV2:rate500=0.5"])
+        assert result.exit_code == 2, result.output
+        assert problem in result.output
+
+
+def test_the_server_serves_on_the_ipv6_loopback() -> None:
+    with running_server(ServerSettings(), host="::1") as base_url, httpx.Client(base_url=base_url) as http:
+        assert base_url.startswith("http://[::1]:")
+        assert http.get("/v2/me", headers=AUTH).status_code == 200
+
+
 def test_jobs_left_pending_by_a_previous_run_are_resumed(tmp_path: Path) -> None:
     database = tmp_path / "state.sqlite3"
     parked = ServerSettings(db_path=database, run_jobs_in_background=False)

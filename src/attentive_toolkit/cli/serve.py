@@ -12,7 +12,7 @@ import uvicorn
 from ..server.app import create_app
 from ..server.faults import faults_from_json
 from ..server.operations import read_operations
-from ..server.runner import bind_socket, quiet_dropped_connections, uvicorn_config
+from ..server.runner import base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
@@ -55,8 +55,11 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
             document = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise click.BadParameter(f"{path}: line {exc.lineno}: {exc.msg}", param_hint="--faults") from exc
+        if not isinstance(document, dict):
+            raise click.BadParameter(f"{path}: the fault configuration must be a JSON object", param_hint="--faults")
     per_operation = document.setdefault("operations", {})
-    assert isinstance(per_operation, dict)
+    if not isinstance(per_operation, dict):
+        raise click.BadParameter(f"{path}: /operations must be an object", param_hint="--faults")
     for item in items:
         target, _, assignment = item.partition(":")
         field, _, value = assignment.partition("=")
@@ -130,7 +133,7 @@ def serve(
         faults=parse_faults(faults_file, fault_items, seed, operations),
     )
     sock = bind_socket(host, port)
-    click.echo(f"Attentive reference server: http://{host}:{sock.getsockname()[1]}")
+    click.echo(f"Attentive reference server: {base_url(host, sock.getsockname()[1])}")
     for token, scopes in accepted.items():
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
     click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/", nl=True)

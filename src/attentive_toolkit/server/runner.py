@@ -32,8 +32,14 @@ def quiet_dropped_connections() -> None:
         logger.addFilter(QuietDroppedConnections())
 
 
+def base_url(host: str, port: int) -> str:
+    """``http://host:port``, with an IPv6 address in brackets as URLs need it."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     return sock
@@ -66,7 +72,7 @@ def serving_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterato
             raise RuntimeError(f"the server on {host}:{port} did not start; see the log above")
         time.sleep(0.005)
     try:
-        yield f"http://{host}:{sock.getsockname()[1]}"
+        yield base_url(host, sock.getsockname()[1])
     finally:
         server.should_exit = True
         thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
