@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
 
-from .conftest import AUTH, FakeTime, upsert, users
+from .conftest import AUTH, FakeTime, server_state, upsert, users
 
 SUBSCRIPTIONS = [
     {"channel": "TEXT", "subscriptionType": "MARKETING", "locale": {"language": "en", "country": "US"}},
@@ -147,3 +147,24 @@ def test_the_background_worker_completes_jobs_on_a_real_server() -> None:
         assert set(seen) <= {"PENDING", "IN_PROGRESS", "COMPLETED"}
         results = http.get(http.get(f"/v2/bulk/job/{job_id}", headers=AUTH).json()["url"])
         assert len(results.text.splitlines()) == 16
+
+
+def test_a_record_is_never_applied_without_its_result_line(client: TestClient, monkeypatch: Any) -> None:
+    """The upsert and its result line commit together: a job that fails between them (a crash, here a write that
+    fails) has applied the records it has results for and no other, so a restart can't apply one twice."""
+    store = server_state(client).store
+    real_add_result = store.add_result
+
+    def add_result_failing_on_the_second(db: Any, job_id: str, position: int, line: str) -> None:
+        if position == 1:
+            raise OSError("disk full")
+        real_add_result(db, job_id, position, line)
+
+    monkeypatch.setattr(store, "add_result", add_result_failing_on_the_second)
+    records = [{"identifiers": {"email": f"atomic{n}@example.com"}} for n in range(3)]
+    job_id = submit(client, records)
+
+    client.post("/_sandbox/jobs/run")
+
+    assert job_status(client, job_id).json()["status"] == "FAILED"
+    assert [user["identifiers"]["email"] for user in users(client)] == ["atomic0@example.com"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import uuid
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from .clock import SandboxClock
 from .faults import FaultInjector
 from .settings import ServerSettings
 from .storage import Job, Store
-from .upsert import Upserter
+from .upsert import Outcome, Upserter
 
 log = logging.getLogger(__name__)
 FINISHED = frozenset({"COMPLETED", "FAILED"})
@@ -131,10 +132,12 @@ class BulkWorker:
         stop = len(users) if limit is None else min(len(users), done + limit)
         for position in range(done, stop):
             record = users[position]
-            outcome = self._upserter.apply(record, self._clock.iso())
-            line = json.dumps(outcome.result_line(record), separators=(",", ":"), ensure_ascii=False)
-            with self._store.transaction() as db:
+
+            def write_result(db: sqlite3.Connection, outcome: Outcome, position: int = position) -> None:
+                line = json.dumps(outcome.result_line(users[position]), separators=(",", ":"), ensure_ascii=False)
                 self._store.add_result(db, job_id, position, line)
+
+            self._upserter.apply(record, self._clock.iso(), write_result)
         if stop < len(users):
             return "IN_PROGRESS"
         del self._records[job_id]

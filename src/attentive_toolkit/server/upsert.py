@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,14 +52,30 @@ def rules_summary(violations: list[Violation]) -> str:
     return f"the request breaks {len(violations)} documented {noun}: " + "; ".join(v.message for v in violations)
 
 
+OutcomeRecorder = Callable[[sqlite3.Connection, Outcome], None]
+
+
+def _accepted(user_id: int, merged: list[int] | None, superseded: list[str]) -> Outcome:
+    if merged is None:
+        return Outcome(202, f"created user {user_id}")
+    bridged = f" and merged users {', '.join(map(str, merged))} into it" if merged else ""
+    # A bridged user's identifier that this user already has a value for is dropped: say so, never silently.
+    dropped = f" (superseded: {', '.join(superseded)})" if superseded else ""
+    return Outcome(202, f"updated user {user_id}{bridged}{dropped}")
+
+
 class Upserter:
     def __init__(self, store: Store, sign_up_units: tuple[SignUpUnit, ...], max_custom_attributes: int) -> None:
         self._store = store
         self._units = sign_up_units
         self._max_custom_attributes = max_custom_attributes
 
-    def apply(self, record: dict[str, Any], now: str) -> Outcome:
-        """Upsert one schema-valid record; on any broken rule nothing is stored and the outcome is a 400."""
+    def apply(self, record: dict[str, Any], now: str, record_outcome: OutcomeRecorder | None = None) -> Outcome:
+        """Upsert one schema-valid record; on any broken rule nothing is stored and the outcome is a 400.
+
+        ``record_outcome`` runs in the same transaction as the upsert (a bulk job's result line): a crash can't
+        leave a record applied without its result, which a restarted job would apply a second time.
+        """
         subscriptions = record.get("subscriptions", [])
         sources, violations = resolve_sign_up_units(subscriptions, self._units)
         if not identifier_pairs(record["identifiers"]):
@@ -74,14 +91,15 @@ class Upserter:
                 self._update_user(db, user_id, record["identifiers"], attributes, now)
                 for subscription, source in zip(subscriptions, sources, strict=True):
                     self._record_subscription(db, user_id, subscription, source, now)
+                outcome = _accepted(user_id, merged, superseded)
+                if record_outcome is not None:
+                    record_outcome(db, outcome)
         except _Refused:
-            return Outcome(400, rules_summary(violations), tuple(violations))
-        if merged is None:
-            return Outcome(202, f"created user {user_id}")
-        bridged = f" and merged users {', '.join(map(str, merged))} into it" if merged else ""
-        # A bridged user's identifier that this user already has a value for is dropped: say so, never silently.
-        dropped = f" (superseded: {', '.join(superseded)})" if superseded else ""
-        return Outcome(202, f"updated user {user_id}{bridged}{dropped}")
+            outcome = Outcome(400, rules_summary(violations), tuple(violations))
+            if record_outcome is not None:
+                with self._store.transaction() as db:
+                    record_outcome(db, outcome)
+        return outcome
 
     def _find_or_create(
         self, db: sqlite3.Connection, pairs: list[tuple[str, str]], now: str
