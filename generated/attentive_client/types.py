@@ -1,8 +1,9 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
+from enum import StrEnum
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, BinaryIO, Generic, Literal, Self, TypeVar
 
 from attrs import define
 
@@ -51,4 +52,30 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+class OpenStrEnum(StrEnum):
+    """Base of every generated string enum: it also accepts values the spec did not declare.
+
+    A value the vendor added after this client was generated (a new job status, say) must not fail the whole call:
+    it becomes a member that is not one of the declared ones (``is_known`` is False). Requests are still checked
+    against the declared values before they are sent.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one the spec declared when the client was generated."""
+        return self._value_ in type(self)._value2member_map_
+
+
+__all__ = ["UNSET", "File", "FileTypes", "OpenStrEnum", "RequestFiles", "Response", "Unset"]

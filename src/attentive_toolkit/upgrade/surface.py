@@ -17,7 +17,8 @@ from ..spec.generation import PACKAGE_NAME
 
 # The four functions of an endpoint module take the same parameters; sync_detailed returns the full Response.
 _ENDPOINT_FUNCTION = "sync_detailed"
-_ENUM_BASES = {"StrEnum", "IntEnum", "Enum"}
+# OpenStrEnum: the generated enums' base (types.py), a StrEnum that accepts values added after generation.
+_ENUM_BASES = {"OpenStrEnum", "StrEnum", "IntEnum", "Enum"}
 _UNSET = re.compile(r"\s*\|\s*Unset\b|\bUnset\s*\|\s*")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
