@@ -179,17 +179,10 @@ def test_main_exits_with_the_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
     assert done.value.code == 2
 
 
-def _python(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
+def _python(code: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "ATTENTIVE_API_TOKEN": "dev-token"}
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,  # type: ignore[call-overload]
-    )
+    command = [sys.executable, "-c", code, *args]
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_sigint_while_waiting_for_the_api_exits_130_quietly() -> None:
