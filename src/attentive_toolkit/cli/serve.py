@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import ipaddress
+import errno
 import json
+import socket
 from pathlib import Path
 
 import click
-import uvicorn
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
+from ..server.limits import describe_bytes
 from ..server.operations import read_operations
-from ..server.runner import base_url, bind_socket, quiet_dropped_connections, uvicorn_config
-from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
+from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
+from ..server.security import NotLoopback, require_loopback
+from ..server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
 
@@ -76,15 +78,23 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
 
 
 def check_loopback(_context: click.Context, _param: click.Parameter, host: str) -> str:
-    if host == "localhost":
-        return host
     try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise click.BadParameter(f"{host!r} is not a loopback address; the sandbox listens on loopback only")
-    return host
+        return require_loopback(host)
+    except NotLoopback as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, or one line saying why not (a busy port is the usual reason)."""
+    try:
+        return bind_socket(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on {host} is already in use; stop what is using it, or pick another "
+                "with --port (--port 0 picks a free one)"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
 
 
 def describe_token(token: str, scopes: frozenset[str]) -> str:
@@ -109,6 +119,30 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 @click.option("--faults", "faults_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--fault", "fault_items", multiple=True, metavar="OPERATION_ID:FIELD=RATE", help="e.g. *:rate500=0.1")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault injector.")
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BODY_BYTES,
+    show_default=True,
+    help="Larger request bodies are refused with 413 (default: 256 users x 16 KiB).",
+)
+@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
+@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True)
+@click.option("--max-connections", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--shutdown-timeout",
+    type=click.FloatRange(min=0),
+    default=3.0,
+    show_default=True,
+    help="Seconds a stopping server waits for requests in flight.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Accept this Host header besides localhost, 127.x and [::1] (e.g. a name in /etc/hosts); repeatable.",
+)
 def serve(
     host: str,
     port: int,
@@ -120,6 +154,12 @@ def serve(
     faults_file: Path | None,
     fault_items: tuple[str, ...],
     seed: int,
+    max_body_bytes: int,
+    header_timeout: float,
+    body_timeout: float,
+    max_connections: int,
+    shutdown_timeout: float,
+    allowed_hosts: tuple[str, ...],
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
     operations = set(read_operations(load_effective_spec()))
@@ -131,11 +171,29 @@ def serve(
         run_jobs_in_background=not manual_jobs,
         rate_limits=parse_rate_limits(rate_limits, operations),
         faults=parse_faults(faults_file, fault_items, seed, operations),
+        max_body_bytes=max_body_bytes,
+        header_timeout_seconds=header_timeout,
+        body_timeout_seconds=body_timeout,
+        max_connections=max_connections,
+        shutdown_timeout_seconds=shutdown_timeout,
+        allowed_hosts=allowed_hosts,
     )
-    sock = bind_socket(host, port)
+    sock = listen(host, port)
     click.echo(f"Attentive reference server: {base_url(host, sock.getsockname()[1])}")
     for token, scopes in accepted.items():
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
-    click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/", nl=True)
+    click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/ (token required)", nl=True)
+    click.echo(
+        f"Limits: bodies up to {describe_bytes(max_body_bytes)}, {max_connections} connections, headers within "
+        f"{header_timeout:g} s, bodies within {body_timeout:g} s"
+    )
     quiet_dropped_connections()
-    uvicorn.Server(uvicorn_config(create_app(settings), host, port, "info")).run(sockets=[sock])
+    server = StoppableServer(uvicorn_config(create_app(settings), host, port, "info", settings))
+    try:
+        # SIGINT/SIGTERM stop the server gracefully and end here, with exit status 0.
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # Ctrl-C before uvicorn took over the signals (still starting up): a stop asked for, not an error.
+        pass
+    finally:
+        sock.close()

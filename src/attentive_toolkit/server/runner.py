@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import signal
 import socket
 import threading
 import time
@@ -13,7 +15,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from .app import create_app
+from .connections import ConnectionLimits, guarded_protocol
 from .responses import DroppedConnection
+from .security import require_loopback
 from .settings import ServerSettings
 
 STARTUP_TIMEOUT_SECONDS = 30.0
@@ -38,30 +42,68 @@ def base_url(host: str, port: int) -> str:
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to a loopback address (``security.NotLoopback`` otherwise; ``OSError`` if taken)."""
+    require_loopback(host)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.removeprefix("[").removesuffix("]"), port))
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
-def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Config:
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on")
+def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str, settings: ServerSettings) -> uvicorn.Config:
+    limits = ConnectionLimits(settings.header_timeout_seconds, settings.max_connections)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        http=guarded_protocol(limits),
+        # uvicorn types this as whole seconds but only hands it to asyncio.wait_for; round up to stay >= the setting.
+        timeout_graceful_shutdown=max(1, math.ceil(settings.shutdown_timeout_seconds)),
+    )
+
+
+class StoppableServer(uvicorn.Server):
+    """uvicorn re-raises SIGINT/SIGTERM after a graceful stop, so the process ends killed by the signal (or with
+    a KeyboardInterrupt). A stop asked for is a normal end here: catch the signals, stop, return."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        originals = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
 
 
 @contextmanager
 def running_server(settings: ServerSettings | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Start the server (port 0: any free port) and yield its base URL, e.g. ``http://127.0.0.1:54321``."""
-    with serving_app(create_app(settings), host, port) as base_url:
+    settings = settings or ServerSettings()
+    with serving_app(create_app(settings), host, port, settings) as base_url:
         yield base_url
 
 
 @contextmanager
-def serving_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve any ASGI app (the reference app, or one wrapped around it) in a background thread; yield its URL."""
+def serving_app(
+    app: ASGIApp, host: str = "127.0.0.1", port: int = 0, settings: ServerSettings | None = None
+) -> Iterator[str]:
+    """Serve any ASGI app (the reference app, or one wrapped around it) in a background thread; yield its URL.
+    ``settings`` gives the connection limits (their defaults when None)."""
     quiet_dropped_connections()
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(app, host, port, "warning"))
+    server = StoppableServer(uvicorn_config(app, host, port, "warning", settings or ServerSettings()))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="attentive-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
