@@ -20,6 +20,9 @@ from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
 
 
+LISTEN_BACKLOG = 2048
+
+
 def parse_token(text: str) -> tuple[str, frozenset[str]]:
     """``TOKEN`` (every scope) or ``TOKEN=scope,scope`` (``TOKEN=`` for none)."""
     token, has_scopes, scopes = text.partition("=")
@@ -87,7 +90,10 @@ def check_loopback(_context: click.Context, _param: click.Parameter, host: str) 
 def listen(host: str, port: int) -> socket.socket:
     """The listening socket, or one line saying why not (a busy port is the usual reason)."""
     try:
-        return bind_socket(host, port)
+        sock = bind_socket(host, port)
+        # Listening at once: a client that connects while the app is still starting waits instead of being refused.
+        sock.listen(LISTEN_BACKLOG)
+        return sock
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise click.ClickException(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import signal
@@ -24,10 +25,12 @@ STARTUP_TIMEOUT_SECONDS = 30.0
 
 
 class QuietDroppedConnections(logging.Filter):
-    """A connection dropped on purpose (fault injection) is not an error worth a traceback in the log."""
+    """A connection dropped on purpose (fault injection), or a request cancelled because the server is stopping
+    (uvicorn cancels what is still running after the shutdown timeout and says so in one line), is not an error
+    worth a traceback in the log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection | asyncio.CancelledError))
 
 
 def quiet_dropped_connections() -> None:
