@@ -6,6 +6,7 @@ from ``/proc`` and printed: run with ``-s`` to see the figures."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -27,17 +28,20 @@ from click.testing import CliRunner
 from starlette.exceptions import StarletteDeprecationWarning
 
 from attentive_toolkit.cli.main import cli
+from attentive_toolkit.conformance.redaction import REDACTED
 from attentive_toolkit.server.app import create_app
-from attentive_toolkit.server.runner import running_server
+from attentive_toolkit.server.runner import running_server, serving_app
 from attentive_toolkit.server.security import NotLoopback
-from attentive_toolkit.server.settings import DEFAULT_MAX_BODY_BYTES, ServerSettings
+from attentive_toolkit.server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, ServerSettings
 
+from ..conformance.broken import Breaker, Exchange
 from .conftest import AUTH, FakeTime
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
+REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 # Bounds for waiting on the server: generous, never a timing assumption (each wait ends on an event).
 WAIT_SECONDS = 30
@@ -214,10 +218,8 @@ def test_a_body_that_stops_arriving_gets_408() -> None:
 
 def test_headers_over_the_size_cap_get_431() -> None:
     with served() as server, server.connect() as sock:
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(b"GET /v2/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * (128 * 1024))
-        except (BrokenPipeError, ConnectionResetError):
-            pass
         answer = read_answer(sock)
     assert status_of(answer) == 431, answer[:300]
 
@@ -239,10 +241,9 @@ def test_200_slowloris_connections_are_closed_and_memory_stays_bounded() -> None
         before = server.peak_rss_mib()
         sockets = [server.connect() for _ in range(200)]
         for sock in sockets:
-            try:
-                sock.sendall(partial)  # the headers never end
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # refused at once: over the connection cap
+            # The headers never end. A socket over the connection cap may be refused before this is sent.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(partial)
         answers = [read_answer(sock) for sock in sockets]
         for sock in sockets:
             sock.close()
@@ -424,3 +425,55 @@ def test_a_same_machine_page_and_a_script_may_write_to_the_sandbox() -> None:
         left = stored_emails(client)
     assert [from_page.status_code, from_script.status_code] == [200, 200]
     assert left == []
+
+
+# ---------------------------------------------------------------------------------------------- conformance suite
+
+USER_TOKEN = "users-own-token-5f1d9c"
+
+
+def run_conformance(tmp_path: Path, *args: str, base_url: str | None = None) -> tuple[int, str]:
+    """The conformance suite in a subprocess, as a user runs it, with ``USER_TOKEN`` in ATTENTIVE_API_TOKEN."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ATTENTIVE_")}
+    env.update(ATTENTIVE_API_TOKEN=USER_TOKEN, ATTENTIVE_REPORT_DIR=str(tmp_path / "reports"))
+    env.update(ATTENTIVE_MAX_EXAMPLES="5", ATTENTIVE_OPERATIONS="getMeV2", ATTENTIVE_PHASES="examples,fuzzing")
+    if base_url is not None:
+        env.update(ATTENTIVE_BASE_URL=base_url, ATTENTIVE_REFERENCE_SERVER="1")
+    command = [sys.executable, "-m", "pytest", "conformance_tests", "-p", "no:cacheprovider", "-q", *args]
+    done = subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False
+    )  # fmt: skip
+    return done.returncode, done.stdout + done.stderr
+
+
+def everything_written(folder: Path) -> str:
+    return "".join(path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+def test_the_embedded_conformance_server_accepts_the_users_token(tmp_path: Path) -> None:
+    returncode, output = run_conformance(tmp_path)
+
+    assert returncode == 0, output
+    assert "rejected the API token" not in output
+    assert USER_TOKEN not in output + everything_written(tmp_path)
+
+
+def echo_token(exchange: Exchange) -> None:
+    """A careless server: ``GET /v2/me`` answers with the caller's Authorization header (and a wrong type)."""
+    if exchange.method == "GET" and exchange.path == "/v2/me" and exchange.status == 200:
+        exchange.set_json({"companyName": 42, "echo": exchange.request_headers.get("authorization", "")})
+
+
+def test_the_suite_scrubs_an_echoed_token_from_the_terminal_and_a_junit_file_anywhere(tmp_path: Path) -> None:
+    junit = tmp_path / "elsewhere" / "results.xml"
+    junit.parent.mkdir()
+    app = Breaker(create_app(ServerSettings(tokens={USER_TOKEN: ALL_SCOPES})), mutate=echo_token)
+    with serving_app(app) as url:
+        returncode, output = run_conformance(tmp_path, f"--junitxml={junit}", "-rA", base_url=url)
+    written = junit.read_text(encoding="utf-8")
+
+    assert returncode == 1, output  # the wrong type was caught...
+    assert REDACTED in output and REDACTED in written  # ...and the echoed token shown redacted,
+    assert USER_TOKEN not in output  # on the terminal,
+    assert USER_TOKEN not in written  # in a JUnit file outside the report folder,
+    assert USER_TOKEN not in everything_written(tmp_path / "reports")  # and in the reports.

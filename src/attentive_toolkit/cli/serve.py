@@ -19,7 +19,6 @@ from ..server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, Fau
 from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
 
-
 LISTEN_BACKLOG = 2048
 
 

@@ -45,8 +45,8 @@ class BodyLimit:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > self.max_body_bytes:
-            message = self.too_large(f"the declared Content-Length of {int(declared)} bytes")
-            await error_response(413, message, headers=CLOSE)(scope, receive, send)
+            refusal = self.too_large(f"the declared Content-Length of {int(declared)} bytes")
+            await error_response(413, refusal, headers=CLOSE)(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -69,11 +69,11 @@ class BodyLimit:
                     more = message.get("more_body", False)
         except TimeoutError:
             chunks.clear()
-            message_text = (
+            refusal = (
                 f"the request body did not arrive within {self.timeout_seconds:g} seconds "
                 f"({size} bytes received); the server's --body-timeout sets the limit"
             )
-            await error_response(408, message_text, headers=CLOSE)(scope, receive, send)
+            await error_response(408, refusal, headers=CLOSE)(scope, receive, send)
             return
         await self.app(scope, replay(b"".join(chunks), receive), send)
 
