@@ -6,6 +6,7 @@ from ``/proc`` and printed: run with ``-s`` to see the figures."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import queue
@@ -24,15 +25,18 @@ from typing import Any
 
 import httpx
 import pytest
+from attentive_client import AuthenticatedClient
 from click.testing import CliRunner
 from starlette.exceptions import StarletteDeprecationWarning
 
+from attentive_toolkit.bulk.transport import download, same_origin
 from attentive_toolkit.cli.main import cli
+from attentive_toolkit.conformance.documented import fetch_results
 from attentive_toolkit.conformance.redaction import REDACTED
 from attentive_toolkit.server.app import create_app
 from attentive_toolkit.server.runner import running_server, serving_app
 from attentive_toolkit.server.security import NotLoopback
-from attentive_toolkit.server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, ServerSettings
+from attentive_toolkit.server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, ServerSettings
 
 from ..conformance.broken import Breaker, Exchange
 from .conftest import AUTH, FakeTime
@@ -477,3 +481,29 @@ def test_the_suite_scrubs_an_echoed_token_from_the_terminal_and_a_junit_file_any
     assert USER_TOKEN not in output  # on the terminal,
     assert USER_TOKEN not in written  # in a JUnit file outside the report folder,
     assert USER_TOKEN not in everything_written(tmp_path / "reports")  # and in the reports.
+
+
+def test_the_importer_and_the_suite_fetch_a_signed_link_on_another_origin_without_the_token() -> None:
+    """Both send the token only to the API's own origin; a link elsewhere (here: the API is addressed as
+    localhost, the link names 127.0.0.1) must work on its signature alone."""
+    with running_server(ServerSettings(run_jobs_in_background=False)) as base_url, httpx.Client() as http:
+        body = {"users": [{"identifiers": {"email": "a@example.com"}}, {"identifiers": {"email": "b@example.com"}}]}
+        job_id = http.post(f"{base_url}/v2/bulk/user/attributes", json=body, headers=AUTH).json()["batchJobId"]
+        http.post(f"{base_url}/_sandbox/jobs/run", headers=AUTH)
+        link = http.get(f"{base_url}/v2/bulk/job/{job_id}", headers=AUTH).json()["url"]
+        api_origin = base_url.replace("127.0.0.1", "localhost")
+        assert not same_origin(link, api_origin)
+
+        with httpx.Client(base_url=api_origin, headers=AUTH) as api:
+            records = fetch_results(api, api_origin, link)
+
+        async def download_as_importer() -> httpx.Response:
+            client = AuthenticatedClient(base_url=api_origin, token=DEV_TOKEN)
+            async with httpx.AsyncClient() as plain:
+                return await download(client, api_origin, link, plain)
+
+        downloaded = asyncio.run(download_as_importer())
+
+    assert len(records) == 2
+    assert downloaded.status_code == 200 and downloaded.text.count("\n") == 2
+    assert "authorization" not in downloaded.request.headers
