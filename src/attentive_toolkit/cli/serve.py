@@ -15,11 +15,13 @@ from ..server.limits import describe_bytes
 from ..server.operations import read_operations
 from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.security import NotLoopback, require_loopback
-from ..server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, FaultConfig, ServerSettings
+from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
 
 LISTEN_BACKLOG = 2048
+# The limits' defaults live in ServerSettings only.
+DEFAULTS = ServerSettings()
 
 
 def parse_token(text: str) -> tuple[str, frozenset[str]]:
@@ -127,19 +129,37 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 @click.option(
     "--max-body-bytes",
     type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BODY_BYTES,
+    default=DEFAULTS.max_body_bytes,
     show_default=True,
     help="Larger request bodies are refused with 413 (default: 256 users x 16 KiB).",
 )
-@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
-@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True)
-@click.option("--max-connections", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULTS.header_timeout_seconds,
+    show_default=True,
+    help="Seconds a request line and headers may take to arrive (408 after).",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULTS.body_timeout_seconds,
+    show_default=True,
+    help="Seconds a whole request body may take to arrive (408 after).",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_connections,
+    show_default=True,
+    help="Open connections; more are answered 503 and closed at once.",
+)
 @click.option(
     "--shutdown-timeout",
     type=click.FloatRange(min=0),
-    default=3.0,
+    default=DEFAULTS.shutdown_timeout_seconds,
     show_default=True,
-    help="Seconds a stopping server waits for requests in flight.",
+    help="Seconds a stopping server waits for requests in flight before cancelling them.",
 )
 @click.option(
     "--allowed-host",

@@ -68,8 +68,8 @@ def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str, settings:
         access_log=False,
         lifespan="on",
         http=guarded_protocol(limits),
-        # uvicorn types this as whole seconds but only hands it to asyncio.wait_for; round up to stay >= the setting.
-        timeout_graceful_shutdown=max(1, math.ceil(settings.shutdown_timeout_seconds)),
+        # uvicorn types this as whole seconds (it hands it to asyncio.wait_for): round up, never below the setting.
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout_seconds),
     )
 
 

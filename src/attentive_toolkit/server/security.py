@@ -6,6 +6,7 @@ The checks run as one ASGI middleware in front of the app, before any body is re
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
@@ -26,8 +27,10 @@ class NotLoopback(ValueError):
     """A bind address outside loopback; the message says what to use instead."""
 
 
+@functools.lru_cache(maxsize=1024)
 def is_loopback_name(host: str) -> bool:
-    """``localhost``, any 127.x.y.z or ``::1`` (with or without brackets)."""
+    """``localhost``, any 127.x.y.z or ``::1`` (with or without brackets). Cached: it runs on every request, a
+    client sends the same few names, and parsing an address costs more than the rest of the guard."""
     name = host.strip().lower()
     if name == "localhost":
         return True
