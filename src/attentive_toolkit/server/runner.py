@@ -41,17 +41,18 @@ def quiet_dropped_connections() -> None:
 
 def base_url(host: str, port: int) -> str:
     """``http://host:port``, with an IPv6 address in brackets as URLs need it."""
+    host = host.removeprefix("[").removesuffix("]")
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
     """A socket bound to a loopback address (``security.NotLoopback`` otherwise; ``OSError`` if taken)."""
-    require_loopback(host)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = require_loopback(host)
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host.removeprefix("[").removesuffix("]"), port))
+        sock.bind((address, port))
     except BaseException:
         sock.close()
         raise

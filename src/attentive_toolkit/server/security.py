@@ -41,13 +41,14 @@ def is_loopback_name(host: str) -> bool:
 
 
 def require_loopback(host: str) -> str:
-    """The one bind check of the CLI and the library runner: the sandbox has no TLS and a development token."""
+    """The one bind check of the CLI and the library runner: the sandbox has no TLS and a development token.
+    Returns the address to bind (``[::1]`` -> ``::1``)."""
     if not is_loopback_name(host):
         raise NotLoopback(
             f"{host!r} is not a loopback address; the sandbox listens on loopback only "
             "(use 127.0.0.1, ::1 or localhost)"
         )
-    return host
+    return host.strip().removeprefix("[").removesuffix("]")
 
 
 def host_name(host_header: str) -> str:
@@ -62,7 +63,8 @@ class HostPolicy:
     """The ``Host`` names a request may carry: loopback ones and the configured extras."""
 
     def __init__(self, allowed_hosts: Iterable[str]) -> None:
-        self.extra = frozenset(name.strip().lower() for name in allowed_hosts if name.strip())
+        # Names as a Host header carries them, without a port: "sandbox.test:8080" allows sandbox.test on any port.
+        self.extra = frozenset(host_name(name) for name in allowed_hosts if name.strip())
 
     def allows(self, host_header: str | None) -> bool:
         if host_header is None:
