@@ -231,11 +231,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
             Middleware(DefaultRateLimitHeaders),
             # Before any body is read: foreign Host names, the sandbox's token and cross-site writes.
             Middleware(RequestGuard, tokens=state.settings.tokens, hosts=HostPolicy(state.settings.allowed_hosts)),
-            Middleware(
-                BodyLimit,
-                max_body_bytes=state.settings.max_body_bytes,
-                timeout_seconds=state.settings.body_timeout_seconds,
-            ),
+            Middleware(BodyLimit, max_body_bytes=state.settings.max_body_bytes),
         ],
         exception_handlers={404: not_found},
         lifespan=lifespan,

@@ -1,16 +1,13 @@
-"""The request body limit and the body read timeout, as ASGI middleware (so they hold in process too).
+"""The request body limit, as ASGI middleware (so it holds in process too).
 
 The body is read here, chunk by chunk, before the app runs: a declared ``Content-Length`` over the limit is
-refused before a byte of the body is read, a streamed (chunked) body is refused as soon as it passes the limit,
-and the whole body must arrive within the timeout. Memory stays at most the limit plus one chunk per request.
-The app then gets the body in one message; it would have read it whole anyway.
+refused before a byte of the body is read, and a streamed (chunked) body is refused as soon as it passes the
+limit. Memory stays at most the limit plus one chunk per request. The app then gets the body in one message; it
+would have read it whole anyway. How long the body may take is the connection's business (``connections.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
-
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .responses import error_response
@@ -28,10 +25,9 @@ def describe_bytes(count: int) -> str:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, timeout_seconds: float) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.timeout_seconds = timeout_seconds
 
     def too_large(self, what: str) -> str:
         return (
@@ -43,39 +39,35 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_body_bytes:
-            refusal = self.too_large(f"the declared Content-Length of {int(declared)} bytes")
+        declared = content_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            refusal = self.too_large(f"the declared Content-Length of {declared} bytes")
             await error_response(413, refusal, headers=CLOSE)(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
         more = True
-        try:
-            async with asyncio.timeout(self.timeout_seconds):
-                while more:
-                    message = await receive()
-                    if message["type"] != "http.request":
-                        return  # the client went away: nobody to answer
-                    chunk = message.get("body", b"")
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        chunks.clear()
-                        await error_response(413, self.too_large("the request body"), headers=CLOSE)(
-                            scope, receive, send
-                        )
-                        return
-                    chunks.append(chunk)
-                    more = message.get("more_body", False)
-        except TimeoutError:
-            chunks.clear()
-            refusal = (
-                f"the request body did not arrive within {self.timeout_seconds:g} seconds "
-                f"({size} bytes received); the server's --body-timeout sets the limit"
-            )
-            await error_response(408, refusal, headers=CLOSE)(scope, receive, send)
-            return
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away (or was cut off for being too slow): nobody to answer
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                chunks.clear()
+                await error_response(413, self.too_large("the request body"), headers=CLOSE)(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
         await self.app(scope, replay(b"".join(chunks), receive), send)
+
+
+def content_length(scope: Scope) -> int | None:
+    """The declared body size, if any (the HTTP parser has already refused a malformed one)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.strip().isdigit() else None
+    return None
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

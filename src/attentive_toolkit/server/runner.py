@@ -60,7 +60,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str, settings: ServerSettings) -> uvicorn.Config:
-    limits = ConnectionLimits(settings.header_timeout_seconds, settings.max_connections)
+    limits = ConnectionLimits(
+        header_timeout_seconds=settings.header_timeout_seconds,
+        body_timeout_seconds=settings.body_timeout_seconds,
+        max_connections=settings.max_connections,
+    )
     return uvicorn.Config(
         app,
         host=host,

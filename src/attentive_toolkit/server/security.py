@@ -11,7 +11,6 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import authorize
@@ -19,6 +18,8 @@ from .responses import error_response
 
 SANDBOX_PREFIX = "/_sandbox"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The only headers the guard reads (the server hands them over lower-cased).
+GUARD_HEADERS = frozenset({b"host", b"authorization", b"origin", b"content-type"})
 # The content types an HTML form or a "simple" cross-site fetch may send without a CORS preflight.
 SIMPLE_CONTENT_TYPES = frozenset({"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -110,8 +111,12 @@ class RequestGuard:
         await error_response(status, message, headers=headers)(scope, receive, send)
 
     def refusal(self, scope: Scope) -> tuple[int, str, dict[str, str]] | None:
-        headers = Headers(scope=scope)
-        host = headers.get("host")
+        headers: dict[bytes, str] = {}
+        for name, value in scope["headers"]:
+            if name in GUARD_HEADERS:
+                # The first of repeated headers, as Starlette (and so the app) reads them.
+                headers.setdefault(name, value.decode("latin-1"))
+        host = headers.get(b"host")
         if not self.hosts.allows(host):
             allowed = ", ".join(["localhost", "127.0.0.1", "[::1]", *sorted(self.hosts.extra)])
             message = (
@@ -122,18 +127,18 @@ class RequestGuard:
         path: str = scope["path"]
         if path != SANDBOX_PREFIX and not path.startswith(SANDBOX_PREFIX + "/"):
             return None
-        auth = authorize(headers.get("authorization"), self.tokens, frozenset())
+        auth = authorize(headers.get(b"authorization"), self.tokens, frozenset())
         if auth.token is None:
             message = f"/_sandbox/ needs a token this server accepts: {auth.message}"
             return 401, message, {"www-authenticate": 'Bearer realm="attentive"'}
         if scope["method"] in SAFE_METHODS:
             return None
-        origin = headers.get("origin")
+        origin = headers.get(b"origin")
         if origin is not None and origin != "null" and not self.hosts.allows_origin(origin):
             return 403, f"cross-site request refused: Origin {origin!r} may not change the sandbox", {}
         if origin == "null":
             return 403, "cross-site request refused: an opaque Origin ('null') may not change the sandbox", {}
-        kind = media_type(headers.get("content-type"))
+        kind = media_type(headers.get(b"content-type"))
         if kind in SIMPLE_CONTENT_TYPES:
             message = f"Content-Type {kind!r} is refused on the sandbox API: send application/json (or no body)"
             return 415, message, {}

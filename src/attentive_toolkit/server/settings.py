@@ -110,8 +110,8 @@ class ServerSettings:
     monotonic: Callable[[], float] = time.monotonic
     # How injected latency waits; a test can record the delays instead of waiting them out.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    # Limits against hostile or broken clients (see docs/server-security.md). The body limit and the body timeout
-    # apply in process too; the others need a real listener (``running_server`` or ``attentive serve``).
+    # Limits against hostile or broken clients (see docs/server-security.md). The body limit applies in process
+    # too; the others need a real listener (``running_server`` or ``attentive serve``).
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 30.0
