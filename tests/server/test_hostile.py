@@ -161,6 +161,23 @@ def test_a_streamed_body_over_a_configured_cap_is_refused_with_the_limit() -> No
     assert small.status_code == 202
 
 
+def test_a_client_sending_a_big_body_anyway_reads_the_413() -> None:
+    """The server stops reading and closes; an HTTP client that keeps sending still gets the answer."""
+    headers = {**AUTH, "Content-Type": "application/json"}
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b"x" * MIB
+
+    with running_server() as base_url, httpx.Client(base_url=base_url, headers=headers, timeout=WAIT_SECONDS) as http:
+        declared = http.post("/v2/user/attributes", content=b"x" * (20 * MIB))
+        streamed = http.post("/v2/bulk/user/attributes", content=chunks())
+
+    assert [declared.status_code, streamed.status_code] == [413, 413]
+    assert "Content-Length of 20971520 bytes exceeds the limit of 4194304 bytes" in declared.json()["message"]
+    assert "the request body exceeds the limit of 4194304 bytes" in streamed.json()["message"]
+
+
 def test_the_cli_sets_the_body_cap() -> None:
     with served("--max-body-bytes", "2048") as server:
         body = {"users": [{"identifiers": {"email": f"user{n}@example.com"}} for n in range(100)]}
