@@ -19,7 +19,7 @@ import pytest
 from .operations import operation_labels
 from .options import FLAGS, OPTION_TABLE, OptionError, dest, resolve_options
 from .redaction import RedactingStream
-from .session import close_session, current_session, open_session
+from .session import ConformanceSession, close_session, current_session, open_session
 from .summary import render_summary, summary_data, write_summary
 
 GATE_MARK = "conformance_gate"
@@ -120,7 +120,7 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
         scrub_report(report)
 
 
-def _current_or_none() -> Any:
+def _current_or_none() -> ConformanceSession | None:
     try:
         return current_session()
     except RuntimeError:

@@ -194,7 +194,7 @@ async def bulk_results(request: Request) -> Response:
     job_id = request.path_params["job_id"]
     link = state.links.check(job_id, request.query_params.get("expires"), request.query_params.get("signature"))
     if not link.ok:
-        return error_response(403, link.message.replace("{id}", job_id))
+        return error_response(403, link.message)
     job = state.worker.visible_job(job_id)
     if job is None or job.status != "COMPLETED":
         return error_response(404, f"no results for bulk job {job_id!r}")

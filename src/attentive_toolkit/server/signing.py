@@ -46,15 +46,16 @@ class LinkSigner:
         return {"expires": str(expires), "signature": self._signature(job_id, expires)}
 
     def check(self, job_id: str, expires: str | None, signature: str | None) -> LinkCheck:
+        fresh = f"ask GET /v2/bulk/job/{job_id} for a fresh link"
         if not expires or not signature:
-            return LinkCheck(False, "this results link is not signed; ask GET /v2/bulk/job/{id} for a fresh link")
+            return LinkCheck(False, f"this results link is not signed; {fresh}")
         if not expires.isascii() or not expires.isdigit() or len(expires) > 12:
-            return LinkCheck(False, "this results link has a malformed expiry; ask for a fresh link")
+            return LinkCheck(False, f"this results link has a malformed expiry; {fresh}")
         expected = self._signature(job_id, int(expires)).encode()
         if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
-            return LinkCheck(False, "the signature of this results link does not match; ask for a fresh link")
+            return LinkCheck(False, f"the signature of this results link does not match; {fresh}")
         if self._clock.now().timestamp() >= int(expires):
-            return LinkCheck(False, "this results link has expired; ask GET /v2/bulk/job/{id} for a fresh link")
+            return LinkCheck(False, f"this results link has expired; {fresh}")
         return LinkCheck(True)
 
 
