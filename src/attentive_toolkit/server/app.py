@@ -23,15 +23,17 @@ from .bulk import BulkWorker
 from .clock import SandboxClock
 from .faults import FaultInjector
 from .inspection import inspection_routes
+from .limits import BodyLimit
 from .operations import DEFAULT_RATE_LIMIT, rate_limit_of, read_operations
 from .responses import DroppedResponse, FastJSONResponse, error_response
+from .security import HostPolicy, RequestGuard
 from .settings import ServerSettings
+from .signing import RESULTS_ROUTE, LinkSigner, results_url
 from .storage import Store
 from .upsert import Upserter
 from .validation import BadRequest, Violation, check_content_type, parse_json_body
 
 log = logging.getLogger(__name__)
-RESULTS_ROUTE = "bulk_results"
 Handler = Callable[["ServerState", Operation, Request], Awaitable[Response]]
 
 
@@ -52,6 +54,7 @@ class ServerState:
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
         self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
+        self.links = LinkSigner(settings.link_secret, self.clock, settings.results_link_lifetime)
 
     def rate_limit(self, operation: Operation) -> int:
         return self.settings.rate_limits.get(operation.operation_id, rate_limit_of(operation))
@@ -114,7 +117,7 @@ async def get_bulk_job_status(state: ServerState, operation: Operation, request:
         raise NotFound(f"no bulk job {job_id!r} (unknown, or older than the 14 days jobs are kept)")
     body: dict[str, Any] = {"bulkJobId": job.id, "status": job.status, "totalRecords": job.total_records}
     if job.status == "COMPLETED":
-        body["url"] = str(request.url_for(RESULTS_ROUTE, job_id=job.id))
+        body["url"] = results_url(request, state.links, job.id)
     return FastJSONResponse(body)
 
 
@@ -188,9 +191,13 @@ class DefaultRateLimitHeaders:
 
 
 async def bulk_results(request: Request) -> Response:
-    """The JSON Lines results of a completed job, one line per record: its request, status and message."""
+    """The JSON Lines results of a completed job, one line per record: its request, status and message.
+    Reached through a signed link (no token needed) until the link expires."""
     state: ServerState = request.app.state.server
     job_id = request.path_params["job_id"]
+    link = state.links.check(job_id, request.query_params.get("expires"), request.query_params.get("signature"))
+    if not link.ok:
+        return error_response(403, link.message)
     job = state.worker.visible_job(job_id)
     if job is None or job.status != "COMPLETED":
         return error_response(404, f"no results for bulk job {job_id!r}")
@@ -223,7 +230,12 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(DefaultRateLimitHeaders)],
+        middleware=[
+            Middleware(DefaultRateLimitHeaders),
+            # Before any body is read: foreign Host names, the sandbox's token and cross-site writes.
+            Middleware(RequestGuard, tokens=state.settings.tokens, hosts=HostPolicy(state.settings.allowed_hosts)),
+            Middleware(BodyLimit, max_body_bytes=state.settings.max_body_bytes),
+        ],
         exception_handlers={404: not_found},
         lifespan=lifespan,
     )

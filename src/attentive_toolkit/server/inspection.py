@@ -1,6 +1,7 @@
 """``/_sandbox/``: read stored users and jobs, drive the bulk worker, reset state, change faults, shift the clock.
 
-A prefix the vendor doesn't use; the client never needs it. No token: the server listens on loopback only.
+A prefix the vendor doesn't use; the client never needs it. Every call needs a token the server accepts (any
+scope), and a state-changing call must not be cross-site (see ``security.RequestGuard``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from .faults import faults_from_json, faults_to_json
 from .responses import FastJSONResponse, error_response
+from .signing import results_url
 from .storage import Job
 from .validation import BadRequest, Violation, parse_json_body
 
@@ -40,7 +42,7 @@ def _job_json(state: ServerState, request: Request, job: Job) -> dict[str, Any]:
         "expired": state.worker.expired(job),
     }
     if job.status == "COMPLETED":
-        body["url"] = str(request.url_for("bulk_results", job_id=job.id))
+        body["url"] = results_url(request, state.links, job.id)
     return body
 
 
