@@ -11,8 +11,9 @@ from typing import Any
 from openapi_spec_validator import validate as validate_openapi
 
 from ..paths import ProjectPaths
+from .gaps import check_gap_ids, read_gap_table
 from .overlay import ActionReport, apply_overlays
-from .overlay_document import load_overlay, overlay_files
+from .overlay_document import OverlayDocument, load_overlay, overlay_files
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,22 @@ def load_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def load_project_overlays(paths: ProjectPaths) -> list[OverlayDocument]:
+    """The project's overlays in the order they apply; every action names a gap of the audit table."""
+    overlays = [
+        load_overlay(path, display_name=path.relative_to(paths.root).as_posix(), require_gaps=True)
+        for path in overlay_files(paths.overlays)
+    ]
+    table_file = (paths.overlays / "README.md").relative_to(paths.root).as_posix()
+    check_gap_ids(overlays, read_gap_table(paths.overlays), table_file)
+    return overlays
+
+
 def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -> EffectiveSpec:
     """Apply ``overlays/`` in name order to the vendor spec and validate the result as OpenAPI."""
     source = vendor_spec or paths.vendor_spec
     files = overlay_files(paths.overlays)
-    overlays = [load_overlay(path, display_name=path.relative_to(paths.root).as_posix()) for path in files]
+    overlays = load_project_overlays(paths)
     document, reports = apply_overlays(load_json(source), overlays)
     validate_openapi(document)
     return EffectiveSpec(
