@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import uvicorn
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
-from ..server.operations import read_operations
+from ..server.operations import Operation, read_operations
 from ..server.runner import base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
@@ -32,6 +33,20 @@ def parse_token(text: str) -> tuple[str, frozenset[str]]:
             f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_SCOPES))}", param_hint="--token"
         )
     return token, chosen
+
+
+def describe_operations(operations: Iterable[Operation]) -> list[str]:
+    """The banner's account of each operation: implemented (stateful) or answered from the spec (stateless)."""
+    listed = list(operations)
+    stateful = [op.operation_id for op in listed if op.stateful]
+    stateless = [op.operation_id for op in listed if not op.stateful]
+    lines = [f"Operations: {len(stateful)} stateful ({', '.join(stateful) or 'none'})"]
+    if stateless:
+        lines.append(
+            f"            {len(stateless)} stateless, answered from the spec's examples and schemas: "
+            f"{', '.join(stateless)} (GET /_sandbox/operations)"
+        )
+    return lines
 
 
 def parse_rate_limits(items: tuple[str, ...], operations: set[str]) -> dict[str, int]:
@@ -122,7 +137,8 @@ def serve(
     seed: int,
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
-    operations = set(read_operations(load_effective_spec()))
+    described = read_operations(load_effective_spec())
+    operations = set(described)
     accepted = dict(parse_token(text) for text in tokens) if tokens else {DEV_TOKEN: ALL_SCOPES}
     settings = ServerSettings(
         tokens=accepted,
@@ -137,5 +153,7 @@ def serve(
     for token, scopes in accepted.items():
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
     click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/", nl=True)
+    for line in describe_operations(described.values()):
+        click.echo(line)
     quiet_dropped_connections()
     uvicorn.Server(uvicorn_config(create_app(settings), host, port, "info")).run(sockets=[sock])

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..spec.effective import load_effective_spec
-from .auth import authorize
+from .auth import AuthResult, authorize
 from .bulk import BulkWorker
 from .clock import SandboxClock
 from .faults import FaultInjector
@@ -26,6 +26,7 @@ from .operations import DEFAULT_RATE_LIMIT, Operation, read_operations
 from .rate_limit import Budget, RateLimiter
 from .responses import DroppedResponse, FastJSONResponse, error_response
 from .settings import ServerSettings
+from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
 from .validation import BadRequest, SchemaValidators, check_content_type, parse_json_body
@@ -47,6 +48,8 @@ class ServerState:
         self.document = document
         self.operations = read_operations(document)
         self.validators = SchemaValidators(document)
+        self.checker = RequestChecker(document, self.validators)
+        self.answers = AnswerBuilder(document, self.validators)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
         self.limiter = RateLimiter(settings.monotonic)
@@ -67,8 +70,7 @@ class ServerState:
 async def json_body(state: ServerState, operation: Operation, request: Request) -> Any:
     check_content_type(request.headers.get("content-type"))
     body = parse_json_body(await request.body())
-    if operation.body_schema_ref:
-        state.validators.check(operation.body_schema_ref, body)
+    state.checker.body(operation, body)
     return body
 
 
@@ -115,6 +117,11 @@ async def get_bulk_job_status(state: ServerState, operation: Operation, request:
     return FastJSONResponse(body)
 
 
+async def stateless(state: ServerState, operation: Operation, request: Request) -> Response:
+    return await answer_from_spec(state.checker, state.answers, operation, request)
+
+
+# The operations with implemented behaviour (``operations.STATEFUL_OPERATIONS``); the others get ``stateless``.
 HANDLERS: dict[str, Handler] = {
     "getMeV2": get_me,
     "postUserAttributes": post_user_attributes,
@@ -129,7 +136,10 @@ def operation_endpoint(state: ServerState, operation: Operation, handler: Handle
     async def endpoint(request: Request) -> Response:
         state.worker.requests_seen += 1
         limit = state.rate_limit(operation)
-        auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
+        if operation.public:
+            auth = AuthResult("", 0, "")  # `security: []`: documented as needing no credentials
+        else:
+            auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
         if auth.token is None:
             headers = {**Budget(True, limit, limit).headers(), "www-authenticate": 'Bearer realm="attentive"'}
             return error_response(401, auth.message, headers=headers)
@@ -199,14 +209,16 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return error_response(404, f"no route for {request.method} {request.url.path}")
 
 
-def create_app(settings: ServerSettings | None = None) -> Starlette:
+def create_app(settings: ServerSettings | None = None, document: dict[str, Any] | None = None) -> Starlette:
     """The reference server as an ASGI app; ``app.state.server`` is its :class:`ServerState`."""
-    state = ServerState(settings or ServerSettings(), load_effective_spec())
+    state = ServerState(settings or ServerSettings(), document if document is not None else load_effective_spec())
     routes: list[BaseRoute] = []
-    for operation in state.operations.values():
-        handler = HANDLERS.get(operation.operation_id)
-        if handler is None:
-            raise ValueError(f"the effective spec has an operation the server does not know: {operation.operation_id}")
+    # A path with fewer templated segments first: `/v2/things/export` must not be taken for `/v2/things/{id}`.
+    for operation in sorted(state.operations.values(), key=lambda op: op.path.count("{")):
+        handler = HANDLERS[operation.operation_id] if operation.stateful else stateless
+        if not operation.stateful:
+            # Built now, so that an operation no valid answer can be built for stops the server at start.
+            state.answers.answer(operation)
         endpoint = operation_endpoint(state, operation, handler)
         routes.append(Route(operation.path, endpoint, methods=[operation.method], name=operation.operation_id))
     routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))

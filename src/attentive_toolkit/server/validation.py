@@ -85,26 +85,31 @@ class SchemaValidators:
         self._components = document.get("components", {})
         self._validators: dict[str, Any] = {}
 
-    def _validator(self, ref: str) -> Any:
-        validator = self._validators.get(ref)
+    def _validator(self, schema: str | dict[str, Any]) -> Any:
+        """``schema`` is a ``#/components/...`` reference or a schema written in place (compiled once per key)."""
+        key = schema if isinstance(schema, str) else json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
         if validator is None:
-            schema = {"$ref": ref, "components": self._components}
-            validator = jsonschema_rs.Draft4Validator(schema, validate_formats=True)
-            self._validators[ref] = validator
+            body = {"$ref": schema} if isinstance(schema, str) else dict(schema)
+            validator = jsonschema_rs.Draft4Validator({**body, "components": self._components}, validate_formats=True)
+            self._validators[key] = validator
         return validator
 
-    def violations(self, ref: str, instance: Any) -> list[Violation]:
+    def is_valid(self, schema: str | dict[str, Any], instance: Any) -> bool:
+        return bool(self._validator(schema).is_valid(instance))
+
+    def violations(self, schema: str | dict[str, Any], instance: Any, prefix: str = "") -> list[Violation]:
         found = [
-            Violation(json_pointer(list(error.instance_path)), error.message)
-            for error in self._validator(ref).iter_errors(instance)
+            Violation(prefix + json_pointer(list(error.instance_path)), error.message)
+            for error in self._validator(schema).iter_errors(instance)
         ]
         return sorted(found, key=lambda violation: violation.pointer)
 
-    def check(self, ref: str, instance: Any) -> None:
+    def check(self, schema: str | dict[str, Any], instance: Any) -> None:
         # The yes/no answer stops at the first error and collects nothing: the common case pays only that.
-        if self._validator(ref).is_valid(instance):
+        if self._validator(schema).is_valid(instance):
             return
-        found = self.violations(ref, instance)
+        found = self.violations(schema, instance)
         if found:
             noun = "violation" if len(found) == 1 else "violations"
             raise BadRequest(f"the request body does not match the schema: {len(found)} {noun}", found)
