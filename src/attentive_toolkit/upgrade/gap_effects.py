@@ -8,6 +8,7 @@ whole effective specs sees through both.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -67,6 +68,23 @@ def differences(a: Any, b: Any, where: Location = ()) -> Iterator[tuple[Location
         yield where, True
 
 
+# Lists whose order means nothing: a schema's required names, an operation's alternative security requirements.
+_UNORDERED = frozenset({"required", "security"})
+
+
+def normalized(node: Any, key: str | int | None = None, parent: str | int | None = None) -> Any:
+    """``node`` with its unordered lists sorted, so that the vendor listing the same names in another order
+    (``required: [status, bulkJobId]``) reads as the same spec. A property *named* required keeps its value."""
+    if isinstance(node, dict):
+        return {k: normalized(v, k, key) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [normalized(item, None, key) for item in node]
+        if key in _UNORDERED and parent != "properties":
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return items
+    return node
+
+
 def is_wording(location: Location, changed: bool) -> bool:
     """Prose: under a wording key (not a property *named* "description"), or the changed description of an OAuth
     scope both sides declare (a scope only one side declares is a difference in meaning)."""
@@ -114,7 +132,7 @@ def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: 
             judgements.append(GapJudgement(gap, titles.get(gap, ""), "broken", labels, broken))
             continue
         without, _ = apply_leniently(vendor, overlays, skip_gap=gap)
-        found = list(differences(without, full))
+        found = list(differences(normalized(without), normalized(full)))
         if not found:
             verdict: Verdict = "retire"
         elif all(is_wording(location, changed) for location, changed in found):
