@@ -16,8 +16,8 @@ from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.test_authentication_v2 import get_me_v2
 from attentive_client.api.user_properties import post_user_attributes
-from attentive_client.client import DEFAULT_BASE_URL
 from attentive_client.models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
+from attentive_client.runtime import DEFAULT_BASE_URL
 
 TOKEN_VARIABLE = "ATTENTIVE_API_TOKEN"
 BASE_URL_VARIABLE = "ATTENTIVE_BASE_URL"

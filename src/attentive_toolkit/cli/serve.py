@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 import uvicorn
+from attentive_client.runtime import Operation
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
-from ..server.operations import Operation, read_operations
+from ..server.operations import is_stateful, read_operations
 from ..server.runner import base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
@@ -38,8 +39,8 @@ def parse_token(text: str) -> tuple[str, frozenset[str]]:
 def describe_operations(operations: Iterable[Operation]) -> list[str]:
     """The banner's account of each operation: implemented (stateful) or answered from the spec (stateless)."""
     listed = list(operations)
-    stateful = [op.operation_id for op in listed if op.stateful]
-    stateless = [op.operation_id for op in listed if not op.stateful]
+    stateful = [op.operation_id for op in listed if is_stateful(op)]
+    stateless = [op.operation_id for op in listed if not is_stateful(op)]
     lines = [f"Operations: {len(stateful)} stateful ({', '.join(stateful) or 'none'})"]
     if stateless:
         lines.append(

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+from attentive_client.runtime import ApiSpec, Budget, Operation, WindowBudget
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,14 +23,13 @@ from .bulk import BulkWorker
 from .clock import SandboxClock
 from .faults import FaultInjector
 from .inspection import inspection_routes
-from .operations import DEFAULT_RATE_LIMIT, Operation, read_operations
-from .rate_limit import Budget, RateLimiter
+from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
 from .responses import DroppedResponse, FastJSONResponse, error_response
 from .settings import ServerSettings
 from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
-from .validation import BadRequest, SchemaValidators, check_content_type, parse_json_body
+from .validation import BadRequest, check_content_type, parse_json_body
 
 log = logging.getLogger(__name__)
 RESULTS_ROUTE = "bulk_results"
@@ -46,19 +46,19 @@ class ServerState:
     def __init__(self, settings: ServerSettings, document: dict[str, Any]) -> None:
         self.settings = settings
         self.document = document
-        self.operations = read_operations(document)
-        self.validators = SchemaValidators(document)
-        self.checker = RequestChecker(document, self.validators)
-        self.answers = AnswerBuilder(document, self.validators)
+        self.api = ApiSpec.from_document(document)
+        self.operations = {operation.operation_id: operation for operation in self.api.operations}
+        self.checker = RequestChecker(self.api)
+        self.answers = AnswerBuilder(self.api, self.checker)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
-        self.limiter = RateLimiter(settings.monotonic)
+        self.limiter = WindowBudget(settings.monotonic)
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
         self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
 
     def rate_limit(self, operation: Operation) -> int:
-        return self.settings.rate_limits.get(operation.operation_id, operation.rate_limit)
+        return self.settings.rate_limits.get(operation.operation_id, rate_limit_of(operation))
 
     def reset(self) -> None:
         self.store.reset()
@@ -70,6 +70,7 @@ class ServerState:
 async def json_body(state: ServerState, operation: Operation, request: Request) -> Any:
     check_content_type(request.headers.get("content-type"))
     body = parse_json_body(await request.body())
+    # The runtime's verdict, the same the client and the bulk importer reach for this body.
     state.checker.body(operation, body)
     return body
 
@@ -136,7 +137,7 @@ def operation_endpoint(state: ServerState, operation: Operation, handler: Handle
     async def endpoint(request: Request) -> Response:
         state.worker.requests_seen += 1
         limit = state.rate_limit(operation)
-        if operation.public:
+        if is_public(operation):
             auth = AuthResult("", 0, "")  # `security: []`: documented as needing no credentials
         else:
             auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
@@ -215,12 +216,12 @@ def create_app(settings: ServerSettings | None = None, document: dict[str, Any] 
     routes: list[BaseRoute] = []
     # A path with fewer templated segments first: `/v2/things/export` must not be taken for `/v2/things/{id}`.
     for operation in sorted(state.operations.values(), key=lambda op: op.path.count("{")):
-        handler = HANDLERS[operation.operation_id] if operation.stateful else stateless
-        if not operation.stateful:
+        handler = HANDLERS[operation.operation_id] if is_stateful(operation) else stateless
+        if not is_stateful(operation):
             # Built now, so that an operation no valid answer can be built for stops the server at start.
             state.answers.answer(operation)
         endpoint = operation_endpoint(state, operation, handler)
-        routes.append(Route(operation.path, endpoint, methods=[operation.method], name=operation.operation_id))
+        routes.append(Route(operation.path, endpoint, methods=[operation.method.upper()], name=operation.operation_id))
     routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))
     routes.extend(inspection_routes())
 

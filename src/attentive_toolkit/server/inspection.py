@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .faults import faults_from_json, faults_to_json
+from .operations import is_stateful
 from .responses import FastJSONResponse, error_response
 from .storage import Job
 from .validation import BadRequest, Violation, parse_json_body
@@ -96,9 +97,9 @@ async def list_operations(request: Request) -> Response:
     operations = [
         {
             "operationId": operation.operation_id,
-            "method": operation.method,
+            "method": operation.method.upper(),
             "path": operation.path,
-            "mode": "stateful" if operation.stateful else "stateless",
+            "mode": "stateful" if is_stateful(operation) else "stateless",
             "rateLimitPerSecond": state.rate_limit(operation),
         }
         for operation in state.operations.values()

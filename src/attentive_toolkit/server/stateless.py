@@ -8,16 +8,18 @@ around it by the same endpoint wrapper as for the stateful operations (``app.ope
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from attentive_client.runtime import ApiSpec, Operation
+from attentive_client.runtime.validation import SchemaCheck
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .operations import Operation, json_media, resolve
 from .responses import FastJSONResponse
-from .validation import BadRequest, SchemaValidators, Violation, check_content_type, parse_json_body
+from .validation import BadRequest, Violation, check_content_type, parse_json_body
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 # Strings tried, in order, for a string schema with a pattern and no usable example.
@@ -38,24 +40,40 @@ _MAX_DEPTH = 8
 
 
 class RequestChecker:
-    """The one seam between the server and request validation: parameters and bodies of any operation.
+    """The request's parameters and JSON body against the operation, with the runtime's validators (the same
+    verdict the client and the bulk importer reach)."""
 
-    Backed by the server's ``SchemaValidators`` today; the runtime's ``Operation.validate_body`` replaces the body
-    check once it is in main (one place to change).
-    """
+    def __init__(self, api: ApiSpec) -> None:
+        self.api = api
+        self._checks: dict[str, SchemaCheck] = {}
 
-    def __init__(self, document: dict[str, Any], validators: SchemaValidators) -> None:
-        self.document = document
-        self.validators = validators
+    def _check(self, schema: dict[str, Any]) -> SchemaCheck:
+        key = json.dumps(schema, sort_keys=True)
+        check = self._checks.get(key)
+        if check is None:
+            check = self._checks[key] = self.api.schema_check(schema)
+        return check
+
+    def violations(self, schema: dict[str, Any], value: Any, prefix: str = "") -> list[Violation]:
+        check = self._check(schema)
+        if check.is_valid(value):
+            return []
+        return [Violation(prefix + error.path, error.message) for error in check.errors(value)]
+
+    def is_valid(self, schema: dict[str, Any], value: Any) -> bool:
+        return self._check(schema).is_valid(value)
 
     def body(self, operation: Operation, body: Any) -> None:
-        if operation.body_schema is not None:
-            self.validators.check(operation.body_schema, body)
+        broken = operation.validate_body(body)
+        if broken:
+            noun = "violation" if len(broken) == 1 else "violations"
+            violations = [Violation(error.path, error.message) for error in broken]
+            raise BadRequest(f"the request body does not match the schema: {len(broken)} {noun}", violations)
 
     def parameters(self, operation: Operation, request: Request) -> None:
         violations: list[Violation] = []
         for parameter in operation.parameters:
-            location, name = str(parameter["in"]), str(parameter["name"])
+            location, name = str(parameter.get("in")), str(parameter.get("name"))
             raw = _raw_value(request, location, name, parameter)
             where = f"{location} parameter {name!r}"
             if raw is None:
@@ -65,11 +83,11 @@ class RequestChecker:
             schema = parameter.get("schema")
             if not isinstance(schema, dict):
                 continue
-            value, problem = _coerce(raw, resolve(self.document, schema), self.document)
+            value, problem = _coerce(raw, self.api.resolve(schema), self.api)
             if problem:
                 violations.append(Violation(f"/{location}/{name}", f"{where}: {problem}"))
                 continue
-            violations += self.validators.violations(schema, value, prefix=f"/{location}/{name}")
+            violations += self.violations(schema, value, prefix=f"/{location}/{name}")
         if violations:
             noun = "violation" if len(violations) == 1 else "violations"
             raise BadRequest(f"the request parameters do not match the spec: {len(violations)} {noun}", violations)
@@ -92,15 +110,15 @@ def _raw_value(request: Request, location: str, name: str, parameter: dict[str, 
     return None
 
 
-def _coerce(raw: str | list[str], schema: Any, document: dict[str, Any]) -> tuple[Any, str]:
+def _coerce(raw: str | list[str], schema: Any, api: ApiSpec) -> tuple[Any, str]:
     """A parameter's text as the JSON value its schema describes, or a problem saying why it can't be one."""
     kind = schema.get("type") if isinstance(schema, dict) else None
     if kind == "array":
-        items = resolve(document, schema.get("items") or {})
+        items = api.resolve(schema.get("items") or {})
         texts = raw if isinstance(raw, list) else [part for part in raw.split(",") if part != ""]
         values = []
         for text in texts:
-            value, problem = _coerce(text, items, document)
+            value, problem = _coerce(text, items, api)
             if problem:
                 return None, problem
             values.append(value)
@@ -133,9 +151,9 @@ class Answer:
 class AnswerBuilder:
     """The answer of each stateless operation, built once: examples first, the schema's shape otherwise."""
 
-    def __init__(self, document: dict[str, Any], validators: SchemaValidators) -> None:
-        self.document = document
-        self.validators = validators
+    def __init__(self, api: ApiSpec, checker: RequestChecker) -> None:
+        self.api = api
+        self.validators = checker
         self._answers: dict[str, Answer] = {}
 
     def answer(self, operation: Operation) -> Answer:
@@ -145,13 +163,13 @@ class AnswerBuilder:
         return answer
 
     def _build(self, operation: Operation) -> Answer:
-        responses = operation.spec.get("responses") or {}
+        responses = operation.definition.get("responses") or {}
         statuses = sorted(str(status) for status in responses if str(status).startswith("2"))
         if not statuses:
             return Answer(200, None, False)
         status = statuses[0]
-        response = resolve(self.document, responses[status]) or {}
-        media = json_media(response.get("content") or {})
+        response = self.api.resolve(responses[status]) or {}
+        media = _json_media(response.get("content") or {})
         if media is None:
             return Answer(int(status), None, False)
         schema = media.get("schema")
@@ -171,17 +189,17 @@ class AnswerBuilder:
         if "example" in media:
             found.append(media["example"])
         for example in (media.get("examples") or {}).values():
-            example = resolve(self.document, example)
+            example = self.api.resolve(example)
             if isinstance(example, dict) and "value" in example:
                 found.append(example["value"])
-        resolved = resolve(self.document, schema)
+        resolved = self.api.resolve(schema)
         if isinstance(resolved, dict) and "example" in resolved:
             found.append(resolved["example"])
         return found
 
     def instance(self, schema: Any, depth: int) -> Any:
         """A value of ``schema``: its example when valid, else the least that satisfies its keywords."""
-        schema = resolve(self.document, schema)
+        schema = self.api.resolve(schema)
         if not isinstance(schema, dict):
             return {}
         if "example" in schema and self.validators.is_valid(schema, schema["example"]):
@@ -266,3 +284,11 @@ async def answer_from_spec(
     if not answer.has_body:
         return Response(status_code=answer.status)
     return FastJSONResponse(answer.body, answer.status)
+
+
+def _json_media(content: dict[str, Any]) -> dict[str, Any] | None:
+    for media_type, media in content.items():
+        base = media_type.split(";", 1)[0].strip().lower()
+        if base == "application/json" or base.endswith("+json"):
+            return media if isinstance(media, dict) else {}
+    return None

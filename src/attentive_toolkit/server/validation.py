@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema_rs
-
 from ..json_exact import NOT_PARSED, fast_loads
 
 
@@ -73,43 +71,3 @@ def parse_json_body(raw: bytes) -> Any:
         except UnicodeEncodeError as exc:
             raise BadRequest(f"the JSON body holds a lone UTF-16 surrogate ({exc.object[exc.start]!r})") from exc
     return document
-
-
-class SchemaValidators:
-    """One compiled validator per component schema, with ``$ref``s resolved against the whole document.
-
-    OpenAPI 3.0 schemas are JSON Schema draft 4/5 dialect; ``example`` and other unknown keywords are annotations.
-    """
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._components = document.get("components", {})
-        self._validators: dict[str, Any] = {}
-
-    def _validator(self, schema: str | dict[str, Any]) -> Any:
-        """``schema`` is a ``#/components/...`` reference or a schema written in place (compiled once per key)."""
-        key = schema if isinstance(schema, str) else json.dumps(schema, sort_keys=True)
-        validator = self._validators.get(key)
-        if validator is None:
-            body = {"$ref": schema} if isinstance(schema, str) else dict(schema)
-            validator = jsonschema_rs.Draft4Validator({**body, "components": self._components}, validate_formats=True)
-            self._validators[key] = validator
-        return validator
-
-    def is_valid(self, schema: str | dict[str, Any], instance: Any) -> bool:
-        return bool(self._validator(schema).is_valid(instance))
-
-    def violations(self, schema: str | dict[str, Any], instance: Any, prefix: str = "") -> list[Violation]:
-        found = [
-            Violation(prefix + json_pointer(list(error.instance_path)), error.message)
-            for error in self._validator(schema).iter_errors(instance)
-        ]
-        return sorted(found, key=lambda violation: violation.pointer)
-
-    def check(self, schema: str | dict[str, Any], instance: Any) -> None:
-        # The yes/no answer stops at the first error and collects nothing: the common case pays only that.
-        if self._validator(schema).is_valid(instance):
-            return
-        found = self.violations(schema, instance)
-        if found:
-            noun = "violation" if len(found) == 1 else "violations"
-            raise BadRequest(f"the request body does not match the schema: {len(found)} {noun}", found)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..server.operations import HTTP_METHODS, STATEFUL_OPERATIONS
+from attentive_client.runtime.spec import HTTP_METHODS
+
+from ..server.operations import STATEFUL_OPERATIONS
 from ..spec.generation import PACKAGE_NAME
 
 # The conformance suite never writes to a target that isn't loopback unless told to (``--allow-writes``).
