@@ -12,9 +12,11 @@ This folder is hand-written Python (linted, type-checked and tested where it liv
 - ``RetryPolicy``: when to retry and how long to wait.
 - ``Pacer`` (client side) and ``WindowBudget`` (server side): rate limits.
 - ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
+- ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
 """
 
 from . import errors
+from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
 from .calls import Sent
 from .clients import (
     DEFAULT_BASE_URL,
@@ -44,6 +46,10 @@ __all__ = [
     "BaseAuthenticatedClient",
     "BaseClient",
     "Budget",
+    "BulkJob",
+    "BulkJobError",
+    "BulkJobs",
+    "BulkResult",
     "FieldError",
     "Operation",
     "Pacer",
