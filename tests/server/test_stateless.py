@@ -118,3 +118,68 @@ def test_the_serve_banner_names_stateful_and_stateless_operations(document: dict
     banner = "\n".join(describe_operations(read_operations(document).values()))
     assert "4 stateful (getMeV2, postUserAttributes, getBulkJobStatus, postBulkUserAttributes)" in banner
     assert "2 stateless" in banner and "postCustomEvents, getSegmentMembers" in banner
+
+
+def _answer_for(schema: dict[str, Any], components: dict[str, Any] | None = None) -> Any:
+    from attentive_client.runtime import ApiSpec
+
+    from attentive_toolkit.server.stateless import AnswerBuilder, RequestChecker
+
+    response = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    document = {
+        "openapi": "3.0.1",
+        "paths": {"/x": {"get": {"operationId": "x", "responses": {"200": response}}}},
+        "components": {"schemas": components or {}},
+    }
+    api = ApiSpec.from_document(document)
+    checker = RequestChecker(api)
+    answer = AnswerBuilder(api, checker).answer(api.operation("x"))
+    assert not answer.problem, answer.problem
+    assert checker.is_valid(schema, answer.body), answer.body
+    return answer.body
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {
+            "type": "object",
+            "required": ["at", "id", "n"],
+            "properties": {
+                "at": {"type": "string", "format": "date-time"},
+                "id": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                "n": {"type": "integer", "minimum": 5, "exclusiveMinimum": True},
+            },
+        },
+        {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {
+                    "type": "object",
+                    "required": ["extra"],
+                    "properties": {"extra": {"type": "array", "minItems": 2, "items": {"type": "boolean"}}},
+                },
+            ]
+        },
+        {"oneOf": [{"type": "string", "enum": ["A", "B"]}, {"type": "number"}]},
+        {"type": "object", "required": ["maybe"], "properties": {"maybe": {"type": "string", "nullable": True}}},
+        {"type": "array", "items": {"$ref": "#/components/schemas/Base"}},
+    ],
+)
+def test_answers_built_from_a_schema_without_examples_are_valid_against_it(schema: dict[str, Any]) -> None:
+    base = {
+        "type": "object",
+        "required": ["phone"],
+        "properties": {"phone": {"type": "string", "pattern": r"^\+[1-9][0-9]{1,14}$"}},
+    }
+    _answer_for(schema, {"Base": base})
+
+
+def test_an_operation_no_answer_can_be_built_for_answers_501_and_the_rest_still_work(document: dict[str, Any]) -> None:
+    broken = copy.deepcopy(document)
+    response = broken["paths"]["/v2/segments/{segmentId}/members"]["get"]["responses"]["200"]
+    response["content"]["application/json"]["schema"] = {"type": "string", "pattern": "^z{40}$", "minLength": 41}
+    with TestClient(create_app(ServerSettings(), broken)) as client:
+        refused = client.get("/v2/segments/gold/members", headers=AUTH)
+        assert refused.status_code == 501 and "add an example to the spec" in refused.json()["message"]
+        assert client.post("/v2/events/custom", json=EVENT, headers=AUTH).status_code == 202

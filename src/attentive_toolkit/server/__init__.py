@@ -15,11 +15,16 @@ Interface (stable; other areas build on it):
   uvicorn running the app in a background thread.
 - ``attentive serve --port PORT [--token TOKEN[=SCOPE,...] ...] [--db PATH] [--job-pace S] [--fault ...]``.
 
-Vendor operations: ``GET /v2/me``, ``POST /v2/user/attributes``, ``POST /v2/bulk/user/attributes``,
-``GET /v2/bulk/job/{bulkJobId}``. Job results (JSON Lines): ``GET /_files/bulk-results/{id}.jsonl``.
+Vendor operations with implemented behaviour (stateful): ``GET /v2/me``, ``POST /v2/user/attributes``,
+``POST /v2/bulk/user/attributes``, ``GET /v2/bulk/job/{bulkJobId}``. Every other operation of the effective spec
+is answered statelessly from the spec (``stateless.py``): auth and scopes, parameters and body checked, the first
+2xx answer from the spec's examples or built from its schema. Job results (JSON Lines):
+``GET /_files/bulk-results/{id}.jsonl``.
 
 Inspection API (no token; loopback only):
 
+- ``GET /_sandbox/operations`` -> ``{"operations": [{operationId, method, path, mode: "stateful"|"stateless",
+  rateLimitPerSecond}]}``
 - ``GET /_sandbox/users[?email=|phone=|clientUserId=|shopifyId=|klaviyoId=]`` -> ``{"users": [{id, identifiers,
   attributes, subscriptions, createdAt, updatedAt}]}``
 - ``GET /_sandbox/custom-attributes`` -> ``{"custom": {name: type}}``

@@ -11,7 +11,14 @@ from starlette.types import Receive, Scope, Send
 
 from .validation import Violation
 
-REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    429: "Too Many Requests",
+    501: "Not Implemented",
+}
 
 
 class FastJSONResponse(Response):

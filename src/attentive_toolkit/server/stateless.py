@@ -18,7 +18,7 @@ from attentive_client.runtime.validation import SchemaCheck
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .responses import FastJSONResponse
+from .responses import FastJSONResponse, error_response
 from .validation import BadRequest, Violation, check_content_type, parse_json_body
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -146,6 +146,8 @@ class Answer:
     status: int
     body: Any
     has_body: bool
+    # Why no answer valid against the documented schema could be built (then the server says so with a 501).
+    problem: str = ""
 
 
 class AnswerBuilder:
@@ -168,21 +170,27 @@ class AnswerBuilder:
         if not statuses:
             return Answer(200, None, False)
         status = statuses[0]
+        # A range ("2XX") documents any success: answer its first code.
+        code = int(status) if status.isdigit() else 200
         response = self.api.resolve(responses[status]) or {}
         media = _json_media(response.get("content") or {})
         if media is None:
-            return Answer(int(status), None, False)
+            return Answer(code, None, False)
         schema = media.get("schema")
         if not isinstance(schema, dict):
-            return Answer(int(status), media.get("example", {}), True)
+            return Answer(code, media.get("example", {}), True)
         for candidate in self._examples(media, schema):
             if self.validators.is_valid(schema, candidate):
-                return Answer(int(status), candidate, True)
+                return Answer(code, candidate, True)
         built = self.instance(schema, 0)
         if not self.validators.is_valid(schema, built):
             problems = "; ".join(v.message for v in self.validators.violations(schema, built)[:3])
-            raise ValueError(f"{operation.operation_id}: no answer valid against its {status} schema ({problems})")
-        return Answer(int(status), built, True)
+            problem = (
+                f"the reference server cannot build an answer valid against the {status} schema of "
+                f"{operation.operation_id} ({problems}); add an example to the spec with an overlay"
+            )
+            return Answer(code, None, False, problem)
+        return Answer(code, built, True)
 
     def _examples(self, media: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
         found = []
@@ -281,6 +289,8 @@ async def answer_from_spec(
             check_content_type(request.headers.get("content-type"))
             checker.body(operation, parse_json_body(raw))
     answer = builder.answer(operation)
+    if answer.problem:
+        return error_response(501, answer.problem)
     if not answer.has_body:
         return Response(status_code=answer.status)
     return FastJSONResponse(answer.body, answer.status)
