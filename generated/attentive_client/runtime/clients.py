@@ -48,6 +48,7 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_DEADLINE_SECONDS = 120.0
 
 _SPECS: dict[Path, ApiSpec] = {}
+_LOGGERS: dict[str, logging.Logger] = {}
 _SPECS_LOCK = threading.Lock()
 
 
@@ -59,6 +60,13 @@ def _spec_at(path: Path) -> ApiSpec:
             spec = _SPECS.get(path) or ApiSpec.load(path)
             _SPECS[path] = spec
     return spec
+
+
+def _logger(name: str) -> logging.Logger:
+    logger = _LOGGERS.get(name)
+    if logger is None:
+        logger = _LOGGERS[name] = logging.getLogger(name)
+    return logger
 
 
 class PacerRegistry:
@@ -171,6 +179,8 @@ class BaseClient:
     wall_clock: Callable[[], float] = field(default=time.time, kw_only=True, repr=False)
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+    # Built on first use and kept: compiling the redaction pattern per call would be a tenth of a call's cost.
+    _redactor: Redactor | None = field(default=None, init=False, repr=False)
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -211,7 +221,9 @@ class BaseClient:
         return _spec_at(self.spec_path)
 
     def redactor(self) -> Redactor:
-        return Redactor(self._secrets())
+        if self._redactor is None:
+            self._redactor = Redactor(self._secrets())
+        return self._redactor
 
     def _auth(self) -> httpx.Auth | None:
         return None
@@ -366,22 +378,23 @@ class BaseClient:
             operation.check_body(request.get("json"), self._secrets())
         if extra_headers:
             request = {**request, "headers": merged_headers(request, extra_headers)}
-        attempt_timeout = self._timeout or DEFAULT_TIMEOUT
+        attempt_timeout = None
         if timeout is not None:
             attempt_timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         return Call(
             operation=operation,
             request=request,
             retries=self.max_retries if max_retries is None else max_retries,
-            policy=self.retry_policy(),
+            policy=self.retry_policy,
             timeout=attempt_timeout,
             deadline_seconds=self.deadline,
             clock=self.monotonic_clock,
             redactor=self.redactor(),
             base_url=self._base_url,
             max_response_bytes=self.max_response_bytes,
-            logger=logging.getLogger(self.logger_name),
+            logger=_logger(self.logger_name),
             sensitive_headers=self._sensitive_headers(),
+            default_timeout=self._timeout or DEFAULT_TIMEOUT,
         )
 
     def pacer_for(self, operation: Operation) -> Pacer | None:

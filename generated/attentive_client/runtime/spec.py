@@ -203,6 +203,8 @@ class ApiSpec:
         self._by_shape = {
             (operation.method, _PATH_PARAMETER.sub("{}", operation.path)): operation for operation in self.operations
         }
+        # The generated modules ask with the same few (method, path) pairs on every call: remember the answers.
+        self._by_call: dict[tuple[str, str], Operation] = {}
 
     @classmethod
     def load(cls, path: Path) -> ApiSpec:
@@ -224,9 +226,13 @@ class ApiSpec:
 
     def find(self, method: str, path: str) -> Operation:
         """The operation at ``method`` ``path``; path parameters may carry any name (the generator renames them)."""
+        operation = self._by_call.get((method, path))
+        if operation is not None:
+            return operation
         operation = self._by_shape.get((method.lower(), _PATH_PARAMETER.sub("{}", path)))
         if operation is None:
             raise LookupError(f"{method.upper()} {path} is not an operation of the spec: regenerate the client")
+        self._by_call[(method, path)] = operation
         return operation
 
     def match(self, method: str, url_path: str) -> tuple[Operation, dict[str, str]] | None:

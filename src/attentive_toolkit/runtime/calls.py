@@ -43,8 +43,8 @@ class Call:
         operation: Operation,
         request: dict[str, Any],
         retries: int,
-        policy: RetryPolicy,
-        timeout: httpx.Timeout,
+        policy: Callable[[], RetryPolicy],
+        timeout: httpx.Timeout | None,
         deadline_seconds: float | None,
         clock: Callable[[], float],
         redactor: Redactor,
@@ -52,13 +52,18 @@ class Call:
         max_response_bytes: int | None,
         logger: logging.Logger,
         sensitive_headers: tuple[str, ...],
+        default_timeout: httpx.Timeout,
     ) -> None:
         self.operation = operation
         self.request = request
         self.body = request.get("json")
         self.retries = retries
-        self.policy = policy
+        self._policy_factory = policy
+        self._policy: RetryPolicy | None = None
+        # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
         self.timeout = timeout
+        self._parts = {name: getattr(timeout or default_timeout, name) for name in _TIMEOUT_PARTS}
+        self._longest = None if None in self._parts.values() else max(v for v in self._parts.values() if v is not None)
         self.clock = clock
         self.deadline = None if deadline_seconds is None else clock() + deadline_seconds
         self.deadline_seconds = deadline_seconds
@@ -68,6 +73,13 @@ class Call:
         self.logger = logger
         self.sensitive_headers = sensitive_headers
         self.attempt = 0
+
+    @property
+    def policy(self) -> RetryPolicy:
+        # Only a call that meets a failure needs one: built then, not on the common path.
+        if self._policy is None:
+            self._policy = self._policy_factory()
+        return self._policy
 
     # --- before an attempt -------------------------------------------------------------------------------------
 
@@ -86,21 +98,25 @@ class Call:
     def build(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The next attempt's request, its timeouts cut to what is left of the deadline."""
         self.attempt += 1
+        timeout = self._attempt_timeout()
         try:
-            return client.build_request(**self.request, timeout=self._attempt_timeout())
+            if timeout is None:
+                return client.build_request(**self.request)
+            return client.build_request(**self.request, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
                 operation_id=self.operation.operation_id, errors=[problem], secrets=self.redactor.secrets
             ) from None
 
-    def _attempt_timeout(self) -> httpx.Timeout:
+    def _attempt_timeout(self) -> httpx.Timeout | None:
         remaining = self.remaining()
-        if remaining is None:
+        if remaining is None or (self._longest is not None and self._longest <= remaining):
             return self.timeout
         left = max(remaining, 0.001)
-        parts = {name: getattr(self.timeout, name) for name in _TIMEOUT_PARTS}
-        return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
+        return httpx.Timeout(
+            **{name: left if value is None else min(value, left) for name, value in self._parts.items()}
+        )
 
     # --- after an attempt --------------------------------------------------------------------------------------
 
