@@ -183,3 +183,9 @@ def test_an_operation_no_answer_can_be_built_for_answers_501_and_the_rest_still_
         refused = client.get("/v2/segments/gold/members", headers=AUTH)
         assert refused.status_code == 501 and "add an example to the spec" in refused.json()["message"]
         assert client.post("/v2/events/custom", json=EVENT, headers=AUTH).status_code == 202
+
+
+def test_a_schema_that_refers_to_itself_still_gets_a_valid_answer() -> None:
+    node = {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}, "id": {"type": "integer"}},
+            "required": ["id"], "allOf": [{"$ref": "#/components/schemas/Node"}]}  # fmt: skip
+    assert _answer_for({"$ref": "#/components/schemas/Node"}, {"Node": node}) == {"id": 0}

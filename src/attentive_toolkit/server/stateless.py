@@ -161,7 +161,12 @@ class AnswerBuilder:
     def answer(self, operation: Operation) -> Answer:
         answer = self._answers.get(operation.operation_id)
         if answer is None:
-            answer = self._answers[operation.operation_id] = self._build(operation)
+            try:
+                answer = self._build(operation)
+            except (ValueError, TypeError, RecursionError) as exc:
+                # A spec shape the builder doesn't foresee costs that one operation its answer, not the server.
+                answer = Answer(500, None, False, f"cannot build an answer for {operation.operation_id}: {exc}")
+            self._answers[operation.operation_id] = answer
         return answer
 
     def _build(self, operation: Operation) -> Answer:
@@ -208,8 +213,8 @@ class AnswerBuilder:
     def instance(self, schema: Any, depth: int) -> Any:
         """A value of ``schema``: its example when valid, else the least that satisfies its keywords."""
         schema = self.api.resolve(schema)
-        if not isinstance(schema, dict):
-            return {}
+        if not isinstance(schema, dict) or depth > 2 * _MAX_DEPTH:
+            return {}  # a schema that refers to itself through combinators ends here
         if "example" in schema and self.validators.is_valid(schema, schema["example"]):
             return schema["example"]
         if schema.get("enum"):
