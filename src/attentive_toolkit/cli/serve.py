@@ -5,14 +5,16 @@ from __future__ import annotations
 import errno
 import json
 import socket
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
+from attentive_client.runtime import Operation
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
 from ..server.limits import describe_bytes
-from ..server.operations import read_operations
+from ..server.operations import is_stateful, read_operations
 from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.security import NotLoopback, require_loopback
 from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
@@ -38,6 +40,20 @@ def parse_token(text: str) -> tuple[str, frozenset[str]]:
             f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_SCOPES))}", param_hint="--token"
         )
     return token, chosen
+
+
+def describe_operations(operations: Iterable[Operation]) -> list[str]:
+    """The banner's account of each operation: implemented (stateful) or answered from the spec (stateless)."""
+    listed = list(operations)
+    stateful = [op.operation_id for op in listed if is_stateful(op)]
+    stateless = [op.operation_id for op in listed if not is_stateful(op)]
+    lines = [f"Operations: {len(stateful)} stateful ({', '.join(stateful) or 'none'})"]
+    if stateless:
+        lines.append(
+            f"            {len(stateless)} stateless, answered from the spec's examples and schemas: "
+            f"{', '.join(stateless)} (GET /_sandbox/operations)"
+        )
+    return lines
 
 
 def parse_rate_limits(items: tuple[str, ...], operations: set[str]) -> dict[str, int]:
@@ -187,7 +203,8 @@ def serve(
     allowed_hosts: tuple[str, ...],
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
-    operations = set(read_operations(load_effective_spec()))
+    described = read_operations(load_effective_spec())
+    operations = set(described)
     accepted = dict(parse_token(text) for text in tokens) if tokens else {DEV_TOKEN: ALL_SCOPES}
     settings = ServerSettings(
         tokens=accepted,
@@ -212,6 +229,8 @@ def serve(
         f"Limits: bodies up to {describe_bytes(max_body_bytes)}, {max_connections} connections, headers within "
         f"{header_timeout:g} s, bodies within {body_timeout:g} s"
     )
+    for line in describe_operations(described.values()):
+        click.echo(line)
     quiet_dropped_connections()
     server = StoppableServer(uvicorn_config(create_app(settings), host, port, "info", settings))
     try:

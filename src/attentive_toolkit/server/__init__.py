@@ -19,13 +19,18 @@ Interface (stable; other areas build on it):
   [--max-body-bytes N] [--header-timeout S] [--body-timeout S] [--max-connections N] [--shutdown-timeout S]
   [--allowed-host NAME ...]``; SIGTERM/SIGINT stop it gracefully with exit status 0.
 
-Vendor operations: ``GET /v2/me``, ``POST /v2/user/attributes``, ``POST /v2/bulk/user/attributes``,
-``GET /v2/bulk/job/{bulkJobId}``. Job results (JSON Lines): ``GET /_files/bulk-results/{id}.jsonl?expires=&signature=``,
-a signed link that works without a token until it expires (403 after).
+Vendor operations with implemented behaviour (stateful): ``GET /v2/me``, ``POST /v2/user/attributes``,
+``POST /v2/bulk/user/attributes``, ``GET /v2/bulk/job/{bulkJobId}``. Every other operation of the effective spec
+is answered statelessly from the spec (``stateless.py``): auth and scopes, parameters and body checked, the first
+2xx answer from the spec's examples or built from its schema. Job results (JSON Lines):
+``GET /_files/bulk-results/{id}.jsonl?expires=&signature=``, a signed link that works without a token until it
+expires (403 after).
 
 Every request needs a loopback ``Host`` (or an allowed one; 421 otherwise). Inspection API (a bearer token the
 server accepts, any scope; state-changing calls refuse a foreign ``Origin`` and form content types):
 
+- ``GET /_sandbox/operations`` -> ``{"operations": [{operationId, method, path, mode: "stateful"|"stateless",
+  rateLimitPerSecond}]}``
 - ``GET /_sandbox/users[?email=|phone=|clientUserId=|shopifyId=|klaviyoId=]`` -> ``{"users": [{id, identifiers,
   attributes, subscriptions, createdAt, updatedAt}]}``
 - ``GET /_sandbox/custom-attributes`` -> ``{"custom": {name: type}}``

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .faults import faults_from_json, faults_to_json
+from .operations import is_stateful
 from .responses import FastJSONResponse, error_response
 from .signing import results_url
 from .storage import Job
@@ -92,6 +93,22 @@ async def custom_attributes(request: Request) -> Response:
     return FastJSONResponse({"custom": state.store.custom_attribute_types()})
 
 
+async def list_operations(request: Request) -> Response:
+    """Every operation the server answers, and how: ``stateful`` (implemented) or ``stateless`` (from the spec)."""
+    state = _state(request)
+    operations = [
+        {
+            "operationId": operation.operation_id,
+            "method": operation.method.upper(),
+            "path": operation.path,
+            "mode": "stateful" if is_stateful(operation) else "stateless",
+            "rateLimitPerSecond": state.rate_limit(operation),
+        }
+        for operation in state.operations.values()
+    ]
+    return FastJSONResponse({"operations": operations})
+
+
 async def reset(request: Request) -> Response:
     """Forget users, attributes, jobs, rate-limit windows and the clock shift; faults stay as set."""
     _state(request).reset()
@@ -140,6 +157,7 @@ async def advance_clock(request: Request) -> Response:
 
 def inspection_routes() -> list[BaseRoute]:
     return [
+        Route("/_sandbox/operations", list_operations, methods=["GET"]),
         Route("/_sandbox/users", list_users, methods=["GET"]),
         Route("/_sandbox/custom-attributes", custom_attributes, methods=["GET"]),
         Route("/_sandbox/jobs", list_jobs, methods=["GET"]),

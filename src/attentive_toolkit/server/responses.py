@@ -22,6 +22,7 @@ REASONS = {
     421: "Misdirected Request",
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",
+    501: "Not Implemented",
     503: "Service Unavailable",
 }
 
