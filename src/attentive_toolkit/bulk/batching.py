@@ -1,8 +1,13 @@
-"""Valid records grouped into batches of at most 256.
+"""Valid records grouped into batches of at most 256, and what each batch must wait for.
 
 Records that carry subscriptions go into batches of their own ("guarded"): sending such a batch twice can text
 people twice, so a guarded batch whose fate is unknown is reported instead of resent. Keeping them apart means a
 plain upsert is never held back by a subscription sharing its batch.
+
+File order: the vendor runs jobs in no promised order, so a batch holding a line of a user (see ``identity``) that
+an earlier batch also holds must not be sent before that earlier batch is settled. ``after`` names those earlier
+batches. Two lines of one user never share a batch, and a batch still open when a later line of one of its users
+arrives is closed first: a batch is always closed (and queued) before any batch that waits for it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .identity import identity_keys
+
 MAX_BATCH_SIZE = 256
 
 
@@ -20,34 +27,98 @@ class Batch:
     seq: int
     guarded: bool
     lines: array[int] = field(default_factory=lambda: array("q"))
+    # Physical lines each record covers (a CSV value may span lines); parallel to ``lines``.
+    spans: array[int] = field(default_factory=lambda: array("q"))
     records: list[dict[str, Any]] = field(default_factory=list)
+    keys: array[int] = field(default_factory=lambda: array("q"))
+    # key -> line in this batch, for the key's later lines to name it
+    key_lines: dict[int, int] = field(default_factory=dict)
+    after: set[int] = field(default_factory=set)
+    # (earlier batch, its line, the line here) for each user this batch shares with an earlier one
+    follows: list[tuple[int, int, int]] = field(default_factory=list)
+    handled: bool = False  # counted in the progress: taken by the server or settled
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def span_of(self) -> dict[int, int]:
+        return dict(zip(self.lines, self.spans, strict=True))
+
+    @property
+    def physical_lines(self) -> int:
+        return sum(self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    line_no: int
+    span: int
+    record: dict[str, Any]
 
 
 def carries_subscriptions(record: dict[str, Any]) -> bool:
     return bool(record.get("subscriptions"))
 
 
-def batches(records: Iterable[tuple[int, dict[str, Any]]], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
-    """Batches numbered 0, 1, 2... in the order they fill up; the same input always gives the same batches, which
-    is what lets a resumed run recognise the batches its journal knows."""
-    if not 1 <= size <= MAX_BATCH_SIZE:
-        raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
-    seq = 0
-    open_batches: dict[bool, Batch] = {}
-    for line_no, record in records:
-        guarded = carries_subscriptions(record)
-        batch = open_batches.get(guarded)
+class Batcher:
+    """Fills batches in line order; ``latest`` maps a user key to the batch and line that last held it, for
+    batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight)."""
+
+    def __init__(self, size: int = MAX_BATCH_SIZE) -> None:
+        if not 1 <= size <= MAX_BATCH_SIZE:
+            raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
+        self.size = size
+        self.latest: dict[int, tuple[int, int]] = {}
+        self._seq = 0
+        self._open: dict[bool, Batch] = {}
+        self._open_keys: dict[int, bool] = {}
+
+    def add(self, item: Valid) -> Iterator[Batch]:
+        keys = identity_keys(item.record)
+        for key in keys:
+            if (guarded := self._open_keys.get(key)) is not None and guarded in self._open:
+                yield self._close(guarded)
+        guarded = carries_subscriptions(item.record)
+        batch = self._open.get(guarded)
         if batch is None:
-            batch = open_batches[guarded] = Batch(seq=-1, guarded=guarded)
-        batch.lines.append(line_no)
-        batch.records.append(record)
-        if len(batch) == size:
-            batch.seq, seq = seq, seq + 1
-            del open_batches[guarded]
-            yield batch
-    for batch in sorted(open_batches.values(), key=lambda b: b.lines[0]):
-        batch.seq, seq = seq, seq + 1
-        yield batch
+            batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
+        batch.lines.append(item.line_no)
+        batch.spans.append(item.span)
+        batch.records.append(item.record)
+        for key in keys:
+            batch.keys.append(key)
+            batch.key_lines[key] = item.line_no
+            self._open_keys[key] = guarded
+        if len(batch) == self.size:
+            yield self._close(guarded)
+
+    def finish(self) -> Iterator[Batch]:
+        for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):
+            yield self._close(batch.guarded)
+
+    def _close(self, guarded: bool) -> Batch:
+        batch = self._open.pop(guarded)
+        batch.seq, self._seq = self._seq, self._seq + 1
+        for key in batch.keys:
+            if self._open_keys.get(key) is guarded:
+                del self._open_keys[key]
+            earlier = self.latest.get(key)
+            if earlier is not None:
+                batch.after.add(earlier[0])
+                batch.follows.append((earlier[0], earlier[1], batch.key_lines[key]))
+            self.latest[key] = (batch.seq, batch.key_lines[key])
+        return batch
+
+    def forget(self, batch: Batch) -> None:
+        for key in batch.keys:
+            if self.latest.get(key, (None,))[0] == batch.seq:
+                del self.latest[key]
+
+
+def batches(records: Iterable[Valid], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+    """Batches numbered 0, 1, 2... in the order they close; the same input always gives the same batches, which
+    is what lets a resumed run recognise the batches its journal knows."""
+    batcher = Batcher(size)
+    for item in records:
+        yield from batcher.add(item)
+    yield from batcher.finish()

@@ -85,7 +85,7 @@ class RecordValidator:
 
     def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
         document = spec if spec is not None else load_effective_spec()
-        self._validator = jsonschema_rs.validator_for(upsert_schema(document))
+        self._validator = jsonschema_rs.validator_for(upsert_schema(document), validate_formats=True)
 
     def reason(self, record: Any) -> str | None:
         if self._validator.is_valid(record):
