@@ -28,7 +28,15 @@ _PLAIN = re.compile(r'[^,"]*')
 
 
 class CsvSyntaxError(ValueError):
-    pass
+    def __init__(self, kind: str, position: int) -> None:
+        super().__init__(f"{kind} at column {position + 1}")
+        self.kind = kind
+        self.position = position
+
+    def where(self, text: str, first: int) -> str:
+        """Line and column in the file, for a record's text that starts on line ``first``."""
+        before = text[: self.position]
+        return f"line {first + before.count(chr(10))}, column {self.position - before.rfind(chr(10))}"
 
 
 class OpenQuote(Exception):
@@ -64,7 +72,7 @@ def split_fields(text: str) -> tuple[list[str], int]:
             return fields, longest
         if text[position] != ",":
             kind = "a quote inside an unquoted value" if text[position] == '"' else "text after a closing quote"
-            raise CsvSyntaxError(f"{kind} at column {position + 1}")
+            raise CsvSyntaxError(kind, position)
         position += 1
 
 
@@ -175,8 +183,13 @@ def _assemble(first: int, text: str, lines: PhysicalLines, taken: list[tuple[int
                 text = text + "\n" + more
             continue
         except CsvSyntaxError as exc:
-            where = f" (in the record starting on line {first})" if taken else ""
-            return CsvRecord(first, first, None, f"CSV syntax: {exc}{where}", text.split("\n", 1)[0])
+            reason = f"CSV syntax: {exc}"
+            if taken:
+                reason = (
+                    f"the quote opened at column {open_at} is not closed on this line, and the lines after it do not "
+                    f"complete a record ({exc.kind} at {exc.where(text, first)})"
+                )
+            return CsvRecord(first, first, None, reason, text.split("\n", 1)[0])
         last = taken[-1][0] if taken else first
         if longest > MAX_QUOTED_CHARS:
             reason = f"a quoted value of {longest} characters is longer than the {MAX_QUOTED_CHARS} allowed"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .csv_records import CsvRecord, RecordReader
-from .sources import LineKind, SourceLine, broken
+from .sources import LineKind, SourceLine, broken, raw_excerpt
 
 IDENTIFIERS = frozenset({"email", "phone", "shopifyId", "klaviyoId", "clientUserId"})
 TOP_ATTRIBUTES = frozenset({"firstName", "lastName"})
@@ -175,6 +175,7 @@ def _source_line(record: CsvRecord, targets: list[ColumnTarget | None]) -> Sourc
     if len(row) != len(targets):
         return broken(start, f"row has {len(row)} fields but the header has {len(targets)}", record.text, end)
     try:
-        return SourceLine(start, LineKind.RECORD, record=row_to_record(row, targets), last_line=end)
+        record_of_row = row_to_record(row, targets)
+        return SourceLine(start, LineKind.RECORD, record=record_of_row, raw=raw_excerpt(record.text), last_line=end)
     except ValueError as exc:
         return broken(start, str(exc), record.text, end)

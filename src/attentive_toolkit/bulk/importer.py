@@ -257,7 +257,7 @@ class BulkImport:
                     if reason is None:
                         yield Valid(line.line_no, span, line.record)
                         continue
-                    raw = _excerpt(line.record)
+                    raw = line.raw or _excerpt(line.record)
                     settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, reason, raw, span))
                 elif line.kind is LineKind.BROKEN:
                     settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, line.reason, line.raw, span))

@@ -1,0 +1,62 @@
+"""File order wins: the final state equals applying the valid lines one after another, whatever the faults."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from attentive_toolkit.bulk.batching import Valid, batches
+from attentive_toolkit.server.runner import running_server
+from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
+
+from .conftest import rejects, run_import, stored_users, write_lines
+
+USERS = 30
+TIMES = 6
+
+
+def shuffled_updates(seed: int) -> list[dict[str, Any]]:
+    """Each user appears TIMES times, interleaved with the others; line k of a user sets firstName and adds a key."""
+    order = [user for user in range(USERS) for _ in range(TIMES)]
+    random.Random(seed).shuffle(order)
+    seen: dict[int, int] = {}
+    lines = []
+    for user in order:
+        k = seen[user] = seen.get(user, 0) + 1
+        identifiers: dict[str, Any] = {"email": f"u{user}@example.com"}
+        if k % 2 == 0:
+            identifiers["clientUserId"] = f"client-{user}"  # another identifier of the same user, sometimes
+        lines.append({"identifiers": identifiers, "attributes": {"firstName": f"v{k}", "custom": {f"k{k}": k}}})
+    return lines
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_last_line_of_a_user_wins_through_500s(tmp_path: Path, seed: int) -> None:
+    source = write_lines(tmp_path / "updates.jsonl", [json.dumps(line) for line in shuffled_updates(seed)])
+    faults = FaultConfig(seed=seed, operations={"postBulkUserAttributes": OperationFaults(rate_500=0.3)})
+    with running_server(ServerSettings(faults=faults)) as base_url:
+        report = run_import(base_url, source, batch_size=4, concurrency=8, max_attempts=40)
+        assert report.counts["accepted"] == USERS * TIMES, rejects(report)
+        users = {user["identifiers"]["email"]: user for user in stored_users(base_url)}
+    assert len(users) == USERS
+    for user in range(USERS):
+        attributes = users[f"u{user}@example.com"]["attributes"]
+        assert attributes["firstName"] == f"v{TIMES}", (user, attributes)
+        assert attributes["custom"] == {f"k{k}": k for k in range(1, TIMES + 1)}
+
+
+def test_lines_of_one_user_never_share_a_batch_and_wait_for_the_earlier_one() -> None:
+    one = {"identifiers": {"email": "Ann@Example.com"}}
+    same = {"identifiers": {"email": " ann@example.com", "phone": "+15005550006"}}
+    other = {"identifiers": {"email": "bo@example.com"}}
+    by_phone = {"identifiers": {"phone": "+15005550006"}, "subscriptions": [{"channel": "TEXT"}]}
+    made = list(batches([Valid(1, 1, one), Valid(2, 1, other), Valid(3, 1, same), Valid(4, 1, by_phone)], 256))
+    where = {line: batch for batch in made for line in batch.lines}
+    assert where[1].seq != where[3].seq and where[3].seq != where[4].seq
+    assert where[1].seq in where[3].after and where[3].seq in where[4].after
+    assert where[1].seq < where[3].seq < where[4].seq
+    assert where[2].seq == where[1].seq  # another user is not held apart
