@@ -73,24 +73,31 @@ class Batcher:
         self._open: dict[bool, Batch] = {}
         self._open_keys: dict[int, bool] = {}
 
-    def add(self, item: Valid) -> Iterator[Batch]:
-        keys = identity_keys(item.record)
+    def add(self, item: Valid) -> list[Batch]:
+        """Add one valid line; returns the batches it closed (most often none)."""
+        closed: list[Batch] = []
+        record = item.record
+        keys = identity_keys(record)
+        open_keys = self._open_keys
         for key in keys:
-            if (guarded := self._open_keys.get(key)) is not None and guarded in self._open:
-                yield self._close(guarded)
-        guarded = carries_subscriptions(item.record)
+            if (other := open_keys.get(key)) is not None and other in self._open:
+                closed.append(self._close(other))
+        guarded = bool(record.get("subscriptions"))
         batch = self._open.get(guarded)
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
-        batch.lines.append(item.line_no)
+        line_no = item.line_no
+        batch.lines.append(line_no)
         batch.spans.append(item.span)
-        batch.records.append(item.record)
+        batch.records.append(record)
+        batch.keys.extend(keys)
+        key_lines = batch.key_lines
         for key in keys:
-            batch.keys.append(key)
-            batch.key_lines[key] = item.line_no
-            self._open_keys[key] = guarded
-        if len(batch) == self.size:
-            yield self._close(guarded)
+            key_lines[key] = line_no
+            open_keys[key] = guarded
+        if len(batch.lines) == self.size:
+            closed.append(self._close(guarded))
+        return closed
 
     def finish(self) -> Iterator[Batch]:
         for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):

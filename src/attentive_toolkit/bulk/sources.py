@@ -13,7 +13,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .strict import BOM, DECODER, StrictError, bom_column, has_lone_surrogate
+from ..json_exact import fast_loads
+from .strict import BOM, DECODER, StrictError, bom_column, has_lone_surrogate, surely_unique_keys
 
 RAW_TEXT_LIMIT = 2000
 
@@ -55,6 +56,15 @@ def broken(line_no: int, reason: str, raw: str = "", last_line: int = 0) -> Sour
 
 def parse_json_line(line_no: int, data: bytes) -> SourceLine:
     """Classify one line's bytes (line ending and a leading file BOM already removed)."""
+    # The fast path: orjson, when the line is an object that cannot have held a duplicate key, has no stray BOM
+    # and no escape that could make a lone surrogate. orjson refuses invalid UTF-8, NaN and deep nesting itself.
+    value = fast_loads(data)
+    if isinstance(value, dict) and BOM not in data and surely_unique_keys(data, value):
+        return SourceLine(line_no, LineKind.RECORD, record=value)
+    return _parse_strictly(line_no, data)
+
+
+def _parse_strictly(line_no: int, data: bytes) -> SourceLine:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

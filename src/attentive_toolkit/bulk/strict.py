@@ -12,6 +12,8 @@ import json
 import unicodedata
 from typing import Any
 
+import orjson
+
 BOM = b"\xef\xbb\xbf"
 # Control (Cc), format (Cf: zero-width spaces, U+FEFF), surrogate (Cs) and line/paragraph separators.
 FORBIDDEN_IN_IDENTIFIERS = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -39,6 +41,18 @@ def _no_constants(name: str) -> Any:
 
 
 DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_no_constants)
+
+
+def surely_unique_keys(data: bytes, value: Any) -> bool:
+    """True when ``value``, parsed from ``data`` by a parser that keeps the last of duplicate keys, cannot have
+    lost one. Written out again, a value that lost a key loses that key's colon; every other colon (a key's, or one
+    inside a string) is written again as it was read, unless the text spelled it as an escape: with no ``\\u``
+    escape in ``data``, equal colon counts mean nothing was dropped. Unequal counts send the caller to the strict
+    parser, which names the key."""
+    try:
+        return b"\\u" not in data and data.count(b":") == orjson.dumps(value).count(b":")
+    except orjson.JSONEncodeError:
+        return False
 
 
 def bom_column(data: bytes) -> int | None:
