@@ -27,6 +27,7 @@ from .pacing import STATUS_OPERATION, SUBMIT_OPERATION, Pacer, documented_rate_l
 from .redaction import Redactor
 from .report import ImportReport, build_report
 from .results import reconcile_results
+from .sharing import ShareController
 from .sources import LineKind, SourceLine, raw_excerpt, read_jsonl
 from .validation import RecordValidator
 
@@ -91,6 +92,7 @@ class Counters:
     started: float = field(default_factory=time.monotonic)
     last_sent: float = 0.0  # when the latest batch was taken by the server
     records_sent: int = 0
+    requests: int = 0  # bulk submits answered, whatever the status
 
 
 def remove_journal(path: Path) -> None:
@@ -117,6 +119,9 @@ class BulkImport:
         limits = {**documented_rate_limits(spec), **options.rate_limits}
         self.submit_pacer = Pacer(limits.get(SUBMIT_OPERATION, 100.0))
         self.status_pacer = Pacer(limits.get(STATUS_OPERATION, 100.0))
+        # Others may spend the same token: the share follows what the server says is left of each window.
+        self.submit_share = ShareController(self.submit_pacer, self.submit_pacer.rate)
+        self.status_share = ShareController(self.status_pacer, self.status_pacer.rate)
         self.policy = client.retry_policy()
         self.redact = Redactor([client.token])
         self.counters = Counters()
@@ -388,6 +393,7 @@ class BulkImport:
             if not await self._interruptible(self.submit_pacer.slot()):
                 note = f"not sent: the run stopped ({self._stop})"
                 return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+            sent_at = time.monotonic()
             answer = await transport.submit(self.client, batch.records, self.policy)
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
@@ -404,6 +410,8 @@ class BulkImport:
             status = answer.status
             retry_after = self.policy.retry_after(answer.headers)
             self.submit_pacer.observe(status, answer.headers, retry_after)
+            self.submit_share.observe(status, answer.headers, sent_at)
+            self.counters.requests += 1
             if 200 <= status <= 299:
                 job_id = answer.body.get("batchJobId") if isinstance(answer.body, dict) else None
                 if not isinstance(job_id, str) or not job_id:
@@ -468,9 +476,11 @@ class BulkImport:
         while time.monotonic() < give_up_at:
             if not await self._interruptible(self.status_pacer.slot()):
                 return False
+            sent_at = time.monotonic()
             answer = await transport.job_status(self.client, job_id, self.policy)
             if isinstance(answer, transport.Answer):
                 self.status_pacer.observe(answer.status, answer.headers, self.policy.retry_after(answer.headers))
+                self.status_share.observe(answer.status, answer.headers, sent_at)
             if isinstance(answer, transport.Answer) and answer.status == 200 and isinstance(answer.body, dict):
                 state = answer.body.get("status")
                 if state in TERMINAL:
