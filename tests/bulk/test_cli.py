@@ -92,3 +92,15 @@ def test_json_errors_are_json_and_never_show_the_token(tmp_path: Path, server: s
     assert code == 4 and "missing.jsonl" in json.loads(out)["error"]
     code, out, err = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"))
     assert code == 4 and "missing.jsonl" in err and not out
+
+
+def test_job_ids_are_in_the_report_and_on_the_terminal(tmp_path: Path, server: str) -> None:
+    source = write_lines(tmp_path / "three.jsonl", [json.dumps(user_record(index)) for index in range(3)])
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--batch-size", "2")
+    with sqlite3.connect(tmp_path / "three.jsonl.journal.sqlite") as db:
+        job_ids = [row[0] for row in db.execute("SELECT job_id FROM batches ORDER BY seq")]
+    assert code == 0 and len(job_ids) == 2
+    assert all(job_id in out for job_id in job_ids)
+    report = json.loads((tmp_path / "three.jsonl.report.json").read_text(encoding="utf-8"))
+    assert [job["job_id"] for job in report["jobs"]] == job_ids
+    assert [(job["first_line"], job["last_line"]) for job in report["jobs"]] == [(1, 2), (3, 3)]
