@@ -1,8 +1,9 @@
 """Valid records grouped into batches of at most 256, and what each batch must wait for.
 
-Records that carry subscriptions go into batches of their own ("guarded"): sending such a batch twice can text
-people twice, so a guarded batch whose fate is unknown is reported instead of resent. Keeping them apart means a
-plain upsert is never held back by a subscription sharing its batch.
+Records that make a request unresendable (the runtime decides: today, those that carry subscriptions) go into
+batches of their own ("guarded"): sending such a batch twice can text people twice, so a guarded batch whose fate
+is unknown is reported instead of resent. Keeping them apart means a plain upsert is never held back by a
+subscription sharing its batch.
 
 File order: the vendor runs jobs in no promised order, so a batch holding a line of a user (see ``identity``) that
 an earlier batch also holds must not be sent before that earlier batch is settled. ``after`` names those earlier
@@ -13,7 +14,7 @@ arrives is closed first: a batch is always closed (and queued) before any batch 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,18 +57,18 @@ class Valid:
     record: dict[str, Any]
 
 
-def carries_subscriptions(record: dict[str, Any]) -> bool:
-    return bool(record.get("subscriptions"))
+Guard = Callable[[dict[str, Any]], bool]
 
 
 class Batcher:
     """Fills batches in line order; ``latest`` maps a user key to the batch and line that last held it, for
     batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight)."""
 
-    def __init__(self, size: int = MAX_BATCH_SIZE) -> None:
+    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE) -> None:
         if not 1 <= size <= MAX_BATCH_SIZE:
             raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
         self.size = size
+        self._guarded = guarded
         self.latest: dict[int, tuple[int, int]] = {}
         self._seq = 0
         self._open: dict[bool, Batch] = {}
@@ -82,7 +83,7 @@ class Batcher:
         for key in keys:
             if (other := open_keys.get(key)) is not None and other in self._open:
                 closed.append(self._close(other))
-        guarded = bool(record.get("subscriptions"))
+        guarded = self._guarded(record)
         batch = self._open.get(guarded)
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
@@ -122,10 +123,10 @@ class Batcher:
                 del self.latest[key]
 
 
-def batches(records: Iterable[Valid], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+def batches(records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
     """Batches numbered 0, 1, 2... in the order they close; the same input always gives the same batches, which
     is what lets a resumed run recognise the batches its journal knows."""
-    batcher = Batcher(size)
+    batcher = Batcher(guarded, size)
     for item in records:
         yield from batcher.add(item)
     yield from batcher.finish()

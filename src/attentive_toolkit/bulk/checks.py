@@ -1,12 +1,11 @@
 """The per-line check: one verdict for a parsed record, and no exception ever escapes it.
 
-The schema part is the runtime's validator for the single upsert (a bulk line is one upsert body); the strict
-rules in ``strict`` come first (the reader already refused lone surrogates, which the validator cannot take).
+The schema part is the runtime's verdict for the single upsert (a bulk line is one upsert body); the strict rules
+in ``strict`` come first, and the reader has already refused what is not even JSON (duplicate keys, stray BOMs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from .strict import identifier_problem
@@ -16,8 +15,8 @@ from .validation import RecordValidator
 class LineChecker:
     """``reason(record)``: None for a record that may be sent, else why not (field named)."""
 
-    def __init__(self, spec: Mapping[str, Any] | None = None, validator: RecordValidator | None = None) -> None:
-        self._validator = validator or RecordValidator(spec)
+    def __init__(self, validator: RecordValidator) -> None:
+        self._validator = validator
 
     def reason(self, record: dict[str, Any]) -> str | None:
         try:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import httpx
 from attentive_client import AuthenticatedClient
+from attentive_client.runtime import ApiSpec, Pacer, Redactor
 
 from . import transport
 from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
@@ -23,14 +24,14 @@ from .csv_source import read_csv
 from .inputfile import check_csv_header, input_facts
 from .journal import BatchState, Journal, Outcome
 from .ordering import Fate, OrderGate
-from .pacing import STATUS_OPERATION, SUBMIT_OPERATION, Pacer, documented_rate_limits
-from .redaction import Redactor
 from .report import ImportReport, build_report
 from .results import reconcile_results
 from .sharing import ShareController
 from .sources import LineKind, SourceLine, raw_excerpt, read_jsonl
 from .validation import RecordValidator
 
+SUBMIT_OPERATION = "postBulkUserAttributes"
+STATUS_OPERATION = "getBulkJobStatus"
 SETTLED_FLUSH = 1000
 TERMINAL = frozenset({"COMPLETED", "FAILED"})
 SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
@@ -115,10 +116,12 @@ class BulkImport:
         self.client = client
         self.base_url = base_url
         self.options = options
-        self.checker = LineChecker(spec, validator)
-        limits = {**documented_rate_limits(spec), **options.rate_limits}
-        self.submit_pacer = Pacer(limits.get(SUBMIT_OPERATION, 100.0))
-        self.status_pacer = Pacer(limits.get(STATUS_OPERATION, 100.0))
+        # One owner of the spec's facts: the runtime, reading the spec the client carries (or the one given).
+        self.api = ApiSpec.from_document(spec) if spec is not None else client.spec()
+        self.checker = LineChecker(validator or RecordValidator(self.api))
+        self.submit_operation = self.api.operation(SUBMIT_OPERATION)
+        self.submit_pacer = self._pacer(SUBMIT_OPERATION)
+        self.status_pacer = self._pacer(STATUS_OPERATION)
         # Others may spend the same token: the share follows what the server says is left of each window.
         self.submit_share = ShareController(self.submit_pacer, self.submit_pacer.rate)
         self.status_share = ShareController(self.status_pacer, self.status_pacer.rate)
@@ -130,6 +133,16 @@ class BulkImport:
         self._jobs: asyncio.Queue[tuple[Batch, str] | None] = asyncio.Queue()
         self._stop: str = ""
         self.signal: int | None = None
+
+    def _pacer(self, operation_id: str) -> Pacer:
+        rate = self.options.rate_limits.get(operation_id, self.api.operation(operation_id).rate_limit_per_second)
+        if rate is None:
+            raise ImportAborted(f"the spec gives {operation_id} no rate limit; pass one in ImportOptions.rate_limits")
+        return Pacer(rate)
+
+    def _guarded(self, record: dict[str, Any]) -> bool:
+        """Whether a batch holding ``record`` must not be sent twice (the runtime's resend rule for the submit)."""
+        return not self.submit_operation.is_resendable({"users": [record]})
 
     # --- the run ---------------------------------------------------------------------------------------------
 
@@ -280,7 +293,7 @@ class BulkImport:
             self.journal.record_lines(settled)
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
-        batcher = self._batcher = Batcher(self.options.batch_size)
+        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size)
         for item in self._valid_records():
             for batch in batcher.add(item):
                 await self._handle(queue, batch)
@@ -390,7 +403,7 @@ class BulkImport:
         failures = throttled = 0
         maybe_sent = False
         while True:
-            if not await self._interruptible(self.submit_pacer.slot()):
+            if not await self._interruptible(self.submit_pacer.acquire_async()):
                 note = f"not sent: the run stopped ({self._stop})"
                 return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
             sent_at = time.monotonic()
@@ -474,7 +487,7 @@ class BulkImport:
         failures = 0
         give_up_at = time.monotonic() + self.options.job_patience_seconds
         while time.monotonic() < give_up_at:
-            if not await self._interruptible(self.status_pacer.slot()):
+            if not await self._interruptible(self.status_pacer.acquire_async()):
                 return False
             sent_at = time.monotonic()
             answer = await transport.job_status(self.client, job_id, self.policy)

@@ -90,11 +90,11 @@ def identifier_problem(record: dict[str, Any]) -> str | None:
     for name in SINGLE_IDENTIFIERS:
         value = identifiers.get(name)
         if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):
-            return f"identifiers.{name}: control or invisible character {bad}"
+            return f"/identifiers/{name}: control or invisible character {bad}"
     custom = identifiers.get("customIdentifiers")
     for index, item in enumerate(custom if isinstance(custom, list) else []):
         for part in ("key", "value"):
             value = item.get(part) if isinstance(item, dict) else None
             if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):
-                return f"identifiers.customIdentifiers.{index}.{part}: control or invisible character {bad}"
+                return f"/identifiers/customIdentifiers/{index}/{part}: control or invisible character {bad}"
     return None

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from attentive_client.runtime import Redactor
 
 from ..bulk.csv_source import MappingError
 from ..bulk.importer import BulkImport, ImportAborted, ImportOptions
 from ..bulk.journal import JournalMismatch
 from ..bulk.progress import ProgressDisplay
-from ..bulk.redaction import Redactor
 from ..bulk.report import EXIT_INCOMPLETE
 from .api_commands import TOKEN_VARIABLE, base_url_from_env, client_from_env
 
