@@ -150,6 +150,13 @@ class BulkImport:
         return asyncio.run(self.run_async())
 
     async def run_async(self) -> ImportReport:
+        self._gate = OrderGate()
+        self._stopped = asyncio.Event()
+        # From the very start: a Ctrl-C while the input is hashed still ends in a report and exit 130.
+        with self._signals():
+            return await self._run()
+
+    async def _run(self) -> ImportReport:
         options = self.options
         assert options.journal is not None and options.rejects is not None and options.report is not None
         if options.input_format == "csv":
@@ -163,10 +170,8 @@ class BulkImport:
             "columns": options.columns,
             "batch_size": options.batch_size,
         }
-        self._gate = OrderGate()
-        self._stopped = asyncio.Event()
         fresh = not options.journal.exists()
-        with self._signals(), Journal(options.journal, self.redact) as journal:
+        with Journal(options.journal, self.redact) as journal:
             resumed = journal.bind(identity)
             self.journal = journal
             try:
