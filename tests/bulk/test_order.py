@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from attentive_toolkit.bulk.batching import Valid, batches
@@ -43,6 +44,24 @@ def test_the_last_line_of_a_user_wins_through_500s(tmp_path: Path, seed: int) ->
         assert report.counts["accepted"] == USERS * TIMES, rejects(report)
         users = {user["identifiers"]["email"]: user for user in stored_users(base_url)}
     assert len(users) == USERS
+    for user in range(USERS):
+        attributes = users[f"u{user}@example.com"]["attributes"]
+        assert attributes["firstName"] == f"v{TIMES}", (user, attributes)
+        assert attributes["custom"] == {f"k{k}": k for k in range(1, TIMES + 1)}
+
+
+def test_a_run_that_gives_up_holds_the_later_lines_and_the_next_run_keeps_the_order(tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "updates.jsonl", [json.dumps(line) for line in shuffled_updates(3)])
+    faults = FaultConfig(seed=3, operations={"postBulkUserAttributes": OperationFaults(rate_500=0.5)})
+    with running_server(ServerSettings(faults=faults)) as base_url:
+        # One attempt per batch: about half the batches are given up, and every later line of their users waits.
+        first = run_import(base_url, source, batch_size=4, concurrency=8, max_attempts=1)
+        held = [entry for entry in rejects(first) if "held back" in entry["reason"]]
+        assert first.counts["unknown"] > 0 and held and first.balanced
+        httpx.put(f"{base_url}/_sandbox/faults", json={"seed": 0, "operations": {}}, timeout=30).raise_for_status()
+        second = run_import(base_url, source, batch_size=4, concurrency=8)
+        assert second.resumed and second.counts["accepted"] == USERS * TIMES, rejects(second)
+        users = {user["identifiers"]["email"]: user for user in stored_users(base_url)}
     for user in range(USERS):
         attributes = users[f"u{user}@example.com"]["attributes"]
         assert attributes["firstName"] == f"v{TIMES}", (user, attributes)
