@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+from attentive_client import AuthenticatedClient
 
 from attentive_toolkit.bulk.batching import Valid, batches
+from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
 
@@ -80,3 +82,36 @@ def test_lines_of_one_user_never_share_a_batch_and_wait_for_the_earlier_one() ->
     assert where[1].seq in where[3].after and where[3].seq in where[4].after
     assert where[1].seq < where[3].seq < where[4].seq
     assert where[2].seq == where[1].seq  # another user is not held apart
+
+
+def test_a_line_of_unknown_fate_is_overtaken_by_the_later_line_of_its_user(tmp_path: Path) -> None:
+    base = "http://mock.test"
+    posts: list[list[dict[str, Any]]] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            users = json.loads(request.content)["users"]
+            posts.append(users)
+            if users[0].get("subscriptions"):
+                raise httpx.ReadTimeout("no answer", request=request)  # it may have reached the server
+            return httpx.Response(202, json={"batchJobId": "job-2"})
+        if request.url.path == "/v2/bulk/job/job-2":
+            return httpx.Response(200, json={"status": "COMPLETED", "url": f"{base}/results/job-2.jsonl"})
+        return httpx.Response(200, text=json.dumps({"status": 202, "message": "ok"}) + "\n")
+
+    subscribed = {
+        "identifiers": {"email": "ann@example.com"},
+        "subscriptions": [{"channel": "EMAIL", "subscriptionType": "MARKETING", "signUpSourceId": "src-1"}],
+    }
+    later = {"identifiers": {"email": "ann@example.com"}, "attributes": {"firstName": "Ann"}}
+    source = write_lines(tmp_path / "ann.jsonl", [json.dumps(subscribed), json.dumps(later)])
+    client = AuthenticatedClient(
+        base_url=base, token="t0ken-xyz", httpx_args={"transport": httpx.MockTransport(server)}
+    )
+    report = BulkImport(client, base, ImportOptions(source=source, poll_interval=0.0)).run()
+
+    assert report.counts["unknown"] == 1 and report.counts["accepted"] == 1
+    assert [users[0]["identifiers"]["email"] for users in posts] == ["ann@example.com", "ann@example.com"]
+    assert posts[0][0].get("subscriptions") and not posts[1][0].get("subscriptions")  # the later line went second
+    [entry] = rejects(report)
+    assert entry["line"] == 1 and entry["outcome"] == "unknown" and entry["overtaken_by"] == [2]
