@@ -12,6 +12,7 @@ import pytest
 from attentive_client import AuthenticatedClient
 
 from attentive_toolkit.bulk.batching import Valid, batches
+from attentive_toolkit.bulk.held import HeldKeys
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
@@ -115,3 +116,13 @@ def test_a_line_of_unknown_fate_is_overtaken_by_the_later_line_of_its_user(tmp_p
     assert posts[0][0].get("subscriptions") and not posts[1][0].get("subscriptions")  # the later line went second
     [entry] = rejects(report)
     assert entry["line"] == 1 and entry["outcome"] == "unknown" and entry["overtaken_by"] == [2]
+
+
+def test_held_users_take_fixed_memory_and_are_never_missed() -> None:
+    held = HeldKeys(bits=1 << 20)
+    assert 12345 not in held  # nothing allocated, nothing held
+    keys = [hash(("email", f"user{index}@example.com")) for index in range(20_000)]
+    held.add(keys)
+    assert all(key in held for key in keys)
+    others = [hash(("email", f"other{index}@example.com")) for index in range(20_000)]
+    assert sum(key in held for key in others) < 200  # a false positive only holds a line for the next run

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .held import HeldKeys
 from .identity import identity_keys
 
 MAX_BATCH_SIZE = 256
@@ -38,6 +39,8 @@ class Batch:
     # (earlier batch, its line, the line here) for each user this batch shares with an earlier one
     follows: list[tuple[int, int, int]] = field(default_factory=list)
     handled: bool = False  # counted in the progress: taken by the server or settled
+    # A user of this batch was in a batch already left for the next run: this one is left too.
+    after_held: bool = False
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -62,7 +65,8 @@ Guard = Callable[[dict[str, Any]], bool]
 
 class Batcher:
     """Fills batches in line order; ``latest`` maps a user key to the batch and line that last held it, for
-    batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight)."""
+    batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight;
+    ``hold`` moves a batch left for the next run to the bounded ``held`` set)."""
 
     def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE) -> None:
         if not 1 <= size <= MAX_BATCH_SIZE:
@@ -73,6 +77,7 @@ class Batcher:
         self._seq = 0
         self._open: dict[bool, Batch] = {}
         self._open_keys: dict[int, bool] = {}
+        self.held = HeldKeys()
 
     def add(self, item: Valid) -> list[Batch]:
         """Add one valid line; returns the batches it closed (most often none)."""
@@ -110,6 +115,8 @@ class Batcher:
         for key in batch.keys:
             if self._open_keys.get(key) is guarded:
                 del self._open_keys[key]
+            if key in self.held:
+                batch.after_held = True
             earlier = self.latest.get(key)
             if earlier is not None:
                 batch.after.add(earlier[0])
@@ -121,6 +128,10 @@ class Batcher:
         for key in batch.keys:
             if self.latest.get(key, (None,))[0] == batch.seq:
                 del self.latest[key]
+
+    def hold(self, batch: Batch) -> None:
+        self.held.add(batch.keys)
+        self.forget(batch)
 
 
 def batches(records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:

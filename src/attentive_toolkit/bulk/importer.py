@@ -346,6 +346,8 @@ class BulkImport:
         self._gate.settle(batch.seq, fate)
         if fate is Fate.FINAL:
             self._batcher.forget(batch)  # later lines of its users need not wait for it any more
+        elif fate is Fate.HELD:
+            self._batcher.hold(batch)  # later lines of its users are left for the next run too
 
     def _finish(
         self,
@@ -386,8 +388,8 @@ class BulkImport:
             clearance = await self._gate.clearance(batch.after)
             if self._stop or clearance.stopped:
                 self._not_sent(batch, f"not sent: the run stopped ({self._stop})")
-            elif clearance.held:
-                earlier = ", ".join(str(seq) for seq in clearance.held)
+            elif clearance.held or batch.after_held:
+                earlier = ", ".join(str(seq) for seq in clearance.held) or "left earlier"
                 note = (
                     f"held back: an earlier line of the same user (batch {earlier}) was not applied in this run; "
                     "the next run sends both, in file order"
