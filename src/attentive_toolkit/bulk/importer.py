@@ -8,7 +8,7 @@ import contextlib
 import json
 import signal
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -267,7 +267,7 @@ class BulkImport:
             return read_csv(self.options.source, self.options.columns)
         return read_jsonl(self.options.source)
 
-    def _valid_records(self) -> Iterator[Valid]:
+    def _valid_records(self) -> Generator[Valid, None, None]:
         """Valid records in file order; every other line is journalled with its outcome as it is read."""
         settled: list[tuple[int, str, str, str, int]] = []
         try:
@@ -299,11 +299,15 @@ class BulkImport:
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
         batcher = self._batcher = Batcher(self._guarded, self.options.batch_size)
-        for item in self._valid_records():
-            for batch in batcher.add(item):
-                await self._handle(queue, batch)
-            if self._stop:
-                return  # lines in open batches are pending: the next run reads them again
+        records = self._valid_records()
+        try:
+            for item in records:
+                for batch in batcher.add(item):
+                    await self._handle(queue, batch)
+                if self._stop:
+                    return  # lines in open batches are pending: the next run reads them again
+        finally:
+            records.close()  # journals the lines settled while reading, now rather than when collected
         for batch in batcher.finish():
             await self._handle(queue, batch)
 
