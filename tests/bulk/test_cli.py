@@ -92,6 +92,11 @@ def test_json_errors_are_json_and_never_show_the_token(tmp_path: Path, server: s
     assert code == 4 and "missing.jsonl" in json.loads(out)["error"]
     code, out, err = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"))
     assert code == 4 and "missing.jsonl" in err and not out
+    code, out, _ = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"), "--batch-size", "0", "--json")
+    assert code == 2 and "batch-size" in json.loads(out)["error"]
+    source = write_lines(tmp_path / "one.jsonl", [json.dumps(user_record(1))])
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--json", token=" ")
+    assert code == 4 and "ATTENTIVE_API_TOKEN" in json.loads(out)["error"]
 
 
 def test_job_ids_are_in_the_report_and_on_the_terminal(tmp_path: Path, server: str) -> None:

@@ -35,12 +35,26 @@ def fail(message: str, as_json: bool) -> NoReturn:
     raise ImportNotRun(message)
 
 
+class JsonErrorsCommand(click.Command):
+    """With ``--json`` among the arguments, a usage error (a bad option value, say) is printed as JSON too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        as_json = "--json" in args  # asked before parsing, which consumes ``args``
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if not as_json:
+                raise
+            click.echo(json.dumps({"error": error.format_message(), "exit_code": error.exit_code}, ensure_ascii=False))
+            ctx.exit(error.exit_code)
+
+
 @click.group()
 def bulk() -> None:
     """Bulk import of users through the bulk endpoint."""
 
 
-@bulk.command("import")
+@bulk.command("import", cls=JsonErrorsCommand)
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "input_format", type=click.Choice(["jsonl", "csv"]), help="Default: from the suffix.")
 @click.option(
