@@ -44,7 +44,7 @@ def header_number(headers: Mapping[str, str], name: str) -> float | None:
 
 class ShareController:
     def __init__(
-        self, pacer: RatePacer, limit: float, headroom: float = 0.98, clock: Callable[[], float] = time.monotonic
+        self, pacer: RatePacer, limit: float, headroom: float = 0.99, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.pacer = pacer
         self.limit = limit
