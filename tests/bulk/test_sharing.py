@@ -30,6 +30,13 @@ class Clock:
 CLOCK = Clock()
 
 
+class Blind:
+    """An integration that ignores the rate-limit headers."""
+
+    def observe(self, status: int, headers: dict[str, str], sent_at: float | None = None) -> None:
+        pass
+
+
 @dataclass
 class Server:
     """The reference server's limiter: a window opens at the first request after the last one expired."""
@@ -47,12 +54,16 @@ class Server:
         return 202, LIMIT - self.used
 
 
-def simulate(importers: int, seconds: float, start_rate: float = LIMIT) -> tuple[float, float]:
-    """Combined requests accepted per second over the run, and the share answered 429."""
+def simulate(importers: int, seconds: float, start_rate: float = LIMIT, steady: float = 0.0) -> tuple[float, float]:
+    """Combined requests accepted per second over the run, and the share answered 429. ``steady``: another
+    integration on the same token sending that many requests a second whatever the answers say."""
     CLOCK.now = 0.0
     server = Server()
     pacers = [SimPacer(rate=start_rate) for _ in range(importers)]
-    controllers = [ShareController(pacer, LIMIT, clock=lambda: CLOCK.now) for pacer in pacers]
+    controllers: list[ShareController | Blind] = [ShareController(p, LIMIT, clock=lambda: CLOCK.now) for p in pacers]
+    if steady:
+        pacers.append(SimPacer(rate=steady / 0.98))
+        controllers.append(Blind())
     events: list[tuple[float, int, int, str, float]] = []  # (time, seq, importer, kind, sent_at)
     seq = 0
     for index in range(importers):
@@ -95,3 +106,13 @@ def test_two_importers_share_the_limit_without_429s() -> None:
     rate, throttled = simulate(2, 20.0)
     assert rate >= 0.90 * LIMIT, rate
     assert throttled <= 0.01, throttled
+
+
+def test_three_importers_share_the_limit_too() -> None:
+    rate, throttled = simulate(3, 20.0)
+    assert rate >= 0.90 * LIMIT and throttled <= 0.01, (rate, throttled)
+
+
+def test_an_importer_takes_what_another_integration_leaves() -> None:
+    rate, throttled = simulate(1, 20.0, steady=30.0)
+    assert rate >= 0.90 * LIMIT and throttled <= 0.01, (rate, throttled)

@@ -125,7 +125,14 @@ class Journal:
     def bind(self, identity: dict[str, Any]) -> bool:
         """Tie the journal to one input and its settings. Returns True when resuming an earlier run."""
         wanted = json.dumps(identity, sort_keys=True)
-        stored = self.meta().get("identity")
+        meta = self.meta()
+        stored = meta.get("identity")
+        if stored is not None and meta.get("version") != SCHEMA_VERSION:
+            raise JournalMismatch(
+                f"{self.path} was written by another version of the importer (journal format "
+                f"{meta.get('version')}, this one writes {SCHEMA_VERSION}); finish that run with the version that "
+                "started it, or delete the journal to start over"
+            )
         if stored is None:
             self._db.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", [("identity", wanted), ("version", SCHEMA_VERSION)]
