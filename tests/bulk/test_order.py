@@ -15,7 +15,7 @@ from attentive_toolkit.bulk.batching import Valid, batches
 from attentive_toolkit.bulk.held import HeldKeys
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 from attentive_toolkit.server.runner import running_server
-from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
+from attentive_toolkit.server.settings import DEV_TOKEN, FaultConfig, OperationFaults, ServerSettings
 
 from .conftest import rejects, run_import, stored_users, write_lines
 
@@ -61,7 +61,9 @@ def test_a_run_that_gives_up_holds_the_later_lines_and_the_next_run_keeps_the_or
         first = run_import(base_url, source, batch_size=4, concurrency=8, max_attempts=1)
         held = [entry for entry in rejects(first) if "held back" in entry["reason"]]
         assert first.counts["unknown"] > 0 and held and first.balanced
-        httpx.put(f"{base_url}/_sandbox/faults", json={"seed": 0, "operations": {}}, timeout=30).raise_for_status()
+        no_faults = {"seed": 0, "operations": {}}
+        auth = {"Authorization": f"Bearer {DEV_TOKEN}"}
+        httpx.put(f"{base_url}/_sandbox/faults", json=no_faults, headers=auth, timeout=30).raise_for_status()
         second = run_import(base_url, source, batch_size=4, concurrency=8)
         assert second.resumed and second.counts["accepted"] == USERS * TIMES, rejects(second)
         users = {user["identifiers"]["email"]: user for user in stored_users(base_url)}
