@@ -438,8 +438,9 @@ class BulkImport:
             self.counters.requests += 1
             if 200 <= status <= 299:
                 job_id = answer.body.get("batchJobId") if isinstance(answer.body, dict) else None
-                if not isinstance(job_id, str) or not job_id:
-                    note = f"HTTP {status} without a batchJobId: {answer.message}"
+                if not isinstance(job_id, str) or not job_id or self.redact(job_id) != job_id:
+                    # An id that carries a credential would have to be stored to be followed: it is not used.
+                    note = f"HTTP {status} without a usable batchJobId: {answer.message}"
                     return self._give_up(batch, note, resendable=not batch.guarded)
                 self.journal.submitted(batch.seq, job_id)
                 self.counters.sent += batch.physical_lines
