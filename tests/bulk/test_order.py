@@ -53,6 +53,19 @@ def test_the_last_line_of_a_user_wins_through_500s(tmp_path: Path, seed: int) ->
         assert attributes["custom"] == {f"k{k}": k for k in range(1, TIMES + 1)}
 
 
+def test_failed_jobs_are_sent_again_in_the_same_run_and_order_holds(tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "updates.jsonl", [json.dumps(line) for line in shuffled_updates(4)])
+    faults = FaultConfig(seed=4, operations={"postBulkUserAttributes": OperationFaults(job_failure_rate=0.3)})
+    with running_server(ServerSettings(faults=faults)) as base_url:
+        report = run_import(base_url, source, batch_size=4, concurrency=8, max_attempts=40)
+        assert report.counts["accepted"] == USERS * TIMES, rejects(report)
+        assert len(report.jobs) == len({job.batch for job in report.jobs})  # the journal keeps the last job
+        users = {user["identifiers"]["email"]: user for user in stored_users(base_url)}
+    for user in range(USERS):
+        attributes = users[f"u{user}@example.com"]["attributes"]
+        assert attributes["firstName"] == f"v{TIMES}", (user, attributes)
+
+
 def test_a_run_that_gives_up_holds_the_later_lines_and_the_next_run_keeps_the_order(tmp_path: Path) -> None:
     source = write_lines(tmp_path / "updates.jsonl", [json.dumps(line) for line in shuffled_updates(3)])
     faults = FaultConfig(seed=3, operations={"postBulkUserAttributes": OperationFaults(rate_500=0.5)})

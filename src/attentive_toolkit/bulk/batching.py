@@ -41,6 +41,7 @@ class Batch:
     handled: bool = False  # counted in the progress: taken by the server or settled
     # A user of this batch was in a batch already left for the next run: this one is left too.
     after_held: bool = False
+    resent: int = 0  # times sent again in this run after its job failed as a whole
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
 from attentive_client import AuthenticatedClient
@@ -409,27 +409,33 @@ class BulkImport:
                     note = self.redact(f"not sent: {type(exc).__name__}: {exc}")
                     self._give_up(batch, note, resendable=not batch.guarded)
 
-    async def _submit(self, batch: Batch) -> None:
+    async def _submit(self, batch: Batch, *, follow: bool = True) -> str | None:
+        """Send a batch until the server takes it (its job id: followed here unless ``follow`` is False) or its
+        outcome is settled (None)."""
         self.journal.start_sending(batch.seq, batch.lines, batch.guarded, batch.spans)
         failures = throttled = 0
         maybe_sent = False
         while True:
             if not await self._interruptible(self.submit_pacer.acquire_async()):
                 note = f"not sent: the run stopped ({self._stop})"
-                return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                return None
             sent_at = time.monotonic()
             answer = await transport.submit(self.client, batch.records, self.policy)
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
                 if answer.maybe_sent and batch.guarded:
                     note = f"no answer after sending ({answer.reason}); it carries subscriptions: review"
-                    return self._give_up(batch, note, resendable=False)
+                    self._give_up(batch, note, resendable=False)
+                    return None
                 failures += 1
                 if failures >= self.options.max_attempts:
                     note = f"no answer after {failures} attempts: {answer.reason}"
-                    return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    return None
                 if not await self._interruptible(asyncio.sleep(self.policy.backoff(failures))):
-                    return self._give_up(batch, f"not sent again: the run stopped ({self._stop})", resendable=True)
+                    self._give_up(batch, f"not sent again: the run stopped ({self._stop})", resendable=True)
+                    return None
                 continue
             status = answer.status
             retry_after = self.policy.retry_after(answer.headers)
@@ -441,7 +447,8 @@ class BulkImport:
                 if not isinstance(job_id, str) or not job_id or self.redact(job_id) != job_id:
                     # An id that carries a credential would have to be stored to be followed: it is not used.
                     note = f"HTTP {status} without a usable batchJobId: {answer.message}"
-                    return self._give_up(batch, note, resendable=not batch.guarded)
+                    self._give_up(batch, note, resendable=not batch.guarded)
+                    return None
                 self.journal.submitted(batch.seq, job_id)
                 self.counters.sent += batch.physical_lines
                 self._handled(batch)
@@ -450,13 +457,15 @@ class BulkImport:
                 self.counters.last_sent = time.monotonic()
                 if self.on_job is not None:
                     self.on_job(batch.seq, job_id)
-                self._follow(batch, job_id)
-                return None
+                if follow:
+                    self._follow(batch, job_id)
+                return job_id
             if status == 429:
                 throttled += 1
                 if throttled >= self.options.max_throttled:
                     note = f"still rate limited after {throttled} attempts"
-                    return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    return None
                 continue
             if 500 <= status <= 599:
                 maybe_sent = True
@@ -464,22 +473,27 @@ class BulkImport:
                     note = (
                         f"HTTP {status} ({answer.message}); it carries subscriptions, so it is not sent again: review"
                     )
-                    return self._give_up(batch, note, resendable=False)
+                    self._give_up(batch, note, resendable=False)
+                    return None
                 failures += 1
                 if failures >= self.options.max_attempts:
-                    return self._give_up(batch, f"HTTP {status} {failures} times: {answer.message}", resendable=True)
+                    self._give_up(batch, f"HTTP {status} {failures} times: {answer.message}", resendable=True)
+                    return None
                 delay = retry_after if retry_after is not None else self.policy.backoff(failures)
                 if not await self._interruptible(asyncio.sleep(delay)):
-                    return self._give_up(batch, f"not sent again: the run stopped ({self._stop})", resendable=True)
+                    self._give_up(batch, f"not sent again: the run stopped ({self._stop})", resendable=True)
+                    return None
                 continue
             if status in (401, 403):
                 self.stop(reason=f"HTTP {status}: {answer.message}")
                 # Refused at the door: nothing was stored, so a later run sends it again.
-                return self._give_up(batch, f"not sent: {self._stop}", resendable=True)
+                self._give_up(batch, f"not sent: {self._stop}", resendable=True)
+                return None
             reason = f"batch refused with HTTP {status}: {answer.message}"
             pairs = zip(batch.lines, batch.records, strict=True)
             rejects = [(line, reason, _excerpt(record)) for line, record in pairs]
-            return self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
+            self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
+            return None
 
     # --- following jobs --------------------------------------------------------------------------------------
 
@@ -509,8 +523,17 @@ class BulkImport:
             if isinstance(answer, transport.Answer) and answer.status == 200 and isinstance(answer.body, dict):
                 state = answer.body.get("status")
                 if state in TERMINAL:
-                    if await self._settle(batch, job_id, str(state), answer.body):
+                    verdict = await self._settle(batch, job_id, str(state), answer.body)
+                    if verdict == "settled":
                         return True
+                    if verdict == "resend":
+                        # The job did nothing and the batch may be sent again: send it now, and follow the new job.
+                        batch.resent += 1
+                        new_job = await self._submit(batch, follow=False)
+                        if new_job is None:
+                            return True  # settled while sending (given up, refused, or the run stopped)
+                        job_id, interval, failures = new_job, self.options.poll_interval, 0
+                        continue
                     failures += 1
                 else:
                     if not await self._interruptible(asyncio.sleep(interval)):
@@ -531,28 +554,33 @@ class BulkImport:
                 return False
         return False
 
-    async def _settle(self, batch: Batch, job_id: str, state: str, body: dict[str, Any]) -> bool:
-        """Download a terminal job's results and record every line's outcome; False to try again later."""
+    async def _settle(
+        self, batch: Batch, job_id: str, state: str, body: dict[str, Any]
+    ) -> Literal["settled", "retry", "resend"]:
+        """Download a terminal job's results and record every line's outcome: "settled"; "retry" to look again
+        later; "resend" when the job failed as a whole and the batch may be sent again."""
         url = body.get("url")
         if not isinstance(url, str) or not url:
             if state == "COMPLETED":
-                return False
+                return "retry"
+            if not batch.guarded and batch.resent < self.options.max_attempts:
+                return "resend"
             note = f"job {job_id} FAILED without per-record results: {body.get('message', '')}".rstrip(": ")
             self._give_up(batch, note, resendable=not batch.guarded)
-            return True
+            return "settled"
         try:
             response = await transport.download(self.client, self.base_url, url, self.plain_http)
         except httpx.HTTPError:
-            return False
+            return "retry"
         if response.status_code != 200:
-            return False
+            return "retry"
         results = reconcile_results(batch.lines, response.text)
         note = f"job {job_id} {state}" + (": " + "; ".join(results.notes) if results.notes else "")
         inputs = dict(zip(batch.lines, batch.records, strict=True))
         rejects = [(line, reason, _excerpt(inputs[line])) for line, reason in results.rejected]
         fate = Fate.UNKNOWN if results.unknown else Fate.FINAL
         self._finish(batch, BatchState.DONE, fate, rejects=rejects, unknown=results.unknown, note=note)
-        return True
+        return "settled"
 
 
 def _excerpt(record: Any) -> str:
