@@ -85,8 +85,8 @@ def import_command(
     Running the same command again resumes from the journal: no batch is sent twice, no line forgotten, and
     lines of one user are applied in file order. Ctrl-C or SIGTERM stop sending at once, write the report and
     exit 130 or 143; run the same command again to resume.
-    Exit status: 0 all accepted, 1 some lines rejected, 3 some unknown (review the report), 4 stopped early
-    or could not start, 130/143 interrupted.
+    Exit status: 0 all accepted, 1 some lines rejected, 2 usage error, 3 some unknown (review the report),
+    4 stopped early or could not start, 130/143 interrupted.
     """
     if not source.is_file():
         fail(f"{source}: no such file", as_json)
