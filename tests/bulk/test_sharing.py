@@ -36,6 +36,9 @@ class Blind:
     def observe(self, status: int, headers: dict[str, str], sent_at: float | None = None) -> None:
         pass
 
+    def sent(self, at: float) -> None:
+        pass
+
 
 @dataclass
 class Server:
@@ -54,7 +57,9 @@ class Server:
         return 202, LIMIT - self.used
 
 
-def simulate(importers: int, seconds: float, start_rate: float = LIMIT, steady: float = 0.0) -> tuple[float, float]:
+def simulate(
+    importers: int, seconds: float, start_rate: float = LIMIT, steady: float = 0.0, latency: float = LATENCY
+) -> tuple[float, float]:
     """Combined requests accepted per second over the run, and the share answered 429. ``steady``: another
     integration on the same token sending that many requests a second whatever the answers say."""
     CLOCK.now = 0.0
@@ -82,9 +87,10 @@ def simulate(importers: int, seconds: float, start_rate: float = LIMIT, steady: 
                 heapq.heappush(events, (pacer.held_until, seq, index, "send", 0.0))
                 seq += 1
                 continue
+            controllers[index].sent(at)
             status, remaining = server.spend(at)
             answers[seq] = (status, remaining)
-            heapq.heappush(events, (at + LATENCY, seq, index, "answer", at))
+            heapq.heappush(events, (at + latency, seq, index, "answer", at))
             seq += 1
             heapq.heappush(events, (at + 1.0 / (pacer.rate * 0.98), seq, index, "send", 0.0))
             seq += 1
@@ -116,3 +122,9 @@ def test_three_importers_share_the_limit_too() -> None:
 def test_an_importer_takes_what_another_integration_leaves() -> None:
     rate, throttled = simulate(1, 20.0, steady=30.0)
     assert rate >= 0.90 * LIMIT and throttled <= 0.01, (rate, throttled)
+
+
+def test_a_slow_server_does_not_make_two_importers_overrun() -> None:
+    # Answers half a second late: each controller counts what was sent since the answer's request.
+    rate, throttled = simulate(2, 30.0, latency=0.5)
+    assert rate >= 0.85 * LIMIT and throttled <= 0.03, (rate, throttled)

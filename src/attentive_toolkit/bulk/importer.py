@@ -421,6 +421,7 @@ class BulkImport:
                 self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
                 return None
             sent_at = time.monotonic()
+            self.submit_share.sent(sent_at)
             answer = await transport.submit(self.client, batch.records, self.policy)
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
@@ -516,6 +517,7 @@ class BulkImport:
             if not await self._interruptible(self.status_pacer.acquire_async()):
                 return False
             sent_at = time.monotonic()
+            self.status_share.sent(sent_at)
             answer = await transport.job_status(self.client, job_id, self.policy)
             if isinstance(answer, transport.Answer):
                 self.status_pacer.observe(answer.status, answer.headers, self.policy.retry_after(answer.headers))

@@ -10,6 +10,8 @@ budget instead of overrunning it into 429s:
   ``(budget - used) / (1 - t)`` requests a second, everyone together; our rate becomes our share of that, our
   share being our part of what was spent so far. Two importers doing the same split the room between them, and
   together land on the budget, neither overrunning it into 429s nor leaving it unused;
+- an answer describes the moment its request arrived: what was spent since (our own requests, counted; the
+  others', at their pace so far) is taken off the room, so a slow server does not make us overrun;
 - the change per answer is bounded, so that one late answer does not swing the rate;
 - a 429 means the window is spent: no request until the window's estimated end.
 """
@@ -17,6 +19,7 @@ budget instead of overrunning it into 429s:
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -53,11 +56,19 @@ class ShareController:
         self._window_start: float | None = None
         self._last_remaining: float | None = None
         self._mine = 0  # our answered requests sent in the current window
+        self._sends: deque[float] = deque()
         self.windows = 0
 
     @property
     def budget(self) -> float:
         return self.limit * self.headroom
+
+    def sent(self, at: float) -> None:
+        """A request of ours left at ``at`` (monotonic seconds)."""
+        sends = self._sends
+        sends.append(at)
+        while sends and sends[0] < at - 2 * WINDOW_SECONDS:
+            sends.popleft()
 
     def observe(self, status: int, headers: Mapping[str, str], sent_at: float | None = None) -> None:
         """Learn from one answer. ``sent_at`` is when its request left: the server spent its budget then, not when
@@ -69,7 +80,7 @@ class ShareController:
             self.pacer.hold(min(max(rest, 0.02), WINDOW_SECONDS))
             self._set(self.pacer.rate * MAX_STEP[0])
             return
-        now = sent_at if sent_at is not None else now
+        answered_at, now = now, sent_at if sent_at is not None else now
         limit = header_number(headers, "x-ratelimit-limit")
         if limit is not None and limit >= 1:
             self.limit = limit
@@ -96,8 +107,17 @@ class ShareController:
             return
         # What the rest of the window can take per second, everyone together, and our part of it: our share of
         # what was spent so far. Computed afresh from the window each time (not compounded answer after answer).
-        room = max(self.budget - used, 0.0) / (WINDOW_SECONDS - elapsed)
+        # The answer is ``late`` seconds old: our own requests sent since are counted, the others' guessed at their
+        # pace so far.
         share = min(self._mine / used, 1.0)
+        late = max(answered_at - now, 0.0)
+        if elapsed + late >= WINDOW_SECONDS:
+            self._set(share * self.budget)
+            return
+        ours_since = sum(1 for at in self._sends if now < at <= answered_at)
+        theirs_since = max(used - self._mine, 0) / elapsed * late
+        spent = used + ours_since + theirs_since
+        room = max(self.budget - spent, 0.0) / (WINDOW_SECONDS - elapsed - late)
         self._set(share * room)
 
     def _set(self, target: float) -> None:
