@@ -25,6 +25,7 @@ from typing import Protocol
 
 # Early in a window the pace is a guess from a handful of requests: do not steer on it.
 MIN_ELAPSED = 0.15
+START_SHARE = 0.5
 # The most one answer may change the rate by: a late or reordered answer cannot swing it.
 MAX_STEP = (0.6, 1.5)
 # A window longer than this without a jump in the remaining count means we missed its turn: start anew.
@@ -57,6 +58,9 @@ class ShareController:
         self._last_remaining: float | None = None
         self._mine = 0  # our answered requests sent in the current window
         self._sends: deque[float] = deque()
+        # Until the first answer says who else is spending, start at half the budget: two importers starting
+        # together then fill the first window instead of overrunning it.
+        pacer.rate = min(pacer.rate, self.budget * START_SHARE)
         self.windows = 0
 
     @property
@@ -92,7 +96,12 @@ class ShareController:
         if start is not None and now < start:
             return  # sent before the window we are in: it tells nothing about this one
         if start is None or last is None or remaining > last + self.limit / 4 or now - start > 1.5 * WINDOW_SECONDS:
-            if last is not None and self._mine:
+            if last is None:
+                # The first answer of the run: if everything spent so far is ours, nobody else is sending.
+                ours = sum(1 for at in self._sends if at <= now)
+                spent = max(self.limit - remaining, 1.0)
+                self.pacer.rate = min(max(self.budget * min(ours / spent, 1.0), 1.0), self.budget)
+            elif self._mine:
                 # A new window: start it at our share of the last one (all of it when nobody else spent any).
                 spent = max(self.limit - last, self._mine)
                 self.pacer.rate = min(max(self.budget * self._mine / spent, 1.0), self.budget)
