@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 from attentive_client import AuthenticatedClient
-from attentive_client.runtime import ApiSpec, Pacer, Redactor
+from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
 
 from . import transport
 from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
@@ -26,7 +26,6 @@ from .journal import BatchState, Journal, Outcome
 from .ordering import Fate, OrderGate
 from .report import ImportReport, build_report
 from .results import reconcile_results
-from .sharing import ShareController
 from .sources import LineKind, SourceLine, raw_excerpt, read_jsonl
 from .validation import RecordValidator
 

@@ -23,6 +23,10 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
+from .pacing import header_number
+
+__all__ = ["RatePacer", "ShareController"]
+
 # Early in a window the pace is a guess from a handful of requests: do not steer on it.
 MIN_ELAPSED = 0.15
 START_SHARE = 0.5
@@ -36,14 +40,6 @@ class RatePacer(Protocol):
     rate: float
 
     def hold(self, seconds: float) -> None: ...
-
-
-def header_number(headers: Mapping[str, str], name: str) -> float | None:
-    try:
-        value = float(headers[name])
-    except (KeyError, ValueError):
-        return None
-    return value if value == value and abs(value) != float("inf") else None
 
 
 class ShareController:
