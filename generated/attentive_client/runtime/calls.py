@@ -34,8 +34,35 @@ class Sent:
     attempts: int
 
 
+def longest_timeout(timeout: httpx.Timeout) -> float | None:
+    """The longest of a timeout's parts; None when one of them is unbounded."""
+    parts = [getattr(timeout, name) for name in _TIMEOUT_PARTS]
+    return None if None in parts else max(parts)
+
+
 class Call:
     """The state of one call: what to send, how many retries remain, and when its deadline runs out."""
+
+    __slots__ = (
+        "_default_timeout",
+        "_longest",
+        "_policy",
+        "_policy_factory",
+        "attempt",
+        "base_url",
+        "body",
+        "clock",
+        "deadline",
+        "deadline_seconds",
+        "logger",
+        "max_response_bytes",
+        "operation",
+        "redactor",
+        "request",
+        "retries",
+        "sensitive_headers",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -53,6 +80,7 @@ class Call:
         logger: logging.Logger,
         sensitive_headers: tuple[str, ...],
         default_timeout: httpx.Timeout,
+        default_longest: float | None,
     ) -> None:
         self.operation = operation
         self.request = request
@@ -62,8 +90,8 @@ class Call:
         self._policy: RetryPolicy | None = None
         # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
         self.timeout = timeout
-        self._parts = {name: getattr(timeout or default_timeout, name) for name in _TIMEOUT_PARTS}
-        self._longest = None if None in self._parts.values() else max(v for v in self._parts.values() if v is not None)
+        self._default_timeout = default_timeout
+        self._longest = default_longest if timeout is None else longest_timeout(timeout)
         self.clock = clock
         self.deadline = None if deadline_seconds is None else clock() + deadline_seconds
         self.deadline_seconds = deadline_seconds
@@ -114,9 +142,8 @@ class Call:
         if remaining is None or (self._longest is not None and self._longest <= remaining):
             return self.timeout
         left = max(remaining, 0.001)
-        return httpx.Timeout(
-            **{name: left if value is None else min(value, left) for name, value in self._parts.items()}
-        )
+        parts = {name: getattr(self.timeout or self._default_timeout, name) for name in _TIMEOUT_PARTS}
+        return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
 
     # --- after an attempt --------------------------------------------------------------------------------------
 

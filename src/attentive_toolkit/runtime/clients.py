@@ -24,7 +24,7 @@ import httpx
 from attrs import define, evolve, field
 
 from . import errors
-from .calls import Call, Sent, merged_headers, read_body, read_body_async
+from .calls import Call, Sent, longest_timeout, merged_headers, read_body, read_body_async
 from .pacing import Pacer
 from .redaction import REDACTED, Redactor, redact_headers
 from .retry import DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
@@ -181,6 +181,7 @@ class BaseClient:
     _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
     # Built on first use and kept: compiling the redaction pattern per call would be a tenth of a call's cost.
     _redactor: Redactor | None = field(default=None, init=False, repr=False)
+    _longest: tuple[httpx.Timeout, float | None] | None = field(default=None, init=False, repr=False)
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -379,6 +380,7 @@ class BaseClient:
         if extra_headers:
             request = {**request, "headers": merged_headers(request, extra_headers)}
         attempt_timeout = None
+        default_timeout = self._timeout or DEFAULT_TIMEOUT
         if timeout is not None:
             attempt_timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         return Call(
@@ -394,8 +396,15 @@ class BaseClient:
             max_response_bytes=self.max_response_bytes,
             logger=_logger(self.logger_name),
             sensitive_headers=self._sensitive_headers(),
-            default_timeout=self._timeout or DEFAULT_TIMEOUT,
+            default_timeout=default_timeout,
+            default_longest=self._longest_default(default_timeout),
         )
+
+    def _longest_default(self, timeout: httpx.Timeout) -> float | None:
+        # Computed once per timeout object, not per call: most calls only ask whether the deadline is far.
+        if self._longest is None or self._longest[0] is not timeout:
+            self._longest = (timeout, longest_timeout(timeout))
+        return self._longest[1]
 
     def pacer_for(self, operation: Operation) -> Pacer | None:
         """The pace shared by every call of ``operation`` through this client; None when pacing is off or no
