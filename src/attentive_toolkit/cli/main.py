@@ -6,6 +6,8 @@ import click
 
 from .api_commands import job, me, upsert
 from .bulk_commands import bulk
+from .conformance_commands import conformance
+from .proxy_commands import proxy
 from .serve import serve
 from .spec_commands import spec
 from .upgrade_commands import vendor_command
@@ -24,6 +26,8 @@ cli.add_command(bulk)
 cli.add_command(me)
 cli.add_command(upsert)
 cli.add_command(job)
+cli.add_command(conformance)
+cli.add_command(proxy)
 
 
 def main() -> None:

@@ -98,10 +98,17 @@ def open_session(options: ConformanceOptions, host_is_loopback: HostCheck | None
         api_token=api_token,
         oauth_token=oauth_token,
         redactor=redactor,
-        stats=RunStats(redactor),
+        stats=new_stats(options, redactor),
         exit_stack=stack,
     )
     return _current
+
+
+def new_stats(options: ConformanceOptions, redactor: Redactor) -> RunStats:
+    from ..spec.effective import load_effective_spec
+    from .coverage import CoverageRecorder
+
+    return RunStats(redactor, max_failures=options.max_failures, coverage=CoverageRecorder(load_effective_spec()))
 
 
 def close_session() -> None:
