@@ -215,12 +215,13 @@ class ValidatingProxy:
         answer_headers = [(k, v) for k, v in response.headers.raw if k.lower() not in HOP_BY_HOP]
         if not any(key.lower() == b"content-length" for key, _ in answer_headers):
             answer_headers.append((b"content-length", str(len(answer)).encode()))
-        # Answer first, judge after: the client never waits on the validator.
-        await _answer(send, response.status_code, answer_headers, answer)
+        # Judged before the answer goes back (a millisecond or so): once a client has its answer, the report
+        # already holds whatever that exchange broke.
         found = inspect_exchange(
             self.rules, scope["method"], scope["path"], headers, body, response.status_code, answer_headers, answer
         )
         self.report.add(found)
+        await _answer(send, response.status_code, answer_headers, answer)
 
 
 async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:

@@ -27,6 +27,7 @@ class OperationStats:
     statuses: Counter[int] = field(default_factory=Counter)
     # Cases generated but not sent because the run had reached --max-failures.
     cut_short: int = 0
+    phases: Counter[str] = field(default_factory=Counter)
 
     @property
     def successes(self) -> int:
@@ -44,6 +45,8 @@ class RunStats:
     failures: dict[tuple[str, str, int], FailureRecord] = field(default_factory=dict)
     # (phase, operation label) -> 2xx answers, e.g. to prove the stateful phase followed a link.
     phase_2xx: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Distinct failures seen after --max-failures was reached (not recorded).
+    beyond_limit: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def operation(self, label: str) -> OperationStats:
@@ -57,6 +60,7 @@ class RunStats:
             stats = self.operation(label)
             stats.cases += 1
             stats.statuses[status] += 1
+            stats.phases[phase_of(case)] += 1
             if 200 <= status < 300:
                 self.phase_2xx[(phase_of(case), label)] += 1
             for result in results:
@@ -76,6 +80,10 @@ class RunStats:
             message = failure_title(failure, self.redactor)
             if message not in existing.messages and len(existing.messages) < 5:
                 existing.messages.append(message)
+            return
+        if self.limit_reached():
+            # Several checks can fail on one answer: the limit is exact, the rest are only counted.
+            self.beyond_limit += 1
             return
         title = failure_title(failure, self.redactor)
         self.failures[key] = FailureRecord(

@@ -62,6 +62,8 @@ def summary_data(session: ConformanceSession, skipped: dict[str, str], outcome: 
         "check_runs": sum(stats.checks.values()),
         "failures": failures_data(session),
         "max_failures": session.stats.max_failures,
+        "failures_beyond_limit": session.stats.beyond_limit,
+        "run_shape": run_shape_data(session),
         "coverage": coverage_data(session),
         "problems": success_gate_problems(session),
         "tests": outcome,
@@ -85,6 +87,14 @@ def failures_data(session: ConformanceSession) -> list[dict[str, Any]]:
     ]
 
 
+def run_shape_data(session: ConformanceSession) -> dict[str, Any]:
+    """Per operation: cases answered in each phase, and cases not sent because --max-failures was reached."""
+    return {
+        label: {"phases": dict(sorted(stats.phases.items())), "cut_short": stats.cut_short}
+        for label, stats in sorted(session.stats.operations.items())
+    }
+
+
 def coverage_data(session: ConformanceSession) -> dict[str, Any]:
     """Keyed by operationId; only the operations this run tested."""
     recorder = session.stats.coverage
@@ -99,6 +109,8 @@ def render_failures(data: dict[str, Any]) -> list[str]:
     lines = [f"  failures    {len(data['failures'])} distinct (check, operation, status)"]
     if data.get("max_failures") is not None:
         lines[0] += f", limit {data['max_failures']}"
+        if data.get("failures_beyond_limit"):
+            lines[0] += f" (reached: {data['failures_beyond_limit']} more found but not kept, the rest not sent)"
     for failure in data["failures"]:
         lines.append(
             f"    {failure['id']} [{failure['check']}] {failure['operation']} -> {failure['status_code']} "
