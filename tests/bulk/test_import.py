@@ -78,9 +78,9 @@ def test_a_broken_file_rejects_exactly_the_broken_lines(tmp_path: Path, server: 
     ]
     reasons = {entry["line"]: entry["reason"] for entry in entries}
     assert "invalid JSON" in reasons[4]
-    assert "identifiers.phone" in reasons[5]
-    assert "attributes.custom.tags" in reasons[7]
-    assert "identifiers" in reasons[9] and "identifiers.email" in reasons[10]
+    assert "/identifiers/phone" in reasons[5]
+    assert "/attributes/custom/tags" in reasons[7]
+    assert "/identifiers" in reasons[9] and "/identifiers/email" in reasons[10]
     assert report.counts == {
         "accepted": 6,
         "rejected_locally": 5,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from attentive_client.runtime import ApiSpec
 
 from attentive_toolkit.bulk.batching import batches
 from attentive_toolkit.bulk.csv_source import MappingError, read_csv
 from attentive_toolkit.bulk.sources import LineKind, read_jsonl
 from attentive_toolkit.bulk.validation import RecordValidator
+from attentive_toolkit.spec.effective import load_effective_spec
 
 from .conftest import write_lines
 
@@ -78,22 +80,25 @@ def test_csv_refuses_a_column_it_cannot_place(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("record", "expected"),
     [
-        ({"identifiers": {"phone": "5005550006"}}, "identifiers.phone"),
-        ({"identifiers": {"email": "a@b.c"}, "attributes": {"custom": {"tags": ["a"]}}}, "attributes.custom.tags"),
-        ({"identifiers": {}}, "identifiers"),
-        ({"identifiers": {"email": ""}}, "identifiers.email"),
-        ({"identifiers": {"customIdentifiers": []}}, "no usable identifier"),
-        ({"identifiers": {"email": "a@b.c"}, "atributes": {}}, "'atributes' was unexpected"),
+        ({"identifiers": {"phone": "5005550006"}}, "/identifiers/phone"),
+        ({"identifiers": {"email": "a@b.c"}, "attributes": {"custom": {"tags": ["a"]}}}, "/attributes/custom/tags"),
+        ({"identifiers": {}}, "/identifiers"),
+        ({"identifiers": {"email": ""}}, "/identifiers/email"),
+        ({"identifiers": {"email": "   "}}, "/identifiers/email"),
+        ({"identifiers": {"customIdentifiers": []}}, "/identifiers/customIdentifiers"),
+        ({"identifiers": {"email": "a@b.c"}, "atributes": {}}, "unknown field(s) 'atributes'"),
+        ({"identifiers": {"email": "a@b.c"}, "attributes": {"demographic": {"dateOfBirth": "not-a-date"}}}, "date"),
+        ({"identifiers": {"email": "a\ud800"}}, "lone UTF-16 surrogate"),
     ],
 )
 def test_validation_names_the_field(record: dict[str, object], expected: str) -> None:
-    reason = RecordValidator().reason(record)
+    reason = RecordValidator(ApiSpec.from_document(load_effective_spec())).reason(record)
     assert reason is not None and expected in reason
 
 
 def test_batches_keep_subscriptions_apart_and_never_exceed_the_limit() -> None:
     records = [(line, {"subscriptions": [{}]} if line % 3 == 0 else {}) for line in range(1, 1001)]
-    made = list(batches(records, 256))
+    made = list(batches(records, lambda record: bool(record.get("subscriptions")), 256))
     assert all(len(batch) <= 256 for batch in made)
     assert sorted(line for batch in made for line in batch.lines) == list(range(1, 1001))
     assert all(all(bool(r.get("subscriptions")) == batch.guarded for r in batch.records) for batch in made)

@@ -35,7 +35,11 @@ def test_a_phone_not_in_e164_is_refused(make_client: MakeClient, phone: str) -> 
 
 def test_empty_identifiers_are_refused(make_client: MakeClient) -> None:
     assert rejected(make_client, {"identifiers": {}}) == [("/identifiers", "minProperties")]
-    assert rejected(make_client, {"identifiers": {"email": ""}}) == [("/identifiers/email", "minLength")]
+    assert rejected(make_client, {"identifiers": {"email": ""}}) == [
+        ("/identifiers/email", "minLength"),
+        ("/identifiers/email", "pattern"),
+    ]
+    assert rejected(make_client, {"identifiers": {"email": "  "}}) == [("/identifiers/email", "pattern")]
 
 
 @pytest.mark.parametrize("value", [["New York City"], {"favorite city": "Boston"}])

@@ -122,11 +122,11 @@ def test_markdown_lists_breaking_changes_first() -> None:
 
 
 def test_a_breaking_change_outside_operations_and_models_is_still_reported(tmp_path: Path) -> None:
-    """griffe's own check covers what the rules above do not model, such as the hand-templated client.py."""
+    """griffe's own check covers what the rules above do not model, such as the runtime the clients come from."""
     old, new = tmp_path / "old", tmp_path / "new"
     for copy in (old, new):
         shutil.copytree(REPO / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    client = new / "attentive_client" / "client.py"
+    client = new / "attentive_client" / "runtime" / "clients.py"
     source = client.read_text(encoding="utf-8")
     assert "def with_headers(" in source
     client.write_text(source.replace("def with_headers(", "def with_extra_headers("), encoding="utf-8")

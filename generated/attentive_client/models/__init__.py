@@ -4,27 +4,17 @@ from .bulk_job_status_response import BulkJobStatusResponse
 from .bulk_job_status_response_status import BulkJobStatusResponseStatus
 from .bulk_success_response import BulkSuccessResponse
 from .create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
-from .create_user_attributes_request_dto_v2_attributes import (
-    CreateUserAttributesRequestDtoV2Attributes,
-)
-from .create_user_attributes_request_dto_v2_attributes_custom import (
-    CreateUserAttributesRequestDtoV2AttributesCustom,
-)
+from .create_user_attributes_request_dto_v2_attributes import CreateUserAttributesRequestDtoV2Attributes
+from .create_user_attributes_request_dto_v2_attributes_custom import CreateUserAttributesRequestDtoV2AttributesCustom
 from .create_user_attributes_request_dto_v2_attributes_demographic import (
     CreateUserAttributesRequestDtoV2AttributesDemographic,
 )
-from .create_user_attributes_request_dto_v2_attributes_locale import (
-    CreateUserAttributesRequestDtoV2AttributesLocale,
-)
+from .create_user_attributes_request_dto_v2_attributes_locale import CreateUserAttributesRequestDtoV2AttributesLocale
 from .create_user_attributes_request_dto_v2_attributes_location import (
     CreateUserAttributesRequestDtoV2AttributesLocation,
 )
-from .create_user_attributes_request_dto_v2_identifiers import (
-    CreateUserAttributesRequestDtoV2Identifiers,
-)
-from .create_user_attributes_request_dto_v2_subscriptions_item import (
-    CreateUserAttributesRequestDtoV2SubscriptionsItem,
-)
+from .create_user_attributes_request_dto_v2_identifiers import CreateUserAttributesRequestDtoV2Identifiers
+from .create_user_attributes_request_dto_v2_subscriptions_item import CreateUserAttributesRequestDtoV2SubscriptionsItem
 from .create_user_attributes_request_dto_v2_subscriptions_item_channel import (
     CreateUserAttributesRequestDtoV2SubscriptionsItemChannel,
 )
@@ -45,9 +35,7 @@ from .segment_members import SegmentMembers
 from .subscription_locale import SubscriptionLocale
 from .success import Success
 from .update_custom_attribute_dto import UpdateCustomAttributeDto
-from .update_custom_attribute_dto_property_type import (
-    UpdateCustomAttributeDtoPropertyType,
-)
+from .update_custom_attribute_dto_property_type import UpdateCustomAttributeDtoPropertyType
 from .user_attributes import UserAttributes
 
 __all__ = (

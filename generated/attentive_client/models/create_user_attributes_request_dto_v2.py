@@ -4,17 +4,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.create_user_attributes_request_dto_v2_attributes import (
-        CreateUserAttributesRequestDtoV2Attributes,
-    )
-    from ..models.create_user_attributes_request_dto_v2_identifiers import (
-        CreateUserAttributesRequestDtoV2Identifiers,
-    )
+    from ..models.create_user_attributes_request_dto_v2_attributes import CreateUserAttributesRequestDtoV2Attributes
+    from ..models.create_user_attributes_request_dto_v2_identifiers import CreateUserAttributesRequestDtoV2Identifiers
     from ..models.create_user_attributes_request_dto_v2_subscriptions_item import (
         CreateUserAttributesRequestDtoV2SubscriptionsItem,
     )
@@ -72,7 +67,6 @@ class CreateUserAttributesRequestDtoV2:
     identifiers: CreateUserAttributesRequestDtoV2Identifiers
     attributes: CreateUserAttributesRequestDtoV2Attributes | Unset = UNSET
     subscriptions: list[CreateUserAttributesRequestDtoV2SubscriptionsItem] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         identifiers = self.identifiers.to_dict()
@@ -89,7 +83,7 @@ class CreateUserAttributesRequestDtoV2:
                 subscriptions.append(subscriptions_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "identifiers": identifiers,
@@ -104,9 +98,7 @@ class CreateUserAttributesRequestDtoV2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_user_attributes_request_dto_v2_attributes import (
-            CreateUserAttributesRequestDtoV2Attributes,  # noqa: PLC0415
-        )
+        from ..models.create_user_attributes_request_dto_v2_attributes import CreateUserAttributesRequestDtoV2Attributes  # noqa: PLC0415
         from ..models.create_user_attributes_request_dto_v2_identifiers import (
             CreateUserAttributesRequestDtoV2Identifiers,  # noqa: PLC0415
         )
@@ -141,21 +133,4 @@ class CreateUserAttributesRequestDtoV2:
             subscriptions=subscriptions,
         )
 
-        create_user_attributes_request_dto_v2.additional_properties = d
         return create_user_attributes_request_dto_v2
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

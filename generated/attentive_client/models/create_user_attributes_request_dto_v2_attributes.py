@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -56,7 +55,6 @@ class CreateUserAttributesRequestDtoV2Attributes:
     location: CreateUserAttributesRequestDtoV2AttributesLocation | Unset = UNSET
     locale: CreateUserAttributesRequestDtoV2AttributesLocale | Unset = UNSET
     custom: CreateUserAttributesRequestDtoV2AttributesCustom | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         first_name = self.first_name
@@ -80,7 +78,7 @@ class CreateUserAttributesRequestDtoV2Attributes:
             custom = self.custom.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if first_name is not UNSET:
             field_dict["firstName"] = first_name
@@ -154,21 +152,4 @@ class CreateUserAttributesRequestDtoV2Attributes:
             custom=custom,
         )
 
-        create_user_attributes_request_dto_v2_attributes.additional_properties = d
         return create_user_attributes_request_dto_v2_attributes
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

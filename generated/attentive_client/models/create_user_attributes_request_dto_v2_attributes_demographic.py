@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -32,7 +31,6 @@ class CreateUserAttributesRequestDtoV2AttributesDemographic:
     organization: str | Unset = UNSET
     title: str | Unset = UNSET
     website: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         language = self.language
@@ -50,7 +48,7 @@ class CreateUserAttributesRequestDtoV2AttributesDemographic:
         website = self.website
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if language is not UNSET:
             field_dict["language"] = language
@@ -96,21 +94,4 @@ class CreateUserAttributesRequestDtoV2AttributesDemographic:
             website=website,
         )
 
-        create_user_attributes_request_dto_v2_attributes_demographic.additional_properties = d
         return create_user_attributes_request_dto_v2_attributes_demographic
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -22,7 +21,6 @@ class CreateUserAttributesRequestDtoV2AttributesLocale:
 
     language: str | Unset = UNSET
     country: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         language = self.language
@@ -30,7 +28,7 @@ class CreateUserAttributesRequestDtoV2AttributesLocale:
         country = self.country
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if language is not UNSET:
             field_dict["language"] = language
@@ -51,21 +49,4 @@ class CreateUserAttributesRequestDtoV2AttributesLocale:
             country=country,
         )
 
-        create_user_attributes_request_dto_v2_attributes_locale.additional_properties = d
         return create_user_attributes_request_dto_v2_attributes_locale
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -38,7 +37,6 @@ class CreateUserAttributesRequestDtoV2AttributesLocation:
     country: str | Unset = UNSET
     region: str | Unset = UNSET
     timezone: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         address1 = self.address1
@@ -62,7 +60,7 @@ class CreateUserAttributesRequestDtoV2AttributesLocation:
         timezone = self.timezone
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if address1 is not UNSET:
             field_dict["address1"] = address1
@@ -123,21 +121,4 @@ class CreateUserAttributesRequestDtoV2AttributesLocation:
             timezone=timezone,
         )
 
-        create_user_attributes_request_dto_v2_attributes_location.additional_properties = d
         return create_user_attributes_request_dto_v2_attributes_location
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

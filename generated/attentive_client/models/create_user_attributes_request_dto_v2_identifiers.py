@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -44,7 +43,6 @@ class CreateUserAttributesRequestDtoV2Identifiers:
     klaviyo_id: str | Unset = UNSET
     client_user_id: str | Unset = UNSET
     custom_identifiers: list[CustomIdentifier] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         email = self.email
@@ -65,7 +63,7 @@ class CreateUserAttributesRequestDtoV2Identifiers:
                 custom_identifiers.append(custom_identifiers_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if email is not UNSET:
             field_dict["email"] = email
@@ -115,21 +113,4 @@ class CreateUserAttributesRequestDtoV2Identifiers:
             custom_identifiers=custom_identifiers,
         )
 
-        create_user_attributes_request_dto_v2_identifiers.additional_properties = d
         return create_user_attributes_request_dto_v2_identifiers
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

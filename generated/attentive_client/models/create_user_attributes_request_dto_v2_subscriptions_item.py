@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.create_user_attributes_request_dto_v2_subscriptions_item_channel import (
     CreateUserAttributesRequestDtoV2SubscriptionsItemChannel,
@@ -51,7 +50,6 @@ class CreateUserAttributesRequestDtoV2SubscriptionsItem:
     sign_up_source_id: str | Unset = UNSET
     single_opt_in: bool | Unset = UNSET
     locale: SubscriptionLocale | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         channel = self.channel.value
@@ -67,7 +65,7 @@ class CreateUserAttributesRequestDtoV2SubscriptionsItem:
             locale = self.locale.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "channel": channel,
@@ -111,21 +109,4 @@ class CreateUserAttributesRequestDtoV2SubscriptionsItem:
             locale=locale,
         )
 
-        create_user_attributes_request_dto_v2_subscriptions_item.additional_properties = d
         return create_user_attributes_request_dto_v2_subscriptions_item
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,9 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.update_custom_attribute_dto_property_type import (
-    UpdateCustomAttributeDtoPropertyType,
-)
+from ..models.update_custom_attribute_dto_property_type import UpdateCustomAttributeDtoPropertyType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateCustomAttributeDto")

@@ -4,12 +4,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.create_user_attributes_request_dto_v2 import (
-        CreateUserAttributesRequestDtoV2,
-    )
+    from ..models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
 
 
 T = TypeVar("T", bound="UserAttributes")
@@ -24,7 +21,6 @@ class UserAttributes:
     """
 
     users: list[CreateUserAttributesRequestDtoV2]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         users = []
@@ -33,7 +29,7 @@ class UserAttributes:
             users.append(users_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "users": users,
@@ -44,9 +40,7 @@ class UserAttributes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_user_attributes_request_dto_v2 import (
-            CreateUserAttributesRequestDtoV2,  # noqa: PLC0415
-        )
+        from ..models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2  # noqa: PLC0415
 
         d = dict(src_dict)
         users = []
@@ -60,21 +54,4 @@ class UserAttributes:
             users=users,
         )
 
-        user_attributes.additional_properties = d
         return user_attributes
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

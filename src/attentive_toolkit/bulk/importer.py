@@ -14,17 +14,19 @@ from typing import Any
 
 import httpx
 from attentive_client import AuthenticatedClient
+from attentive_client.runtime import ApiSpec, Pacer
 
 from . import transport
 from .batching import MAX_BATCH_SIZE, Batch, batches
 from .csv_source import read_csv
 from .journal import BatchState, Journal, Outcome
-from .pacing import STATUS_OPERATION, SUBMIT_OPERATION, Pacer, documented_rate_limits
 from .report import ImportReport, build_report
 from .results import reconcile_results
 from .sources import LineKind, SourceLine, raw_excerpt, read_jsonl
 from .validation import RecordValidator
 
+SUBMIT_OPERATION = "postBulkUserAttributes"
+STATUS_OPERATION = "getBulkJobStatus"
 SETTLED_FLUSH = 1000
 TERMINAL = frozenset({"COMPLETED", "FAILED"})
 
@@ -102,15 +104,27 @@ class BulkImport:
         self.client = client
         self.base_url = base_url
         self.options = options
-        self.validator = validator or RecordValidator(spec)
-        limits = {**documented_rate_limits(spec), **options.rate_limits}
-        self.submit_pacer = Pacer(limits.get(SUBMIT_OPERATION, 100.0))
-        self.status_pacer = Pacer(limits.get(STATUS_OPERATION, 100.0))
+        # One owner of the spec's facts: the runtime, reading the spec the client carries (or the one given).
+        self.api = ApiSpec.from_document(spec) if spec is not None else client.spec()
+        self.validator = validator or RecordValidator(self.api)
+        self.submit_operation = self.api.operation(SUBMIT_OPERATION)
+        self.submit_pacer = self._pacer(self.submit_operation.operation_id)
+        self.status_pacer = self._pacer(STATUS_OPERATION)
         self.policy = client.retry_policy()
         self.counters = Counters()
         self.on_progress = on_progress
         self._jobs: asyncio.Queue[tuple[int, array[int], str, bool] | None] = asyncio.Queue()
         self._stop: str = ""
+
+    def _pacer(self, operation_id: str) -> Pacer:
+        rate = self.options.rate_limits.get(operation_id, self.api.operation(operation_id).rate_limit_per_second)
+        if rate is None:
+            raise ImportAborted(f"the spec gives {operation_id} no rate limit; pass one in ImportOptions.rate_limits")
+        return Pacer(rate)
+
+    def _guarded(self, record: dict[str, Any]) -> bool:
+        """Whether a batch holding ``record`` must not be sent twice (the runtime's resend rule for the submit)."""
+        return not self.submit_operation.is_resendable({"users": [record]})
 
     # --- the run ---------------------------------------------------------------------------------------------
 
@@ -205,7 +219,7 @@ class BulkImport:
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
         # After a stop the rest of the input is still read, and each batch is journalled as not sent instead of
         # sending it: every line is counted, and the next run sends them.
-        for batch in batches(self._valid_records(), self.options.batch_size):
+        for batch in batches(self._valid_records(), self._guarded, self.options.batch_size):
             row = self.journal.batch(batch.seq)
             if row is not None and row.lines != batch.lines:
                 raise ImportAborted(f"batch {batch.seq} in the journal holds other lines than the input gives now")
@@ -257,7 +271,7 @@ class BulkImport:
         failures = throttled = 0
         maybe_sent = False
         while True:
-            await self.submit_pacer.slot()
+            await self.submit_pacer.acquire_async()
             answer = await transport.submit(self.client, batch.records, self.policy)
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
@@ -324,7 +338,7 @@ class BulkImport:
         failures = 0
         give_up_at = time.monotonic() + self.options.job_patience_seconds
         while time.monotonic() < give_up_at:
-            await self.status_pacer.slot()
+            await self.status_pacer.acquire_async()
             answer = await transport.job_status(self.client, job_id, self.policy)
             if isinstance(answer, transport.Answer):
                 self.status_pacer.observe(answer.status, answer.headers, self.policy.retry_after(answer.headers))

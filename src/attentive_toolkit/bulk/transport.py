@@ -16,8 +16,8 @@ import httpx
 from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.bulk_user_operations import post_bulk_user_attributes
-from attentive_client.client import RetryPolicy
 from attentive_client.models.user_attributes import UserAttributes
+from attentive_client.runtime import RetryPolicy
 
 MESSAGE_LIMIT = 500
 
@@ -64,10 +64,8 @@ class NoAnswer:
 
 def _no_answer(error: errors.APIConnectionError, policy: RetryPolicy) -> NoAnswer:
     cause = error.__cause__
-    # The client's policy retries an unrepeatable request only when it never left: ask it exactly that.
-    never_sent = (
-        isinstance(cause, httpx.TransportError) and policy.delay_after_error(cause, lambda: False, 1) is not None
-    )
+    # The runtime's policy knows which failures happen before a request leaves: only those are certainly unsent.
+    never_sent = cause is not None and policy.never_sent(cause)
     return NoAnswer(maybe_sent=not never_sent, reason=str(error))
 
 

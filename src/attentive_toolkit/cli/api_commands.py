@@ -8,50 +8,82 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.test_authentication_v2 import get_me_v2
 from attentive_client.api.user_properties import post_user_attributes
-from attentive_client.client import DEFAULT_BASE_URL
 from attentive_client.models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
+from attentive_client.runtime import DEFAULT_BASE_URL
+
+from .outcome import CommandError, HelpfulGroup
 
 TOKEN_VARIABLE = "ATTENTIVE_API_TOKEN"
 BASE_URL_VARIABLE = "ATTENTIVE_BASE_URL"
+# The token has no flag on purpose: a flag would leave it in shell history and in `ps` output.
+ENVIRONMENT_HELP = (
+    f"Environment: {TOKEN_VARIABLE} is the API token (required, never printed); "
+    f"{BASE_URL_VARIABLE} is the API's URL (default {DEFAULT_BASE_URL}; --base-url overrides it)."
+)
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def api_options(command: Command) -> Command:
+    """The options every command that calls the API shares: where to send it, and errors as JSON."""
+    command = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print errors as JSON on stdout as well (the result is always JSON).",
+    )(command)
+    return click.option(
+        "--base-url",
+        envvar=BASE_URL_VARIABLE,
+        show_envvar=True,
+        default=DEFAULT_BASE_URL,
+        show_default=True,
+        help="The API's URL, e.g. http://127.0.0.1:8080 for `attentive serve`.",
+    )(command)
 
 
 def base_url_from_env() -> str:
     return os.environ.get(BASE_URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
 
 
-def client_from_env() -> AuthenticatedClient:
+def client_from_env(base_url: str | None = None) -> AuthenticatedClient:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
         raise click.UsageError(f"set {TOKEN_VARIABLE} to your API token (and {BASE_URL_VARIABLE} to the API's URL)")
-    return AuthenticatedClient(base_url=base_url_from_env(), token=token)
+    return AuthenticatedClient(base_url=(base_url or "").strip() or base_url_from_env(), token=token)
 
 
 def emit(document: Any) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def fail(error: errors.AttentiveError) -> None:
+def api_error(error: errors.AttentiveError) -> CommandError:
     # The client scrubs its token from every message it builds.
-    click.echo(f"error: {error}", err=True)
-    sys.exit(1)
+    details: dict[str, Any] = {"error_type": type(error).__name__}
+    for name in ("operation_id", "status_code"):
+        value = getattr(error, name, None)
+        if value is not None:
+            details[name] = value
+    return CommandError(str(error), kind="api", **details)
 
 
-@click.command()
-def me() -> None:
+@click.command(epilog=ENVIRONMENT_HELP)
+@api_options
+def me(base_url: str, as_json: bool) -> None:
     """Check the token: who the API says you are (GET /v2/me)."""
-    with client_from_env() as client:
+    with client_from_env(base_url) as client:
         try:
             emit(get_me_v2.sync(client=client).to_dict())
         except errors.AttentiveError as error:
-            fail(error)
+            raise api_error(error) from error
 
 
 def parse_custom(values: tuple[str, ...]) -> dict[str, Any]:
@@ -70,7 +102,8 @@ def parse_custom(values: tuple[str, ...]) -> dict[str, Any]:
     return custom
 
 
-@click.command()
+@click.command(epilog=ENVIRONMENT_HELP)
+@api_options
 @click.option("--email")
 @click.option("--phone", help="E.164, e.g. +15005550006")
 @click.option("--client-user-id")
@@ -87,6 +120,8 @@ def parse_custom(values: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--sign-up-source-id")
 @click.option("--locale", help="language-COUNTRY, e.g. en-US")
 def upsert(
+    base_url: str,
+    as_json: bool,
     email: str | None,
     phone: str | None,
     client_user_id: str | None,
@@ -129,25 +164,26 @@ def upsert(
             language, _, country = locale.partition("-")
             subscription["locale"] = {"language": language, "country": country}
         record["subscriptions"] = [subscription]
-    with client_from_env() as client:
+    with client_from_env(base_url) as client:
         try:
             body = CreateUserAttributesRequestDtoV2.from_dict(record)
             emit(post_user_attributes.sync(client=client, body=body).to_dict())
         except errors.AttentiveError as error:
-            fail(error)
+            raise api_error(error) from error
 
 
-@click.group()
+@click.group(cls=HelpfulGroup)
 def job() -> None:
     """Bulk jobs."""
 
 
-@job.command("status")
+@job.command("status", epilog=ENVIRONMENT_HELP)
+@api_options
 @click.argument("job_id")
-def job_status(job_id: str) -> None:
+def job_status(base_url: str, as_json: bool, job_id: str) -> None:
     """A bulk job's status and, once finished, its results URL (GET /v2/bulk/job/{id})."""
-    with client_from_env() as client:
+    with client_from_env(base_url) as client:
         try:
             emit(get_bulk_job_status.sync(job_id, client=client).to_dict())
         except errors.AttentiveError as error:
-            fail(error)
+            raise api_error(error) from error

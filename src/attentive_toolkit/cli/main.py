@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+
 import click
 
 from .api_commands import job, me, upsert
 from .bulk_commands import bulk
 from .conformance_commands import conformance
+from .outcome import HelpfulGroup, run
 from .proxy_commands import proxy
 from .serve import serve
 from .spec_commands import spec
 from .upgrade_commands import vendor_command
 
 
-@click.group()
+@click.group(cls=HelpfulGroup)
 @click.version_option(package_name="attentive-toolkit")
 def cli() -> None:
     """Tools for the Attentive API V2: spec pipeline, reference server, conformance, bulk import."""
@@ -30,5 +34,9 @@ cli.add_command(conformance)
 cli.add_command(proxy)
 
 
-def main() -> None:
-    cli()
+def main(args: Sequence[str] | None = None) -> None:
+    try:
+        status = run(cli, sys.argv[1:] if args is None else args)
+    except KeyboardInterrupt:  # Ctrl-C between click's handlers, e.g. while printing the last line
+        status = 130
+    sys.exit(status)

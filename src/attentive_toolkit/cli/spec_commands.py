@@ -1,4 +1,9 @@
-"""``attentive spec ...``: build the effective spec, regenerate the client, check for drift, audit a spec."""
+"""``attentive spec ...``: build the effective spec, regenerate the client, check for drift, audit a spec.
+
+The pipeline's modules are imported inside the commands: they need the ``codegen`` extra, and ``attentive``
+must start (for ``serve``, ``bulk import``, ...) without it. A missing module becomes one line naming the extra
+(``cli/outcome.py``).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,30 @@ from pathlib import Path
 
 import click
 
-from ..paths import project_paths
+from ..paths import ProjectPaths, project_paths
 from ..spec.audit import audit
-from ..spec.drift import drift
-from ..spec.effective import build_effective_spec, load_json
-from ..spec.generation import GenerationError, regenerate
-from ..spec.overlay import OverlayActionError
-from ..spec.overlay_document import OverlayDocumentError
+from ..spec.effective import load_json
+from .outcome import CommandError, HelpfulGroup
 from .upgrade_commands import update
 
-PIPELINE_ERRORS = (OverlayDocumentError, OverlayActionError, GenerationError, ValueError, FileNotFoundError)
+
+def pipeline_errors() -> tuple[type[Exception], ...]:
+    from ..spec.generation import GenerationError
+    from ..spec.overlay import OverlayActionError
+    from ..spec.overlay_document import OverlayDocumentError
+
+    return (OverlayDocumentError, OverlayActionError, GenerationError, ValueError, FileNotFoundError)
 
 
-@click.group()
+def checkout() -> ProjectPaths:
+    """The project checkout these commands work on, or a one-line error saying how to point at one."""
+    try:
+        return project_paths()
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc), kind="not-a-checkout") from exc
+
+
+@click.group(cls=HelpfulGroup)
 def spec() -> None:
     """The spec pipeline: vendor spec + overlays -> effective spec -> generated client."""
 
@@ -31,9 +47,12 @@ def spec() -> None:
 @click.option("--fail-on-no-op", is_flag=True, help="Exit non-zero when an overlay action no longer changes anything.")
 def overlays(fail_on_no_op: bool) -> None:
     """Apply the overlays and report every action: applied, or no-op (retire it)."""
+    from ..spec.effective import build_effective_spec
+
+    paths = checkout()
     try:
-        effective = build_effective_spec(project_paths())
-    except PIPELINE_ERRORS as exc:
+        effective = build_effective_spec(paths)
+    except pipeline_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     for report in effective.reports:
         click.echo(report.line())
@@ -53,9 +72,12 @@ def _warn_no_ops(no_ops: Sequence[object]) -> None:
 @spec.command()
 def regen() -> None:
     """Regenerate generated/ (into a scratch folder first, swapped in only on success)."""
+    from ..spec.generation import regenerate
+
+    paths = checkout()
     try:
-        effective = regenerate(project_paths())
-    except PIPELINE_ERRORS as exc:
+        effective = regenerate(paths)
+    except pipeline_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     applied = len(effective.reports) - len(effective.no_ops)
     click.echo(f"generated/ regenerated: {applied} overlay action(s) applied, effective spec {effective.sha256[:12]}")
@@ -67,11 +89,14 @@ def regen() -> None:
 @spec.command("drift")
 def drift_command() -> None:
     """Fail with a diff when generated/ is not what the spec, overlays, config and templates produce."""
-    paths = project_paths()
+    from ..spec.drift import drift
+    from ..spec.effective import build_effective_spec
+
+    paths = checkout()
     try:
         effective = build_effective_spec(paths)
         difference = drift(paths, effective)
-    except PIPELINE_ERRORS as exc:
+    except pipeline_errors() as exc:
         raise click.ClickException(str(exc)) from exc
     for report in effective.no_ops:
         click.echo(report.line(), err=True)
@@ -87,9 +112,12 @@ def drift_command() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def effective(path: Path | None) -> None:
     """Print the effective spec (of PATH instead of openapi.json when given)."""
+    from ..spec.effective import build_effective_spec
+
+    paths = checkout()
     try:
-        click.echo(build_effective_spec(project_paths(), path).text, nl=False)
-    except PIPELINE_ERRORS as exc:
+        click.echo(build_effective_spec(paths, path).text, nl=False)
+    except pipeline_errors() as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -101,11 +129,11 @@ def audit_command(path: Path | None, as_json: bool) -> None:
 
     Exits 1 when any gap is found.
     """
-    target = path or project_paths().vendor_spec
+    target = path or checkout().vendor_spec
     try:
         findings = audit(load_json(target))
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CommandError(f"{target}: {exc}" if isinstance(exc, UnicodeDecodeError) else str(exc)) from exc
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(finding) for finding in findings], indent=2))
     else:

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..paths import project_paths
-from ..spec.generation import GenerationError
-from ..spec.overlay_document import OverlayDocumentError
-from ..upgrade.update import UpdateError, UpdateReport, render_update, update_spec
 from ..upgrade.vendoring import VendorError, check_copy, describe_origin, vendor
+from .outcome import CommandError
 
-_UPDATE_ERRORS = (UpdateError, GenerationError, OverlayDocumentError, ValueError, FileNotFoundError, OSError)
+if TYPE_CHECKING:
+    from ..upgrade.update import UpdateReport
+
+
+def _update_errors() -> tuple[type[Exception], ...]:
+    # Imported on use: the update needs the `codegen` extra (generator, griffe), `vendor` does not.
+    from ..spec.generation import GenerationError
+    from ..spec.overlay_document import OverlayDocumentError
+    from ..upgrade.update import UpdateError
+
+    return (UpdateError, GenerationError, OverlayDocumentError, ValueError, FileNotFoundError, OSError)
 
 
 def _echo_report(report: UpdateReport) -> None:
@@ -56,9 +65,15 @@ def update(new_spec: str, changelog_path: Path | None, dry_run: bool) -> None:
     checks for drift and writes a changelog of the client's public API. A broken action stops the update with
     nothing written.
     """
+    from ..upgrade.update import render_update, update_spec
+
     try:
-        report = update_spec(project_paths(), new_spec, changelog_path=changelog_path, dry_run=dry_run)
-    except _UPDATE_ERRORS as exc:
+        paths = project_paths()
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc), kind="not-a-checkout") from exc
+    try:
+        report = update_spec(paths, new_spec, changelog_path=changelog_path, dry_run=dry_run)
+    except _update_errors() as exc:
         raise click.ClickException(f"update stopped, nothing was written: {exc}") from exc
     if report.unchanged:
         click.echo(f"{new_spec} is byte-identical to openapi.json: nothing to update.")

@@ -1,28 +1,23 @@
-"""The effective spec's operations, as the suite names them: operationIds and ``METHOD /path`` labels."""
+"""The effective spec's operations, as the suite names them: operationIds and ``METHOD /path`` labels, from the
+runtime's ``ApiSpec`` (the one reader of the spec's operations)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from attentive_client.runtime import ApiSpec, Operation
+
 from ..spec.effective import load_effective_spec
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
-
-def _operations(document: dict[str, Any] | None) -> list[tuple[str, str, str]]:
-    spec = document or load_effective_spec()
-    return [
-        (operation["operationId"], method.upper(), path)
-        for path, item in spec["paths"].items()
-        for method, operation in item.items()
-        if method in HTTP_METHODS and isinstance(operation, dict)
-    ]
+def _operations(document: dict[str, Any] | None) -> list[Operation]:
+    return ApiSpec.from_document(document or load_effective_spec()).operations
 
 
 def operation_ids(document: dict[str, Any] | None = None) -> list[str]:
-    return [operation_id for operation_id, _, _ in _operations(document)]
+    return [operation.operation_id for operation in _operations(document)]
 
 
 def operation_labels(document: dict[str, Any] | None = None) -> dict[str, str]:
     """operationId -> ``METHOD /path`` (schemathesis' label for the operation)."""
-    return {operation_id: f"{method} {path}" for operation_id, method, path in _operations(document)}
+    return {operation.operation_id: operation.label for operation in _operations(document)}

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+from attentive_client.runtime import Budget, Operation, WindowBudget
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -22,13 +23,12 @@ from .bulk import BulkWorker
 from .clock import SandboxClock
 from .faults import FaultInjector
 from .inspection import inspection_routes
-from .operations import DEFAULT_RATE_LIMIT, Operation, read_operations
-from .rate_limit import Budget, RateLimiter
+from .operations import DEFAULT_RATE_LIMIT, rate_limit_of, read_operations
 from .responses import DroppedResponse, FastJSONResponse, error_response
 from .settings import ServerSettings
 from .storage import Store
 from .upsert import Upserter
-from .validation import BadRequest, SchemaValidators, check_content_type, parse_json_body
+from .validation import BadRequest, Violation, check_content_type, parse_json_body
 
 log = logging.getLogger(__name__)
 RESULTS_ROUTE = "bulk_results"
@@ -46,16 +46,15 @@ class ServerState:
         self.settings = settings
         self.document = document
         self.operations = read_operations(document)
-        self.validators = SchemaValidators(document)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
-        self.limiter = RateLimiter(settings.monotonic)
+        self.limiter = WindowBudget(settings.monotonic)
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
         self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
 
     def rate_limit(self, operation: Operation) -> int:
-        return self.settings.rate_limits.get(operation.operation_id, operation.rate_limit)
+        return self.settings.rate_limits.get(operation.operation_id, rate_limit_of(operation))
 
     def reset(self) -> None:
         self.store.reset()
@@ -67,8 +66,12 @@ class ServerState:
 async def json_body(state: ServerState, operation: Operation, request: Request) -> Any:
     check_content_type(request.headers.get("content-type"))
     body = parse_json_body(await request.body())
-    if operation.body_schema_ref:
-        state.validators.check(operation.body_schema_ref, body)
+    # The runtime's verdict, the same the client and the bulk importer reach for this body.
+    broken = operation.validate_body(body)
+    if broken:
+        noun = "violation" if len(broken) == 1 else "violations"
+        violations = [Violation(error.path, error.message) for error in broken]
+        raise BadRequest(f"the request body does not match the schema: {len(broken)} {noun}", violations)
     return body
 
 
@@ -208,7 +211,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
         if handler is None:
             raise ValueError(f"the effective spec has an operation the server does not know: {operation.operation_id}")
         endpoint = operation_endpoint(state, operation, handler)
-        routes.append(Route(operation.path, endpoint, methods=[operation.method], name=operation.operation_id))
+        routes.append(Route(operation.path, endpoint, methods=[operation.method.upper()], name=operation.operation_id))
     routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))
     routes.extend(inspection_routes())
 

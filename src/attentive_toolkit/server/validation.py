@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema_rs
-
 from ..json_exact import NOT_PARSED, fast_loads
 
 
@@ -73,38 +71,3 @@ def parse_json_body(raw: bytes) -> Any:
         except UnicodeEncodeError as exc:
             raise BadRequest(f"the JSON body holds a lone UTF-16 surrogate ({exc.object[exc.start]!r})") from exc
     return document
-
-
-class SchemaValidators:
-    """One compiled validator per component schema, with ``$ref``s resolved against the whole document.
-
-    OpenAPI 3.0 schemas are JSON Schema draft 4/5 dialect; ``example`` and other unknown keywords are annotations.
-    """
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._components = document.get("components", {})
-        self._validators: dict[str, Any] = {}
-
-    def _validator(self, ref: str) -> Any:
-        validator = self._validators.get(ref)
-        if validator is None:
-            schema = {"$ref": ref, "components": self._components}
-            validator = jsonschema_rs.Draft4Validator(schema, validate_formats=True)
-            self._validators[ref] = validator
-        return validator
-
-    def violations(self, ref: str, instance: Any) -> list[Violation]:
-        found = [
-            Violation(json_pointer(list(error.instance_path)), error.message)
-            for error in self._validator(ref).iter_errors(instance)
-        ]
-        return sorted(found, key=lambda violation: violation.pointer)
-
-    def check(self, ref: str, instance: Any) -> None:
-        # The yes/no answer stops at the first error and collects nothing: the common case pays only that.
-        if self._validator(ref).is_valid(instance):
-            return
-        found = self.violations(ref, instance)
-        if found:
-            noun = "violation" if len(found) == 1 else "violations"
-            raise BadRequest(f"the request body does not match the schema: {len(found)} {noun}", found)

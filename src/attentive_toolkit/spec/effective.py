@@ -6,13 +6,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from openapi_spec_validator import validate as validate_openapi
+from typing import TYPE_CHECKING, Any
 
 from ..paths import ProjectPaths
-from .overlay import ActionReport, apply_overlays
-from .overlay_document import load_overlay, overlay_files
+
+if TYPE_CHECKING:
+    from .overlay import ActionReport
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,13 @@ def load_json(path: Path) -> dict[str, Any]:
 
 def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -> EffectiveSpec:
     """Apply ``overlays/`` in name order to the vendor spec and validate the result as OpenAPI."""
+    # Imported here: the overlay applier and the validator come with the `codegen` extra, and the server and the
+    # bulk importer read the effective spec through this module without needing either.
+    from openapi_spec_validator import validate as validate_openapi
+
+    from .overlay import apply_overlays
+    from .overlay_document import load_overlay, overlay_files
+
     source = vendor_spec or paths.vendor_spec
     files = overlay_files(paths.overlays)
     overlays = [load_overlay(path, display_name=path.relative_to(paths.root).as_posix()) for path in files]

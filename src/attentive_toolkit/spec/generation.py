@@ -21,6 +21,9 @@ from .effective import EffectiveSpec, build_effective_spec, digest_files
 GENERATOR_VERSION = "0.29.1"
 PACKAGE_NAME = "attentive_client"
 PROVENANCE_MODULE = "_provenance.py"
+# The hand-written runtime, copied verbatim into the generated package as ``attentive_client.runtime``.
+RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
+RUNTIME_PACKAGE = "runtime"
 
 
 class GenerationError(RuntimeError):
@@ -49,9 +52,23 @@ def template_files(paths: ProjectPaths) -> list[Path]:
     return sorted(p for p in paths.templates.rglob("*") if p.is_file())
 
 
+def runtime_files() -> list[Path]:
+    return sorted(p for p in RUNTIME_SOURCE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def copy_runtime(package_dir: Path) -> None:
+    """The runtime's modules, byte for byte: the drift check then proves the copy is current."""
+    target = package_dir / RUNTIME_PACKAGE
+    for source in runtime_files():
+        destination = target / source.relative_to(RUNTIME_SOURCE)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+
+
 def provenance_source(spec: EffectiveSpec, paths: ProjectPaths) -> str:
     templates = digest_files(template_files(paths), paths.root)
     config = digest_files([paths.generator_config], paths.root)
+    runtime = digest_files(runtime_files(), RUNTIME_SOURCE)
     return (
         '"""Where this package came from. Written by ``attentive spec regen``, not by the generator or by hand."""\n'
         "\n"
@@ -60,6 +77,7 @@ def provenance_source(spec: EffectiveSpec, paths: ProjectPaths) -> str:
         f'EFFECTIVE_SPEC_SHA256 = "{spec.sha256}"\n'
         f'TEMPLATES_SHA256 = "{templates}"\n'
         f'GENERATOR_CONFIG_SHA256 = "{config}"\n'
+        f'RUNTIME_SHA256 = "{runtime}"\n'
         f'GENERATOR = "openapi-python-client {GENERATOR_VERSION}"\n'
     )
 
@@ -82,6 +100,7 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
         result = subprocess.run(command, capture_output=True, text=True, env=_tool_env(), cwd=paths.root, check=False)
         if result.returncode != 0 or "Error(s) encountered" in result.stdout or "Warning(s)" in result.stdout:
             raise GenerationError(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}".rstrip())
+    copy_runtime(project_dir / PACKAGE_NAME)
     (project_dir / "openapi.json").write_text(spec.text, encoding="utf-8")
     # Package data: the runtime validates request bodies against it and reads each operation's rate limit.
     (project_dir / PACKAGE_NAME / "openapi.json").write_text(spec.text, encoding="utf-8")

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
@@ -9,7 +10,7 @@ from ...client import AuthenticatedClient, Client, Sent
 from ...models.bulk_job_status_response import BulkJobStatusResponse
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+# Where this operation sits in the spec: the runtime looks up everything else about it there.
 _METHOD = "get"
 _PATH = "/v2/bulk/job/{bulk_job_id}"
 
@@ -103,6 +104,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | BulkJobStatusResponse]:
     """Retrieve the status of a bulk ingestion job
 
@@ -122,12 +125,14 @@ def sync_detailed(
     Args:
         bulk_job_id (str):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | BulkJobStatusResponse]: the last answer, whatever its status.
@@ -137,7 +142,7 @@ def sync_detailed(
         bulk_job_id=bulk_job_id,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -147,6 +152,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> BulkJobStatusResponse:
     """Retrieve the status of a bulk ingestion job
 
@@ -166,6 +173,8 @@ def sync(
     Args:
         bulk_job_id (str):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -173,7 +182,7 @@ def sync(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         BulkJobStatusResponse
@@ -183,7 +192,7 @@ def sync(
         bulk_job_id=bulk_job_id,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -193,6 +202,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | BulkJobStatusResponse]:
     """Retrieve the status of a bulk ingestion job
 
@@ -212,12 +223,14 @@ async def asyncio_detailed(
     Args:
         bulk_job_id (str):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | BulkJobStatusResponse]: the last answer, whatever its status.
@@ -227,7 +240,9 @@ async def asyncio_detailed(
         bulk_job_id=bulk_job_id,
     )
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _build_response(client=client, response=sent.response)
 
@@ -237,6 +252,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> BulkJobStatusResponse:
     """Retrieve the status of a bulk ingestion job
 
@@ -256,6 +273,8 @@ async def asyncio(
     Args:
         bulk_job_id (str):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -263,7 +282,7 @@ async def asyncio(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         BulkJobStatusResponse
@@ -273,6 +292,8 @@ async def asyncio(
         bulk_job_id=bulk_job_id,
     )
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _parse_success(client=client, sent=sent)

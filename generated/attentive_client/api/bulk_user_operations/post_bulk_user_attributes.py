@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -9,7 +10,7 @@ from ...models.bulk_success_response import BulkSuccessResponse
 from ...models.user_attributes import UserAttributes
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+# Where this operation sits in the spec: the runtime looks up everything else about it there.
 _METHOD = "post"
 _PATH = "/v2/bulk/user/attributes"
 
@@ -106,6 +107,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: UserAttributes,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | BulkSuccessResponse]:
     """Bulk User Attributes
 
@@ -120,12 +123,14 @@ def sync_detailed(
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | BulkSuccessResponse]: the last answer, whatever its status.
@@ -135,7 +140,7 @@ def sync_detailed(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -145,6 +150,8 @@ def sync(
     client: AuthenticatedClient,
     body: UserAttributes,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> BulkSuccessResponse:
     """Bulk User Attributes
 
@@ -159,6 +166,8 @@ def sync(
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -166,7 +175,7 @@ def sync(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         BulkSuccessResponse
@@ -176,7 +185,7 @@ def sync(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -186,6 +195,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: UserAttributes,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | BulkSuccessResponse]:
     """Bulk User Attributes
 
@@ -200,12 +211,14 @@ async def asyncio_detailed(
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | BulkSuccessResponse]: the last answer, whatever its status.
@@ -215,7 +228,9 @@ async def asyncio_detailed(
         body=body,
     )
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _build_response(client=client, response=sent.response)
 
@@ -225,6 +240,8 @@ async def asyncio(
     client: AuthenticatedClient,
     body: UserAttributes,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> BulkSuccessResponse:
     """Bulk User Attributes
 
@@ -239,6 +256,8 @@ async def asyncio(
     Args:
         body (UserAttributes): Up to 256 user upserts submitted as one asynchronous bulk job.
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -246,7 +265,7 @@ async def asyncio(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         BulkSuccessResponse
@@ -256,6 +275,8 @@ async def asyncio(
         body=body,
     )
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _parse_success(client=client, sent=sent)

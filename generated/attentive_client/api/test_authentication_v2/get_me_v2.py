@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -8,7 +9,7 @@ from ...client import AuthenticatedClient, Client, Sent
 from ...models.get_me_response_dto_v2 import GetMeResponseDtoV2
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+# Where this operation sits in the spec: the runtime looks up everything else about it there.
 _METHOD = "get"
 _PATH = "/v2/me"
 
@@ -97,6 +98,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | GetMeResponseDtoV2]:
     """Me
 
@@ -104,12 +107,14 @@ def sync_detailed(
 
     Args:
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | GetMeResponseDtoV2]: the last answer, whatever its status.
@@ -117,7 +122,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs()
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -126,6 +131,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> GetMeResponseDtoV2:
     """Me
 
@@ -133,6 +140,8 @@ def sync(
 
     Args:
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -140,7 +149,7 @@ def sync(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         GetMeResponseDtoV2
@@ -148,7 +157,7 @@ def sync(
 
     kwargs = _get_kwargs()
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -157,6 +166,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | GetMeResponseDtoV2]:
     """Me
 
@@ -164,12 +175,14 @@ async def asyncio_detailed(
 
     Args:
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | GetMeResponseDtoV2]: the last answer, whatever its status.
@@ -177,7 +190,9 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs()
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _build_response(client=client, response=sent.response)
 
@@ -186,6 +201,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> GetMeResponseDtoV2:
     """Me
 
@@ -193,6 +210,8 @@ async def asyncio(
 
     Args:
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -200,7 +219,7 @@ async def asyncio(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         GetMeResponseDtoV2
@@ -208,6 +227,8 @@ async def asyncio(
 
     kwargs = _get_kwargs()
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _parse_success(client=client, sent=sent)

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -5,13 +6,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client, Sent
-from ...models.create_user_attributes_request_dto_v2 import (
-    CreateUserAttributesRequestDtoV2,
-)
+from ...models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
 from ...models.success import Success
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up its id, rate limit and body schema there.
+# Where this operation sits in the spec: the runtime looks up everything else about it there.
 _METHOD = "post"
 _PATH = "/v2/user/attributes"
 
@@ -104,6 +103,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | Success]:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
@@ -123,12 +124,14 @@ def sync_detailed(
     Args:
         body (CreateUserAttributesRequestDtoV2):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | Success]: the last answer, whatever its status.
@@ -138,7 +141,7 @@ def sync_detailed(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -148,6 +151,8 @@ def sync(
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Success:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
@@ -167,6 +172,8 @@ def sync(
     Args:
         body (CreateUserAttributesRequestDtoV2):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -174,7 +181,7 @@ def sync(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Success
@@ -184,7 +191,7 @@ def sync(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -194,6 +201,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response[Any | Success]:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
@@ -213,12 +222,14 @@ async def asyncio_detailed(
     Args:
         body (CreateUserAttributesRequestDtoV2):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
             ``client.validate_requests``).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Response[Any | Success]: the last answer, whatever its status.
@@ -228,7 +239,9 @@ async def asyncio_detailed(
         body=body,
     )
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _build_response(client=client, response=sent.response)
 
@@ -238,6 +251,8 @@ async def asyncio(
     client: AuthenticatedClient,
     body: CreateUserAttributesRequestDtoV2,
     max_retries: int | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Success:
     """Create or update a single user with attributes, subscriptions, and identifiers
 
@@ -257,6 +272,8 @@ async def asyncio(
     Args:
         body (CreateUserAttributesRequestDtoV2):
         max_retries (int | None): retries for this call; None means the client's ``max_retries``.
+        timeout (float | httpx.Timeout | None): this call's timeout for each attempt; None means the client's.
+        extra_headers (Mapping[str, str] | None): headers added to this call's requests.
 
     Raises:
         errors.RequestValidationError: If the request breaks the spec (nothing is sent; see
@@ -264,7 +281,7 @@ async def asyncio(
         errors.APIStatusError: For a non-2xx answer after the retries allowed, as the subclass for its status
             (``errors.BadRequestError``, ``errors.RateLimitError``, ``errors.ServerError``, ...).
         errors.APIConnectionError: If no answer arrives after the retries allowed (``errors.APITimeoutError`` when
-            it timed out).
+            a timeout or the client's ``deadline`` ran out).
 
     Returns:
         Success
@@ -274,6 +291,8 @@ async def asyncio(
         body=body,
     )
 
-    sent = await client.send_async(_METHOD, _PATH, kwargs, max_retries=max_retries)
+    sent = await client.send_async(
+        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+    )
 
     return _parse_success(client=client, sent=sent)

@@ -1,4 +1,21 @@
-# --- When to try again, and how long to wait first. ----------------------------------------------------------------
+"""When to try a request again, and how long to wait first: exponential backoff with jitter, ``Retry-After``."""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import random
+import time
+from collections.abc import Callable, Mapping
+
+import httpx
+from attrs import field, frozen
+
+__all__ = ["DEFAULT_INITIAL_DELAY", "DEFAULT_MAX_DELAY", "DEFAULT_MAX_RETRY_AFTER", "RetryPolicy"]
+
+DEFAULT_INITIAL_DELAY = 0.5
+DEFAULT_MAX_DELAY = 8.0
+DEFAULT_MAX_RETRY_AFTER = 60.0
 
 # Failures where the request never left this process: always safe to send again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -10,14 +27,14 @@ _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.Wri
 class RetryPolicy:
     """Exponential backoff with jitter, ``Retry-After`` (seconds or HTTP date) honoured up to a cap."""
 
-    initial_delay: float
-    max_delay: float
-    max_retry_after: float
-    random: Callable[[], float]
-    wall_clock: Callable[[], float]
+    initial_delay: float = DEFAULT_INITIAL_DELAY
+    max_delay: float = DEFAULT_MAX_DELAY
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    random: Callable[[], float] = field(default=random.random, repr=False)
+    wall_clock: Callable[[], float] = field(default=time.time, repr=False)
 
     def backoff(self, retry_number: int) -> float:
-        """The wait before retry ``retry_number`` (1-based): doubling from ``initial_delay``, capped, minus up to 25%."""
+        """The wait before retry ``retry_number`` (1-based): doubling from ``initial_delay``, capped, less 0-25%."""
         delay = min(self.initial_delay * 2.0 ** (retry_number - 1), self.max_delay)
         return delay * (1.0 - 0.25 * self.random())
 
@@ -37,14 +54,21 @@ class RetryPolicy:
             delay = max(delay, 1.0)
         return delay
 
-    def delay_after_error(self, error: httpx.TransportError, repeatable: Callable[[], bool], retry_number: int) -> float | None:
-        if isinstance(error, _NOT_SENT) or (isinstance(error, _MAYBE_SENT) and repeatable()):
+    def delay_after_error(
+        self, error: httpx.TransportError, repeatable: Callable[[], bool], retry_number: int
+    ) -> float | None:
+        if self.never_sent(error) or (isinstance(error, _MAYBE_SENT) and repeatable()):
             return self.backoff(retry_number)
         return None
 
-    def retry_after(self, headers: httpx.Headers) -> float | None:
+    @staticmethod
+    def never_sent(error: BaseException) -> bool:
+        """Whether the failed request certainly never left this process (so sending it again is always safe)."""
+        return isinstance(error, _NOT_SENT)
+
+    def retry_after(self, headers: httpx.Headers | Mapping[str, str]) -> float | None:
         """``Retry-After`` in seconds, capped at ``max_retry_after``; None when absent, unreadable, negative or past."""
-        value = headers.get("retry-after")
+        value = httpx.Headers(headers).get("retry-after")
         if value is None:
             return None
         value = value.strip()

@@ -1,0 +1,299 @@
+"""What the effective spec says about each operation, read once: the one owner of those facts.
+
+The client, the reference server, the bulk importer, the conformance suite and the validating proxy all ask an
+``ApiSpec`` rather than reading the document themselves: an operation's id, method and path, its rate limit
+(``x-rate-limit-per-second``), its security, its body validator, and whether a request may be sent again
+(``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import FieldError, RequestValidationError
+from .validation import SchemaCheck
+
+__all__ = ["HTTP_METHODS", "ApiSpec", "Operation"]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# RFC 9110: sending these again changes nothing (safe), or leaves the same state (idempotent).
+_SAFE_METHODS = frozenset({"get", "head", "options", "trace"})
+_IDEMPOTENT_METHODS = _SAFE_METHODS | {"put", "delete"}
+_PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
+RATE_LIMIT_EXTENSION = "x-rate-limit-per-second"
+IDEMPOTENT_EXTENSION = "x-attentive-idempotent"
+NOT_RESENDABLE_EXTENSION = "x-attentive-not-resendable"
+JSON_MEDIA_TYPE = "application/json"
+
+
+class Operation:
+    """One operation of the effective spec. Its validators are compiled on first use, once, thread-safely."""
+
+    def __init__(self, api: ApiSpec, path: str, method: str, definition: Mapping[str, Any]) -> None:
+        self._api = api
+        self._definition = definition
+        self.method = method
+        self.path = path
+        self.operation_id = str(definition.get("operationId") or f"{method.upper()} {path}")
+        rate = definition.get(RATE_LIMIT_EXTENSION)
+        self.rate_limit_per_second: float | None = None
+        if isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0:
+            self.rate_limit_per_second = float(rate)
+        requirements = definition.get("security", api.document.get("security", []))
+        self.security: tuple[dict[str, tuple[str, ...]], ...] = tuple(
+            {str(scheme): tuple(scopes) for scheme, scopes in requirement.items()} for requirement in requirements
+        )
+        # The scopes a token must hold: every scope the operation's requirements name.
+        self.scopes = frozenset(
+            scope for requirement in self.security for scopes in requirement.values() for scope in scopes
+        )
+        self.idempotent = bool(definition.get(IDEMPOTENT_EXTENSION, method in _IDEMPOTENT_METHODS))
+        self.body_schema = _json_schema(api.resolve(definition.get("requestBody")))
+        self.body_required = bool((api.resolve(definition.get("requestBody")) or {}).get("required", False))
+        self._lock = threading.Lock()
+        self._body_check: SchemaCheck | None = None
+        self._response_checks: dict[str, SchemaCheck | None] = {}
+        self._guards: tuple[tuple[str, ...], ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Operation({self.operation_id!r}, {self.method.upper()} {self.path})"
+
+    @property
+    def label(self) -> str:
+        """``METHOD /path``, as schemathesis and the reports name an operation."""
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def definition(self) -> Mapping[str, Any]:
+        return self._definition
+
+    @property
+    def parameters(self) -> list[dict[str, Any]]:
+        """Path-level and operation-level parameters, ``$ref``s resolved, the operation's winning on a clash."""
+        item = self._api.document["paths"][self.path]
+        merged: dict[tuple[str, str], dict[str, Any]] = {}
+        for raw in [*item.get("parameters", []), *self._definition.get("parameters", [])]:
+            parameter = self._api.resolve(raw)
+            if isinstance(parameter, dict):
+                merged[(str(parameter.get("in")), str(parameter.get("name")))] = parameter
+        return list(merged.values())
+
+    # --- request bodies ----------------------------------------------------------------------------------------
+
+    def validate_body(self, body: object) -> list[FieldError]:
+        """Every rule ``body`` breaks (JSON pointers into it); empty when it may be sent. Never raises."""
+        check = self._body_validator()
+        if check is None:
+            return []
+        if check.is_valid(body):
+            return []
+        return check.errors(body)
+
+    def check_body(self, body: object, secrets: Iterable[str] = ()) -> None:
+        """Raise ``RequestValidationError`` naming every broken rule; nothing has been sent yet."""
+        check = self._body_validator()
+        if check is None or check.is_valid(body):
+            return
+        raise RequestValidationError(operation_id=self.operation_id, errors=check.errors(body), secrets=secrets)
+
+    def _body_validator(self) -> SchemaCheck | None:
+        if self._body_check is None and self.body_schema is not None:
+            with self._lock:
+                if self._body_check is None:
+                    self._body_check = self._api.schema_check(self.body_schema)
+        return self._body_check
+
+    # --- responses ---------------------------------------------------------------------------------------------
+
+    def response(self, status: int) -> dict[str, Any] | None:
+        """The documented response for ``status`` (exact code, then ``4XX``-style range, then ``default``)."""
+        responses = self._definition.get("responses", {})
+        for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
+            if key in responses:
+                resolved = self._api.resolve(responses[key])
+                return resolved if isinstance(resolved, dict) else None
+        return None
+
+    def documented_statuses(self) -> list[str]:
+        return [str(key) for key in self._definition.get("responses", {})]
+
+    def response_schema(self, status: int) -> dict[str, Any] | None:
+        return _json_schema(self.response(status))
+
+    def validate_response(self, status: int, body: object) -> list[FieldError]:
+        """Every rule a JSON answer breaks against its documented schema (empty when none is documented)."""
+        key = str(status)
+        with self._lock:
+            if key not in self._response_checks:
+                schema = self.response_schema(status)
+                self._response_checks[key] = self._api.schema_check(schema) if schema is not None else None
+            check = self._response_checks[key]
+        if check is None or check.is_valid(body):
+            return []
+        return check.errors(body)
+
+    # --- sending again -----------------------------------------------------------------------------------------
+
+    def is_resendable(self, body: object = None) -> bool:
+        """Whether sending this request again is harmless when nobody can tell if the first one took effect.
+
+        Safe methods are. Operations the spec marks ``x-attentive-idempotent`` are, unless the body carries a
+        non-empty value at a property marked ``x-attentive-not-resendable`` (the vendor records a repeated
+        subscription again, and for TEXT that can text the person again). Anything else is not.
+        """
+        if self.method in _SAFE_METHODS:
+            return True
+        if not self.idempotent:
+            return False
+        return not any(_carries(body, guard) for guard in self.resend_guards())
+
+    def resend_guards(self) -> tuple[tuple[str, ...], ...]:
+        """Where in a body a non-empty value makes the request unresendable, as paths (``*``: any array item)."""
+        if self._guards is None:
+            found: list[tuple[str, ...]] = []
+            if self.body_schema is not None:
+                self._api.find_marked(self.body_schema, NOT_RESENDABLE_EXTENSION, (), found, set())
+            self._guards = tuple(found)
+        return self._guards
+
+
+def _json_schema(holder: Any) -> dict[str, Any] | None:
+    """The ``application/json`` schema of a request body or response object."""
+    if not isinstance(holder, dict):
+        return None
+    content = holder.get("content")
+    if not isinstance(content, dict):
+        return None
+    media = content.get(JSON_MEDIA_TYPE) or next(
+        (value for key, value in content.items() if key.split(";")[0].strip().endswith("+json")), None
+    )
+    schema = media.get("schema") if isinstance(media, dict) else None
+    return schema if isinstance(schema, dict) else None
+
+
+def _carries(node: object, path: tuple[str, ...]) -> bool:
+    if not path:
+        return node not in (None, "", [], {})
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return isinstance(node, list) and any(_carries(item, rest) for item in node)
+    return isinstance(node, dict) and head in node and _carries(node[head], rest)
+
+
+class ApiSpec:
+    """The effective spec's operations. Build it once per document and share it: validators are cached in it."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document: dict[str, Any] = dict(document)
+        self.openapi_version = str(self.document.get("openapi", "3.0.0"))
+        self._components: dict[str, Any] = dict(self.document.get("components") or {})
+        self.operations: list[Operation] = [
+            Operation(self, path, method, definition)
+            for path, item in (self.document.get("paths") or {}).items()
+            if isinstance(item, dict)
+            for method, definition in item.items()
+            if method in HTTP_METHODS and isinstance(definition, dict)
+        ]
+        self._by_id = {operation.operation_id: operation for operation in self.operations}
+        self._by_shape = {
+            (operation.method, _PATH_PARAMETER.sub("{}", operation.path)): operation for operation in self.operations
+        }
+        # The generated modules ask with the same few (method, path) pairs on every call: remember the answers.
+        self._by_call: dict[tuple[str, str], Operation] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> ApiSpec:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> ApiSpec:
+        return cls(document)
+
+    def __repr__(self) -> str:
+        return f"ApiSpec(OpenAPI {self.openapi_version}, {len(self.operations)} operations)"
+
+    def operation(self, operation_id: str) -> Operation:
+        try:
+            return self._by_id[operation_id]
+        except KeyError:
+            known = ", ".join(sorted(self._by_id))
+            raise LookupError(f"no operation {operation_id!r} in the spec (it has {known})") from None
+
+    def find(self, method: str, path: str) -> Operation:
+        """The operation at ``method`` ``path``; path parameters may carry any name (the generator renames them)."""
+        operation = self._by_call.get((method, path))
+        if operation is not None:
+            return operation
+        operation = self._by_shape.get((method.lower(), _PATH_PARAMETER.sub("{}", path)))
+        if operation is None:
+            raise LookupError(f"{method.upper()} {path} is not an operation of the spec: regenerate the client")
+        self._by_call[(method, path)] = operation
+        return operation
+
+    def match(self, method: str, url_path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation a concrete request path (``/v2/bulk/job/abc``) addresses, and its path parameters."""
+        for operation in self.operations:
+            if operation.method != method.lower():
+                continue
+            found = _path_regex(operation.path).fullmatch(url_path)
+            if found is not None:
+                return operation, found.groupdict()
+        return None
+
+    def resolve(self, node: Any) -> Any:
+        """``node`` with its own ``$ref`` (to ``#/components/...``) followed, repeatedly; other nodes as they are."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen or not ref.startswith("#/"):
+                return None
+            seen.add(ref)
+            node = self.document
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+    def schema_check(self, schema: Mapping[str, Any]) -> SchemaCheck:
+        return SchemaCheck(schema, self._components, self.openapi_version)
+
+    def find_marked(
+        self, schema: Any, marker: str, where: tuple[str, ...], found: list[tuple[str, ...]], seen: set[str]
+    ) -> None:
+        """Collect the paths of every property under ``schema`` that carries ``marker`` (``$ref``s followed)."""
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            if schema["$ref"] in seen:
+                return
+            seen = seen | {schema["$ref"]}
+            schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return
+        if schema.get(marker) is True and where not in found:
+            found.append(where)
+        for name, child in (schema.get("properties") or {}).items():
+            self.find_marked(child, marker, (*where, str(name)), found, seen)
+        if "items" in schema:
+            self.find_marked(schema["items"], marker, (*where, "*"), found, seen)
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            for branch in schema.get(keyword) or []:
+                self.find_marked(branch, marker, where, found, seen)
+
+
+_PATH_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _path_regex(path: str) -> re.Pattern[str]:
+    pattern = _PATH_REGEX_CACHE.get(path)
+    if pattern is None:
+        parts = re.split(r"(\{[^}/]+\})", path)
+        regex = "".join(
+            f"(?P<{re.sub(r'[^0-9A-Za-z_]', '_', part[1:-1])}>[^/]+)" if part.startswith("{") else re.escape(part)
+            for part in parts
+        )
+        pattern = _PATH_REGEX_CACHE[path] = re.compile(regex)
+    return pattern

@@ -1,0 +1,68 @@
+"""The runtime of the generated Attentive client: the one owner of every fact the effective spec states about an
+operation, and the machinery every call goes through.
+
+This folder is hand-written Python (linted, type-checked and tested where it lives, in the toolkit's
+``src/attentive_toolkit/runtime/``) that ``attentive spec regen`` copies verbatim into the generated package as
+``attentive_client.runtime``. Everything else imports it from there, and only through the names below.
+
+- ``ApiSpec`` / ``Operation``: operation ids, methods, paths, rate limits, security, body and response
+  validators, resend safety.
+- ``errors``: the typed error hierarchy; ``FieldError`` is one broken rule of a request.
+- ``Redactor`` / ``scrub`` / ``redact_headers`` / ``mask_personal_data``: tokens and personal data kept out of text.
+- ``RetryPolicy``: when to retry and how long to wait.
+- ``Pacer`` (client side) and ``WindowBudget`` (server side): rate limits.
+- ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
+- ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
+"""
+
+from . import errors
+from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
+from .calls import Sent
+from .clients import (
+    DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE_SECONDS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    BaseAuthenticatedClient,
+    BaseClient,
+    PacerRegistry,
+)
+from .errors import FieldError
+from .logs import LOG_ENVIRONMENT_VARIABLE, configure_from_environment
+from .pacing import Budget, Pacer, WindowBudget, header_number
+from .redaction import REDACTED, Redactor, mask_personal_data, redact_headers, scrub
+from .retry import RetryPolicy
+from .spec import ApiSpec, Operation
+from .validation import json_pointer
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE_SECONDS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "LOG_ENVIRONMENT_VARIABLE",
+    "REDACTED",
+    "ApiSpec",
+    "BaseAuthenticatedClient",
+    "BaseClient",
+    "Budget",
+    "BulkJob",
+    "BulkJobError",
+    "BulkJobs",
+    "BulkResult",
+    "FieldError",
+    "Operation",
+    "Pacer",
+    "PacerRegistry",
+    "Redactor",
+    "RetryPolicy",
+    "Sent",
+    "WindowBudget",
+    "configure_from_environment",
+    "errors",
+    "header_number",
+    "json_pointer",
+    "mask_personal_data",
+    "redact_headers",
+    "scrub",
+]

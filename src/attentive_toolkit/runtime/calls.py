@@ -1,0 +1,278 @@
+"""One call of an operation across its attempts: the deadline, the retry decisions, reading a bounded body.
+
+Kept apart from the clients so that the sync and async loops share every decision and differ only in how they
+wait and read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any
+
+import httpx
+from attrs import frozen
+
+from . import errors
+from .pacing import Pacer
+from .redaction import Redactor, mask_personal_data, redact_headers
+from .retry import RetryPolicy
+from .spec import Operation
+from .validation import not_json_reason
+
+__all__ = ["Call", "Sent", "read_body", "read_body_async"]
+
+_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+
+
+@frozen
+class Sent:
+    """The last answer to a call, and how many requests it took to get it."""
+
+    operation: Operation
+    response: httpx.Response
+    attempts: int
+
+
+class Call:
+    """The state of one call: what to send, how many retries remain, and when its deadline runs out."""
+
+    def __init__(
+        self,
+        *,
+        operation: Operation,
+        request: dict[str, Any],
+        retries: int,
+        policy: Callable[[], RetryPolicy],
+        timeout: httpx.Timeout | None,
+        deadline_seconds: float | None,
+        clock: Callable[[], float],
+        redactor: Redactor,
+        base_url: str,
+        max_response_bytes: int | None,
+        logger: logging.Logger,
+        sensitive_headers: tuple[str, ...],
+        default_timeout: httpx.Timeout,
+    ) -> None:
+        self.operation = operation
+        self.request = request
+        self.body = request.get("json")
+        self.retries = retries
+        self._policy_factory = policy
+        self._policy: RetryPolicy | None = None
+        # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
+        self.timeout = timeout
+        self._parts = {name: getattr(timeout or default_timeout, name) for name in _TIMEOUT_PARTS}
+        self._longest = None if None in self._parts.values() else max(v for v in self._parts.values() if v is not None)
+        self.clock = clock
+        self.deadline = None if deadline_seconds is None else clock() + deadline_seconds
+        self.deadline_seconds = deadline_seconds
+        self.redactor = redactor
+        self.base_url = base_url
+        self.max_response_bytes = max_response_bytes
+        self.logger = logger
+        self.sensitive_headers = sensitive_headers
+        self.attempt = 0
+
+    @property
+    def policy(self) -> RetryPolicy:
+        # Only a call that meets a failure needs one: built then, not on the common path.
+        if self._policy is None:
+            self._policy = self._policy_factory()
+        return self._policy
+
+    # --- before an attempt -------------------------------------------------------------------------------------
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - self.clock()
+
+    def pacing_wait(self, pacer: Pacer | None) -> float:
+        """0 when a slot is taken; otherwise how long to wait before asking again (raises past the deadline)."""
+        if pacer is None:
+            return 0.0
+        wait = pacer.poll()
+        if wait > 0:
+            self.ensure_time_for(wait, "waiting for a rate-limit slot")
+        return wait
+
+    def build(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        """The next attempt's request, its timeouts cut to what is left of the deadline."""
+        self.attempt += 1
+        timeout = self._attempt_timeout()
+        try:
+            if timeout is None:
+                return client.build_request(**self.request)
+            return client.build_request(**self.request, timeout=timeout)
+        except (ValueError, UnicodeEncodeError) as exc:
+            problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
+            raise errors.RequestValidationError(
+                operation_id=self.operation.operation_id, errors=[problem], secrets=self.redactor.secrets
+            ) from None
+
+    def _attempt_timeout(self) -> httpx.Timeout | None:
+        remaining = self.remaining()
+        if remaining is None or (self._longest is not None and self._longest <= remaining):
+            return self.timeout
+        left = max(remaining, 0.001)
+        return httpx.Timeout(
+            **{name: left if value is None else min(value, left) for name, value in self._parts.items()}
+        )
+
+    # --- after an attempt --------------------------------------------------------------------------------------
+
+    def delay_after_error(self, error: httpx.TransportError) -> float:
+        """The wait before the next attempt; raises the typed error when there is to be none."""
+        delay = None
+        if self.attempt <= self.retries:
+            delay = self.policy.delay_after_error(error, self._resendable, self.attempt)
+        if delay is None or not self._time_for(delay):
+            raise self._connection_error(error) from error
+        self._log_retry(type(error).__name__, delay)
+        return delay
+
+    def delay_after_response(self, response: httpx.Response) -> float | None:
+        """The wait before retrying after ``response``; None when it is the call's answer."""
+        if self.logger.isEnabledFor(logging.DEBUG):
+            self._log_exchange(response)
+        if response.status_code < 400 or self.attempt > self.retries:
+            return None
+        delay = self.policy.delay_after_response(response, self._resendable, self.attempt)
+        if delay is None or not self._time_for(delay):
+            return None
+        self._log_retry(f"HTTP {response.status_code}", delay)
+        return delay
+
+    def sent(self, response: httpx.Response) -> Sent:
+        return Sent(operation=self.operation, response=response, attempts=self.attempt)
+
+    def deadline_error(self, what: str) -> errors.APIConnectionError:
+        cause = TimeoutError(f"the call's deadline of {self.deadline_seconds:g} s ran out while {what}")
+        return self._connection_error(cause)
+
+    def ensure_time_for(self, seconds: float, what: str) -> None:
+        if not self._time_for(seconds):
+            raise self.deadline_error(what)
+
+    def check_deadline(self, what: str) -> None:
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            raise self.deadline_error(what)
+
+    def too_large(self, response: httpx.Response) -> errors.ResponseTooLargeError:
+        assert self.max_response_bytes is not None
+        return errors.ResponseTooLargeError(
+            operation_id=self.operation.operation_id,
+            status_code=response.status_code,
+            headers=response.headers,
+            limit=self.max_response_bytes,
+        )
+
+    def _time_for(self, seconds: float) -> bool:
+        remaining = self.remaining()
+        return remaining is None or seconds < remaining
+
+    def _resendable(self) -> bool:
+        return self.operation.is_resendable(self.body)
+
+    def _connection_error(self, cause: BaseException) -> errors.APIConnectionError:
+        timed_out = isinstance(cause, httpx.TimeoutException | TimeoutError)
+        error_class = errors.APITimeoutError if timed_out else errors.APIConnectionError
+        return error_class(
+            operation_id=self.operation.operation_id,
+            method=self.operation.method,
+            url=self.base_url.rstrip("/") + self.operation.path,
+            attempts=max(self.attempt, 1),
+            cause=cause,
+            secrets=self.redactor.secrets,
+        )
+
+    def _log_retry(self, reason: str, delay: float) -> None:
+        self.logger.info(
+            "%s: retry %d of %d in %.2f s after %s",
+            self.operation.operation_id,
+            self.attempt,
+            self.retries,
+            delay,
+            reason,
+        )
+
+    def _log_exchange(self, response: httpx.Response) -> None:
+        request = response.request
+        body = self.redactor.redact(mask_personal_data(request.content[:2000].decode("utf-8", errors="replace")))
+        self.logger.debug(
+            "%s: %s %s -> HTTP %d (attempt %d), request headers %s, body %s",
+            self.operation.operation_id,
+            request.method,
+            self.redactor.redact(str(request.url)),
+            response.status_code,
+            self.attempt,
+            redact_headers(request.headers, self.sensitive_headers),
+            body,
+        )
+
+
+def _checked_chunks(call: Call, response: httpx.Response, chunk: bytes, size: int) -> int:
+    size += len(chunk)
+    if call.max_response_bytes is not None and size > call.max_response_bytes:
+        raise call.too_large(response)
+    call.check_deadline("reading the answer")
+    return size
+
+
+def _complete(response: httpx.Response, chunks: list[bytes]) -> httpx.Response:
+    # A plain, fully read response: the raw bytes with the original headers, decoded on access as httpx does.
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
+def _already_read(call: Call, response: httpx.Response) -> bool:
+    # An in-process transport (httpx.MockTransport, ASGITransport) hands over a body that is already in memory.
+    if not response.is_stream_consumed:
+        return False
+    if call.max_response_bytes is not None and len(response.content) > call.max_response_bytes:
+        raise call.too_large(response)
+    return True
+
+
+def read_body(call: Call, response: httpx.Response) -> httpx.Response:
+    """Read a streamed answer within the call's deadline and size cap, chunk by chunk."""
+    if _already_read(call, response):
+        return response
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        stream: Iterator[bytes] = response.iter_raw()
+        for chunk in stream:
+            size = _checked_chunks(call, response, chunk, size)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    return _complete(response, chunks)
+
+
+async def read_body_async(call: Call, response: httpx.Response) -> httpx.Response:
+    if _already_read(call, response):
+        return response
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        stream: AsyncIterator[bytes] = response.aiter_raw()
+        async for chunk in stream:
+            size = _checked_chunks(call, response, chunk, size)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    return _complete(response, chunks)
+
+
+def merged_headers(request: Mapping[str, Any], extra: Mapping[str, str] | None) -> dict[str, Any]:
+    """The request's own headers with the caller's per-call ``extra_headers`` on top."""
+    headers = dict(request.get("headers") or {})
+    if extra:
+        headers.update(extra)
+    return headers

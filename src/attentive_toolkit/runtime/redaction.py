@@ -1,0 +1,77 @@
+"""Keeping credentials and personal data out of every text that may be shown, logged or stored.
+
+A secret of ``MIN_SUBSTRING_SECRET`` characters or more is replaced wherever it appears, even inside a longer
+string; a shorter one only where it stands as a whole token (not inside a run of token characters), so that a
+one-character token cannot shred a message. Any ``Bearer ...`` credential is replaced whoever's it is: a server
+that echoes the header back (``unknown bearer token (you sent Bearer ...)``) must not leak it either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "MIN_SUBSTRING_SECRET",
+    "REDACTED",
+    "SENSITIVE_HEADERS",
+    "Redactor",
+    "mask_personal_data",
+    "redact_headers",
+    "scrub",
+]
+
+REDACTED = "[redacted]"
+MIN_SUBSTRING_SECRET = 8
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+# Characters a bearer token or API key is made of (RFC 6750 b64token, plus what API keys use).
+_TOKEN_CHARS = r"A-Za-z0-9\-._~+/="
+# Eight characters at least, so that prose such as "bearer token" keeps its words; given secrets go at any length.
+_BEARER = re.compile(rf"(?i)\b(bearer)(\s+|%20|\+)([{_TOKEN_CHARS}]{{8,}})")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+[1-9][0-9]{5,14}\b")
+
+
+class Redactor:
+    """Replaces given secrets, and every ``Bearer <credential>``, with ``[redacted]``.
+
+    Build one per set of secrets and reuse it: the pattern is compiled once.
+    """
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self.secrets = tuple(sorted({secret for secret in secrets if secret}, key=len, reverse=True))
+        long = "|".join(re.escape(secret) for secret in self.secrets if len(secret) >= MIN_SUBSTRING_SECRET)
+        short = "|".join(re.escape(secret) for secret in self.secrets if len(secret) < MIN_SUBSTRING_SECRET)
+        alternatives = [long] if long else []
+        if short:
+            alternatives.append(rf"(?<![{_TOKEN_CHARS}])(?:{short})(?![{_TOKEN_CHARS}])")
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+
+    def __call__(self, text: str) -> str:
+        return self.redact(text)
+
+    def redact(self, text: str) -> str:
+        text = _BEARER.sub(lambda match: f"{match.group(1)}{match.group(2)}{REDACTED}", text)
+        if self._pattern is not None:
+            text = self._pattern.sub(REDACTED, text)
+        return text
+
+    def __repr__(self) -> str:
+        return f"Redactor(<{len(self.secrets)} secret(s)>)"
+
+
+def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every secret (as a whole token) and every ``Bearer ...`` credential replaced."""
+    return Redactor(secrets).redact(text)
+
+
+def redact_headers(headers: Mapping[str, str], extra_sensitive: Iterable[str] = ()) -> dict[str, str]:
+    """A copy of ``headers`` fit to show: credentials and cookies replaced by ``[redacted]``."""
+    sensitive = SENSITIVE_HEADERS | {name.lower() for name in extra_sensitive}
+    return {name: (REDACTED if name.lower() in sensitive else value) for name, value in headers.items()}
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with email addresses and E.164 phone numbers masked, for debug logs of request bodies."""
+    text = _EMAIL.sub("[email]", text)
+    return _PHONE.sub("[phone]", text)

@@ -1,0 +1,31 @@
+"""Tokens, echoed Bearer credentials and personal data are kept out of text, without shredding it."""
+
+from __future__ import annotations
+
+from attentive_client.runtime import REDACTED, Redactor, mask_personal_data, scrub
+
+
+def test_a_one_character_token_does_not_shred_messages() -> None:
+    text = "postUserAttributes: POST /v2/user/attributes: timed out after 3 attempts"
+    assert scrub(text, ["a"]) == text
+    assert scrub("token a was refused", ["a"]) == f"token {REDACTED} was refused"
+
+
+def test_a_long_token_is_found_even_inside_other_text() -> None:
+    token = "tok_live_5f0e1d2c3b4a5968"
+    assert token not in scrub(f"id={token}{token}", [token])
+
+
+def test_any_bearer_credential_echoed_by_a_server_is_removed() -> None:
+    echoed = "unknown bearer token (you sent Bearer sk_other_person_123456)"
+    assert scrub(echoed) == f"unknown bearer token (you sent Bearer {REDACTED})"
+    assert "abcdefgh12" not in Redactor(["mine-123456"]).redact("authorization: bearer%20abcdefgh12")
+
+
+def test_personal_data_is_masked_for_debug_logs() -> None:
+    masked = mask_personal_data('{"email": "ada@example.com", "phone": "+15005550006"}')
+    assert "ada@example.com" not in masked and "+15005550006" not in masked
+
+
+def test_the_redactor_does_not_show_its_secrets() -> None:
+    assert "s3cret-value" not in repr(Redactor(["s3cret-value"]))
