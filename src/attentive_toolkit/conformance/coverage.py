@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
+from attentive_client.runtime import ApiSpec
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 PARAMETER_LOCATIONS = {"path": "path_parameters", "query": "query", "header": "headers", "cookie": "cookies"}
 # Keywords that assert something about a value. Applicators that only hold subschemas (properties, items, $ref)
 # are followed, not counted: their own verdict is just the sum of the keywords below them.
@@ -237,23 +238,11 @@ def _totals(cov: OperationCoverage, seen: dict[str, int], keywords: dict[str, di
     }  # fmt: skip
 
 
-def _body_schema(operation: dict[str, Any]) -> dict[str, Any] | None:
-    content = (operation.get("requestBody") or {}).get("content") or {}
-    for media_type, holder in content.items():
-        if "json" in media_type and isinstance(holder.get("schema"), dict):
-            schema: dict[str, Any] = holder["schema"]
-            return schema
-    return None
-
-
-def _declared_links(operation: dict[str, Any], document: dict[str, Any]) -> dict[str, str]:
+def _declared_links(operation: Mapping[str, Any], api: ApiSpec) -> dict[str, str]:
     links: dict[str, str] = {}
     for response in (operation.get("responses") or {}).values():
-        if isinstance(response, dict) and "$ref" in response:
-            response = _resolve_pointer(document, response["$ref"][1:])
-        for name, link in ((response or {}).get("links") or {}).items():
-            if isinstance(link, dict) and "$ref" in link:
-                link = _resolve_pointer(document, link["$ref"][1:])
+        for name, link in ((api.resolve(response) or {}).get("links") or {}).items():
+            link = api.resolve(link) or {}
             links[name] = str(link.get("operationId") or link.get("operationRef") or "?")
     return links
 
@@ -265,37 +254,29 @@ class CoverageRecorder:
         self._lock = threading.Lock()
         self.operations: dict[str, OperationCoverage] = {}
         self._by_label: dict[str, OperationCoverage] = {}
+        # The runtime owns what an operation declares; this module only traces what a run did with it.
+        api = ApiSpec.from_document(document)
         components = _openapi30_to_draft4(copy.deepcopy(document.get("components") or {}))
-        draft4 = str(document.get("openapi", "3.0")).startswith("3.0")
-        for path, item in document.get("paths", {}).items():
-            shared = item.get("parameters") or []
-            for method, operation in item.items():
-                if method not in HTTP_METHODS or not isinstance(operation, dict):
-                    continue
-                parameters: dict[tuple[str, str], None] = {}
-                for parameter in [*shared, *(operation.get("parameters") or [])]:
-                    if "$ref" in parameter:
-                        parameter = _resolve_pointer(document, parameter["$ref"][1:])
-                    parameters[(parameter["in"], parameter["name"])] = None
-                schema = _body_schema(operation)
-                root: dict[str, Any] | None = None
-                validator = None
-                if schema is not None:
-                    root = {**_openapi30_to_draft4(copy.deepcopy(schema)), "components": components}
-                    kind = jsonschema_rs.Draft4Validator if draft4 else jsonschema_rs.Draft202012Validator
-                    validator = kind(root, validate_formats=True)
-                coverage = OperationCoverage(
-                    operation_id=operation["operationId"],
-                    label=f"{method.upper()} {path}",
-                    documented_statuses=[str(key) for key in operation.get("responses", {})],
-                    parameters=list(parameters),
-                    properties=frozenset(property_pointers(root) if root else ()),
-                    keywords=keyword_locations(root) if root else [],
-                    links=_declared_links(operation, document),
-                    validator=validator,
-                )
-                self.operations[coverage.operation_id] = coverage
-                self._by_label[coverage.label] = coverage
+        draft4 = api.openapi_version.startswith("3.0")
+        for operation in api.operations:
+            root: dict[str, Any] | None = None
+            validator = None
+            if operation.body_schema is not None:
+                root = {**_openapi30_to_draft4(copy.deepcopy(operation.body_schema)), "components": components}
+                kind = jsonschema_rs.Draft4Validator if draft4 else jsonschema_rs.Draft202012Validator
+                validator = kind(root, validate_formats=True)
+            coverage = OperationCoverage(
+                operation_id=operation.operation_id,
+                label=operation.label,
+                documented_statuses=operation.documented_statuses(),
+                parameters=[(str(p.get("in")), str(p.get("name"))) for p in operation.parameters],
+                properties=frozenset(property_pointers(root) if root else ()),
+                keywords=keyword_locations(root) if root else [],
+                links=_declared_links(operation.definition, api),
+                validator=validator,
+            )
+            self.operations[coverage.operation_id] = coverage
+            self._by_label[coverage.label] = coverage
 
     def observe(self, case: Any, status: int) -> None:
         """One answered case (any phase). Probes with a method the spec doesn't declare count for nothing."""
