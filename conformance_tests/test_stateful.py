@@ -18,6 +18,8 @@ def test_bulk_submit_then_job_status(conformance: ConformanceSession) -> None:
     if "stateful" not in conformance.options.phases:
         pytest.skip("the stateful phase is not selected (--phases)")
     require_operations("postBulkUserAttributes", "getBulkJobStatus")
+    if conformance.stats.limit_reached():
+        pytest.skip(f"--max-failures {conformance.stats.max_failures} was reached before the stateful phase")
     workflow = recording_state_machine(session_schema(current_session()).as_state_machine(), conformance)
     hypothesis.seed(conformance.options.seed)(workflow)
     settings = hypothesis.settings(
