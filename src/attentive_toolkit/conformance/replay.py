@@ -113,11 +113,15 @@ def _pretty(body: bytes) -> list[str]:
     return lines
 
 
-def _side(status: int, headers: list[tuple[str, str]], body: bytes) -> list[str]:
-    lowered = {name.lower(): value for name, value in headers}
-    lines = [f"HTTP {status}"]
-    lines += [f"{name}: {lowered[name]}" for name in SHOWN_HEADERS if name in lowered]
-    return [*lines, "", *_pretty(body)]
+def _header_rows(recorded: list[tuple[str, str]], now: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The headers worth comparing, one row per name on both sides (``(absent)`` where one side lacks it)."""
+    left = {name.lower(): value for name, value in recorded}
+    right = {name.lower(): value for name, value in now}
+    names = [name for name in SHOWN_HEADERS if name in left or name in right]
+    return (
+        [f"{name}: {left.get(name, '(absent)')}" for name in names],
+        [f"{name}: {right.get(name, '(absent)')}" for name in names],
+    )
 
 
 def _parsed(body: bytes) -> object:
@@ -128,8 +132,9 @@ def _parsed(body: bytes) -> object:
 
 
 def render(recorded: Recorded, answer: httpx.Response, rules: SpecRules | None, redactor: Redactor) -> str:
-    left = _side(recorded.status, recorded.response_headers, recorded.response_body)
-    right = _side(answer.status_code, list(answer.headers.items()), answer.content)
+    left_headers, right_headers = _header_rows(recorded.response_headers, list(answer.headers.items()))
+    left = [f"HTTP {recorded.status}", *left_headers, "", *_pretty(recorded.response_body)]
+    right = [f"HTTP {answer.status_code}", *right_headers, "", *_pretty(answer.content)]
     lines = [
         f"failure {recorded.replay_id}: [{recorded.check}] {recorded.operation}: {recorded.title}",
         f"request {recorded.method} {answer.request.url}" + (f" (token: {REDACTED})" if recorded.had_auth else ""),
