@@ -97,6 +97,15 @@ def test_missing_token_and_unknown_routes_are_violations(proxied: Proxied) -> No
     assert rules == ["security", "operation"], proxied.lines
 
 
+def test_a_missing_or_non_json_body_is_a_violation(proxied: Proxied) -> None:
+    with httpx.Client() as client:
+        client.post(f"{proxied.url}/v2/user/attributes", headers=AUTH)
+        client.post(f"{proxied.url}/v2/user/attributes", content=b"a=b", headers={**AUTH, "Content-Type": "text/plain"})
+    requests = [v for v in proxied.written()["violations"] if v["direction"] == "request"]  # type: ignore[attr-defined]
+    assert [v["rule"] for v in requests] == ["required", "content-type"], proxied.lines
+    assert proxied.received[1].request_body == b"a=b", "forwarded as sent"
+
+
 def test_a_response_violation_is_reported_and_the_answer_left_alone(tmp_path: Path) -> None:
     received: list[Exchange] = []
     broken = Breaker(reference_app(), mutate=on("GET", "/v2/me", wrong_type))

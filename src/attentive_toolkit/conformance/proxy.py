@@ -141,10 +141,17 @@ def inspect_exchange(
     authorization = _header(request_headers, b"authorization")
     if matched.requires_auth and not authorization.lower().startswith("bearer "):
         found.append(report("request", Violation("", "security", "no bearer token, but the operation requires one")))
-    body, problem = _json_body(request_body, _header(request_headers, b"content-type"))
+    content_type = _header(request_headers, b"content-type")
+    body, problem = _json_body(request_body, content_type)
     if problem is not None:
         found.append(report("request", problem))
-    elif body is not None or request_body:
+    elif not request_body:
+        if matched.body_required:
+            found.append(report("request", Violation("", "required", "no body, but the operation requires one")))
+    elif body is None and matched.takes_body:
+        sent_as = content_type or "no Content-Type"
+        found.append(report("request", Violation("", "content-type", f"body sent as {sent_as}, not JSON")))
+    elif body is not None:
         found += [report("request", v) for v in rules.request_violations(matched.operation_id, body)]
     if status is None:
         return found

@@ -26,6 +26,8 @@ class MatchedOperation:
     operation_id: str
     label: str
     requires_auth: bool
+    takes_body: bool = False
+    body_required: bool = False
 
 
 class SpecRules(Protocol):
@@ -53,7 +55,13 @@ class RuntimeRules:
         operation = found[0]
         # An empty requirement ({}) in the list makes credentials optional (OpenAPI 3.0, 4.8.10).
         requires_auth = bool(operation.security) and not any(not requirement for requirement in operation.security)
-        return MatchedOperation(operation.operation_id, operation.label, requires_auth)
+        return MatchedOperation(
+            operation.operation_id,
+            operation.label,
+            requires_auth,
+            takes_body=operation.body_schema is not None,
+            body_required=operation.body_required,
+        )
 
     def request_violations(self, operation_id: str, body: object) -> list[Violation]:
         return _violations(self.api.operation(operation_id).validate_body(body))
