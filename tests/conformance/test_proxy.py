@@ -5,6 +5,8 @@ report."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,3 +140,28 @@ def test_an_unreachable_upstream_answers_502_and_says_so(tmp_path: Path) -> None
 def test_the_command_refuses_an_upstream_that_is_not_a_url() -> None:
     result = CliRunner().invoke(cli, ["proxy", "--upstream", "staging.example.com"])
     assert result.exit_code == 2 and "expected an http:// or https:// URL" in result.output
+
+
+def test_the_command_proxies_on_loopback_and_reports(tmp_path: Path) -> None:
+    """`attentive proxy` as a user starts it: a free port on 127.0.0.1, a line per violation, the JSON report."""
+    report_path = tmp_path / "violations.json"
+    with serving_app(reference_app()) as upstream:
+        attentive = str(Path(sys.executable).parent / "attentive")
+        command = [attentive, "proxy", "--upstream", upstream, "--port", "0"]
+        process = subprocess.Popen(
+            [*command, "--report", str(report_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            banner = process.stdout.readline()  # printed once the socket is bound
+            url = banner.split()[2]
+            assert url.startswith("http://127.0.0.1:"), banner
+            with httpx.Client() as client:
+                answer = client.post(f"{url}/v2/user/attributes", json={"identifiers": {"phone": "1"}}, headers=AUTH)
+            assert answer.status_code == 400
+        finally:
+            process.terminate()
+            _, errors = process.communicate(timeout=30)
+    assert "postUserAttributes request /identifiers/phone [pattern]" in errors
+    assert json.loads(report_path.read_text(encoding="utf-8"))["exchanges"] == 1
+    assert DEV_TOKEN not in errors
