@@ -64,6 +64,7 @@ class FailureRecord:
     curl: str
     exchange: Exchange | None
     occurrences: int = 1
+    # What the check said, for the first few distinct ways it broke.
     messages: list[str] = field(default_factory=list)
 
 
@@ -126,5 +127,10 @@ def failure_title(failure: Any, redactor: Redactor) -> str:
     return redactor.redact(str(getattr(failure, "title", failure)))
 
 
+# A schema failure's message can quote a whole body; the cassette holds the body itself.
+MAX_DETAIL_CHARS = 2000
+
+
 def failure_message(failure: Any, redactor: Redactor) -> str:
-    return redactor.redact(str(getattr(failure, "message", "") or ""))
+    text = redactor.redact(str(getattr(failure, "message", "") or ""))
+    return text if len(text) <= MAX_DETAIL_CHARS else text[:MAX_DETAIL_CHARS] + " [...]"

@@ -32,6 +32,8 @@ def failure_report(label: str, records: list[FailureRecord]) -> str:
     lines = [f"{label}: {len(records)} distinct failure(s)"]
     for record in records:
         lines.append(f"  [{record.check}] status {record.status_code}, {record.phase} phase: {record.title}")
+        for detail in record.messages[:1]:
+            lines += [f"    {line}" for line in detail.splitlines()[:6]]
         lines.append(f"    replay: attentive conformance replay {record.id}")
         lines.append(f"    {record.curl}")
     return "\n".join(lines)

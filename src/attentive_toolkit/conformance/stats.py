@@ -13,6 +13,9 @@ from .coverage import CoverageRecorder
 from .failures import FailureRecord, capture_exchange, failure_message, failure_title, render_curl, replay_id
 from .redaction import Redactor
 
+# Distinct messages kept per failure (the same check on the same status can break in several ways).
+MAX_DETAILS = 5
+
 
 def phase_of(case: Any) -> str:
     meta = getattr(case, "meta", None)
@@ -77,9 +80,9 @@ class RunStats:
         existing = self.failures.get(key)
         if existing is not None:
             existing.occurrences += 1
-            message = failure_title(failure, self.redactor)
-            if message not in existing.messages and len(existing.messages) < 5:
-                existing.messages.append(message)
+            detail = failure_message(failure, self.redactor)
+            if detail and detail not in existing.messages and len(existing.messages) < MAX_DETAILS:
+                existing.messages.append(detail)
             return
         if self.limit_reached():
             # Several checks can fail on one answer: the limit is exact, the rest are only counted.
@@ -95,7 +98,7 @@ class RunStats:
             phase=phase_of(case),
             curl=render_curl(case, response, self.redactor),
             exchange=capture_exchange(response, self.redactor),
-            messages=[title, *([detail] if (detail := failure_message(failure, self.redactor)) else [])],
+            messages=[detail] if (detail := failure_message(failure, self.redactor)) else [],
         )
 
     def limit_reached(self) -> bool:

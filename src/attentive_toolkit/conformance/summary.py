@@ -80,6 +80,7 @@ def failures_data(session: ConformanceSession) -> list[dict[str, Any]]:
             "status_code": record.status_code,
             "phase": record.phase,
             "occurrences": record.occurrences,
+            "details": record.messages,
             "curl": record.curl,
             "replay": f"attentive conformance replay {record.id}",
         }
