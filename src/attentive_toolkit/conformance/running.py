@@ -7,21 +7,36 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import requests
 from schemathesis.core.failures import FailureGroup
+from schemathesis.transport.requests import ManagedCookiesSession
 
 from .failures import FailureRecord
 from .session import ConformanceSession, current_session
 
 
+def http_session(session: ConformanceSession) -> requests.Session:
+    """One keep-alive connection pool for the whole run, as schemathesis' own engine uses (its ``make_session``):
+    without it every case opens and closes a TCP connection. Cookies are cleared after each request."""
+    if session.http is None:
+        http = ManagedCookiesSession()
+        http.headers = {}  # type: ignore[assignment]  # no requests defaults: schemathesis sets its own headers
+        session.exit_stack.callback(http.close)
+        session.http = http
+    pool: requests.Session = session.http
+    return pool
+
+
 def run_case(case: Any) -> None:
-    stats = current_session().stats
+    session = current_session()
+    stats = session.stats
     if stats.limit_reached():
         # --max-failures: the rest of the run is generated but not sent, and the gate says so.
         stats.skip_case(str(case.operation.label))
         return
     # A failure is already recorded, de-duplicated, by the after_validate hook; raising would end the operation.
     with contextlib.suppress(FailureGroup):
-        case.call_and_validate()
+        case.call_and_validate(session=http_session(session))
 
 
 class OperationFailed(AssertionError):
@@ -49,6 +64,9 @@ def recording_state_machine(machine: Any, session: ConformanceSession) -> Any:
             if transition is not None and input.is_applied and session.stats.coverage is not None:
                 session.stats.coverage.link_followed(str(transition.id))
             return super().step(input)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {**super().get_call_kwargs(case), "session": http_session(session)}
 
         def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
             with contextlib.suppress(FailureGroup):

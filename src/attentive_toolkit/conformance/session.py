@@ -36,6 +36,8 @@ class ConformanceSession:
     outcomes: Counter[str] = field(default_factory=Counter)
     summary: dict[str, Any] | None = None
     schema: Any = field(default=None, repr=False)
+    # The run's HTTP connection pool (``running.http_session``), closed with the session.
+    http: Any = field(default=None, repr=False)
 
     def close(self) -> None:
         self.exit_stack.close()
