@@ -210,7 +210,9 @@ def all_accepted(measured: dict[str, Any]) -> bool:
 
 def reset_ours(port: int) -> None:
     """Drop our server's state and job backlog, so no measurement pays for the work an earlier one queued."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/_sandbox/reset", method="POST")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/_sandbox/reset", method="POST", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     with urllib.request.urlopen(request, timeout=60) as answer:
         answer.read()
 

@@ -54,7 +54,9 @@ def write_users(path: Path, count: int, subscribed_every: int = 0) -> Path:
 
 
 def stored_users(base_url: str) -> list[dict[str, Any]]:
-    users: list[dict[str, Any]] = httpx.get(f"{base_url}/_sandbox/users", timeout=60).json()["users"]
+    users: list[dict[str, Any]] = httpx.get(
+        f"{base_url}/_sandbox/users", headers={"Authorization": f"Bearer {DEV_TOKEN}"}, timeout=60
+    ).json()["users"]
     return users
 
 

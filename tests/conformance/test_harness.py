@@ -97,3 +97,29 @@ def test_rate_limit_header_rules() -> None:
         "`x-ratelimit-limit` is 'lots', not an integer"
     ]
     assert rate_limit_problems({"x-ratelimit-limit": "1", "x-ratelimit-remaining": "2"})
+
+
+def test_stateless_operations_are_marked_only_on_a_reference_server() -> None:
+    from attentive_toolkit.conformance.operations import stateless_labels
+    from attentive_toolkit.conformance.summary import render_summary
+
+    document = {
+        "openapi": "3.0.1",
+        "paths": {
+            "/v2/me": {"get": {"operationId": "getMeV2", "responses": {}}},
+            "/v2/things": {"get": {"operationId": "listThings", "responses": {}}},
+        },
+    }
+    assert stateless_labels(True, document) == {"GET /v2/things"}
+    assert stateless_labels(False, document) == set()
+    operations = {
+        label: {"cases": 1, "statuses": {"200": 1}, "successes": 1, "stateless": label == "GET /v2/things"}
+        for label in ("GET /v2/me", "GET /v2/things")
+    }
+    data = {
+        "target": "http://127.0.0.1:1", "embedded": True, "seed": 1, "max_examples": 1, "safety": [],
+        "operations": operations, "skipped_operations": {}, "cases": 2, "checks": {}, "check_runs": 0,
+        "tests": {"passed": 1}, "failures": [], "problems": [],
+    }  # fmt: skip
+    lines = render_summary(data).splitlines()
+    assert [line.split()[1] for line in lines if line.endswith("[stateless]")] == ["/v2/things"]

@@ -152,7 +152,7 @@ class Verdicts:
 
 @pytest.fixture(scope="module")
 def verdicts() -> Iterator[Verdicts]:
-    with TestClient(create_app(ServerSettings(run_jobs_in_background=False))) as server:
+    with TestClient(create_app(ServerSettings(run_jobs_in_background=False)), base_url="http://127.0.0.1") as server:
         yield Verdicts(server)
 
 

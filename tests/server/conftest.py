@@ -72,6 +72,13 @@ def check_response(response: httpx.Response) -> None:
     SPEC_RESPONSES.check(response)
 
 
+def sandbox_token(request: httpx.Request) -> None:
+    """The sandbox API needs a token; these tests exercise other behaviour, so its calls carry the dev token
+    unless a test sets its own (tests/server/test_hostile.py proves the refusals)."""
+    if request.url.path.startswith("/_sandbox") and "authorization" not in request.headers:
+        request.headers["Authorization"] = AUTH["Authorization"]
+
+
 @pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
@@ -89,9 +96,12 @@ def make_client(fake_time: FakeTime) -> Iterator[Callable[..., TestClient]]:
             "monotonic": lambda: fake_time.seconds,
         }
         options.update(overrides)
-        client = TestClient(create_app(ServerSettings(**options)), raise_server_exceptions=False)
+        # A loopback Host: the server refuses other names (DNS rebinding); TestClient's default is "testserver".
+        client = TestClient(
+            create_app(ServerSettings(**options)), base_url="http://127.0.0.1", raise_server_exceptions=False
+        )
         client.__enter__()
-        client.event_hooks = {"request": [], "response": [check_response]}
+        client.event_hooks = {"request": [sandbox_token], "response": [check_response]}
         opened.append(client)
         return client
 

@@ -70,7 +70,8 @@ def test_attentive_serve_with_db_keeps_state_across_a_restart(tmp_path: Path) ->
 
     with serve("--db", database) as (base_url, printed):
         assert "dev-token" in printed[1]
-        assert len(httpx.get(f"{base_url}/_sandbox/users", params={"phone": "+15005550006"}).json()["users"]) == 1
+        found = httpx.get(f"{base_url}/_sandbox/users", params={"phone": "+15005550006"}, headers=AUTH)
+        assert len(found.json()["users"]) == 1
 
 
 def test_serve_refuses_a_non_loopback_host_and_a_bad_fault() -> None:

@@ -100,4 +100,4 @@ def test_a_dropped_connection_is_a_transport_error_for_the_client() -> None:
     with running_server(ServerSettings(faults=faults)) as base_url, httpx.Client(base_url=base_url) as http:
         with pytest.raises(httpx.TransportError):
             http.get("/v2/me", headers=AUTH)
-        assert http.post("/_sandbox/reset").status_code == 200
+        assert http.post("/_sandbox/reset", headers=AUTH).status_code == 200

@@ -35,6 +35,11 @@ def test_vendor_spec_gaps_are_listed_by_rule_with_pointers() -> None:
         "schema-without-type": {"/components/schemas/UserAttributes"},
         "operation-without-4xx": {"/paths/~1v2~1bulk~1job~1{bulkJobId}/get/responses"},
         "ignored-header-parameter": {"/paths/~1v2~1bulk~1user~1attributes/post/parameters/0"},
+        "prose-rate-limit": {
+            "/paths/~1v2~1user~1attributes/post",
+            "/paths/~1v2~1bulk~1user~1attributes/post",
+            "/paths/~1v2~1bulk~1job~1{bulkJobId}/get",
+        },
     }
 
 

@@ -81,7 +81,8 @@ def test_deleting_an_overlay_action_fails_drift_with_a_diff(project_copy: Projec
     overlay = project_copy.overlays / "07-servers.overlay.yaml"
     overlay.write_text(
         "overlay: 1.1.0\ninfo: {title: Servers, version: 1.0.0}\nactions:\n"
-        "  - target: $.info\n    description: placeholder so the file stays valid\n    update: {x-note: kept}\n",
+        "  - target: $.info\n    x-gap: G26\n    description: placeholder so the file stays valid\n"
+        "    update: {x-note: kept}\n",
         encoding="utf-8",
     )
     code, output = run("spec", "drift")
@@ -113,7 +114,7 @@ def test_an_action_the_vendor_made_unnecessary_is_reported(project_copy: Project
     )
     code, output = run("spec", "overlays")
     assert code == 0
-    assert "no-op   overlays/07-servers.overlay.yaml actions[0]" in output
+    assert "no-op   G26 overlays/07-servers.overlay.yaml actions[0]" in output
     assert "retire the action" in output
     code, _ = run("spec", "overlays", "--fail-on-no-op")
     assert code == 1

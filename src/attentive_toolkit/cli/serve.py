@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import ipaddress
+import errno
 import json
+import socket
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
-import uvicorn
+from attentive_client.runtime import Operation
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
-from ..server.operations import read_operations
-from ..server.runner import base_url, bind_socket, quiet_dropped_connections, uvicorn_config
+from ..server.limits import describe_bytes
+from ..server.operations import is_stateful, read_operations
+from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
+from ..server.security import NotLoopback, require_loopback
 from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
+
+LISTEN_BACKLOG = 2048
+# The limits' defaults live in ServerSettings only.
+DEFAULTS = ServerSettings()
 
 
 def parse_token(text: str) -> tuple[str, frozenset[str]]:
@@ -32,6 +40,20 @@ def parse_token(text: str) -> tuple[str, frozenset[str]]:
             f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_SCOPES))}", param_hint="--token"
         )
     return token, chosen
+
+
+def describe_operations(operations: Iterable[Operation]) -> list[str]:
+    """The banner's account of each operation: implemented (stateful) or answered from the spec (stateless)."""
+    listed = list(operations)
+    stateful = [op.operation_id for op in listed if is_stateful(op)]
+    stateless = [op.operation_id for op in listed if not is_stateful(op)]
+    lines = [f"Operations: {len(stateful)} stateful ({', '.join(stateful) or 'none'})"]
+    if stateless:
+        lines.append(
+            f"            {len(stateless)} stateless, answered from the spec's examples and schemas: "
+            f"{', '.join(stateless)} (GET /_sandbox/operations)"
+        )
+    return lines
 
 
 def parse_rate_limits(items: tuple[str, ...], operations: set[str]) -> dict[str, int]:
@@ -76,15 +98,26 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
 
 
 def check_loopback(_context: click.Context, _param: click.Parameter, host: str) -> str:
-    if host == "localhost":
-        return host
     try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise click.BadParameter(f"{host!r} is not a loopback address; the sandbox listens on loopback only")
-    return host
+        return require_loopback(host)
+    except NotLoopback as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, or one line saying why not (a busy port is the usual reason)."""
+    try:
+        sock = bind_socket(host, port)
+        # Listening at once: a client that connects while the app is still starting waits instead of being refused.
+        sock.listen(LISTEN_BACKLOG)
+        return sock
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on {host} is already in use; stop what is using it, or pick another "
+                "with --port (--port 0 picks a free one)"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
 
 
 def describe_token(token: str, scopes: frozenset[str]) -> str:
@@ -109,6 +142,48 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 @click.option("--faults", "faults_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--fault", "fault_items", multiple=True, metavar="OPERATION_ID:FIELD=RATE", help="e.g. *:rate500=0.1")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault injector.")
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_body_bytes,
+    show_default=True,
+    help="Larger request bodies are refused with 413 (default: 256 users x 16 KiB).",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULTS.header_timeout_seconds,
+    show_default=True,
+    help="Seconds a request line and headers may take to arrive (408 after).",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULTS.body_timeout_seconds,
+    show_default=True,
+    help="Seconds a whole request body may take to arrive (408 after).",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_connections,
+    show_default=True,
+    help="Open connections; more are answered 503 and closed at once.",
+)
+@click.option(
+    "--shutdown-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULTS.shutdown_timeout_seconds,
+    show_default=True,
+    help="Seconds a stopping server waits for requests in flight before cancelling them.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Accept this Host header besides localhost, 127.x and [::1] (e.g. a name in /etc/hosts); repeatable.",
+)
 def serve(
     host: str,
     port: int,
@@ -120,9 +195,16 @@ def serve(
     faults_file: Path | None,
     fault_items: tuple[str, ...],
     seed: int,
+    max_body_bytes: int,
+    header_timeout: float,
+    body_timeout: float,
+    max_connections: int,
+    shutdown_timeout: float,
+    allowed_hosts: tuple[str, ...],
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
-    operations = set(read_operations(load_effective_spec()))
+    described = read_operations(load_effective_spec())
+    operations = set(described)
     accepted = dict(parse_token(text) for text in tokens) if tokens else {DEV_TOKEN: ALL_SCOPES}
     settings = ServerSettings(
         tokens=accepted,
@@ -131,11 +213,31 @@ def serve(
         run_jobs_in_background=not manual_jobs,
         rate_limits=parse_rate_limits(rate_limits, operations),
         faults=parse_faults(faults_file, fault_items, seed, operations),
+        max_body_bytes=max_body_bytes,
+        header_timeout_seconds=header_timeout,
+        body_timeout_seconds=body_timeout,
+        max_connections=max_connections,
+        shutdown_timeout_seconds=shutdown_timeout,
+        allowed_hosts=allowed_hosts,
     )
-    sock = bind_socket(host, port)
+    sock = listen(host, port)
     click.echo(f"Attentive reference server: {base_url(host, sock.getsockname()[1])}")
     for token, scopes in accepted.items():
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
-    click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/", nl=True)
+    click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/ (token required)", nl=True)
+    click.echo(
+        f"Limits: bodies up to {describe_bytes(max_body_bytes)}, {max_connections} connections, headers within "
+        f"{header_timeout:g} s, bodies within {body_timeout:g} s"
+    )
+    for line in describe_operations(described.values()):
+        click.echo(line)
     quiet_dropped_connections()
-    uvicorn.Server(uvicorn_config(create_app(settings), host, port, "info")).run(sockets=[sock])
+    server = StoppableServer(uvicorn_config(create_app(settings), host, port, "info", settings))
+    try:
+        # SIGINT/SIGTERM stop the server gracefully and end here, with exit status 0.
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # Ctrl-C before uvicorn took over the signals (still starting up): a stop asked for, not an error.
+        pass
+    finally:
+        sock.close()

@@ -35,6 +35,11 @@ def _echo_report(report: UpdateReport) -> None:
         f"{len(report.broken)} broken",
         err=True,
     )
+    for gap in report.gaps:
+        if gap.verdict != "still needed":
+            click.echo(f"gap {gap.gap}: {gap.text} ({gap.title})", err=True)
+    for operation in report.new_operations:
+        click.echo(f"new operation {operation.line()}", err=True)
     if report.audit is not None:
         if report.audit.available:
             click.echo(f"audit: {len(report.audit.findings)} finding(s), {len(report.audit.new)} new", err=True)
@@ -58,12 +63,16 @@ def _echo_report(report: UpdateReport) -> None:
     help="Write the Markdown changelog here instead of printing it.",
 )
 @click.option("--dry-run", is_flag=True, help="Do everything in a staging folder, print the changelog, write nothing.")
-def update(new_spec: str, changelog_path: Path | None, dry_run: bool) -> None:
+@click.option(
+    "--accept-findings", is_flag=True, help="Swap even when the new effective spec has new spec-audit findings."
+)
+def update(new_spec: str, changelog_path: Path | None, dry_run: bool, accept_findings: bool) -> None:
     """Replace openapi.json with NEW_SPEC (a file or an http(s) URL) and regenerate the client.
 
-    Reports every overlay action (still needed / no-op / broken), audits the new effective spec, regenerates,
-    checks for drift and writes a changelog of the client's public API. A broken action stops the update with
-    nothing written.
+    Judges every gap of overlays/README.md by effect (still needed / fixed by the vendor: retire / the overlay
+    only rewords / broken), reports every overlay action, lists new operations, audits the new effective spec,
+    regenerates, checks for drift and writes a changelog of the client's public API. A broken action, or a new
+    audit finding without --accept-findings, stops the update with nothing written.
     """
     from ..upgrade.update import render_update, update_spec
 
@@ -72,7 +81,9 @@ def update(new_spec: str, changelog_path: Path | None, dry_run: bool) -> None:
     except FileNotFoundError as exc:
         raise CommandError(str(exc), kind="not-a-checkout") from exc
     try:
-        report = update_spec(paths, new_spec, changelog_path=changelog_path, dry_run=dry_run)
+        report = update_spec(
+            paths, new_spec, changelog_path=changelog_path, dry_run=dry_run, accept_findings=accept_findings
+        )
     except _update_errors() as exc:
         raise click.ClickException(f"update stopped, nothing was written: {exc}") from exc
     if report.unchanged:
@@ -85,6 +96,14 @@ def update(new_spec: str, changelog_path: Path | None, dry_run: bool) -> None:
         click.echo(
             f"update stopped: {len(report.broken)} overlay action(s) target something the new spec no longer has; "
             "nothing was written. Fix or retire those actions, then run the update again.",
+            err=True,
+        )
+        sys.exit(1)
+    if report.stopped_by_findings:
+        click.echo(render_update(report), nl=False)
+        click.echo(
+            "update stopped: the new effective spec has new audit findings (see above for the overlay to add); "
+            "nothing was written. Add the overlays, or pass --accept-findings.",
             err=True,
         )
         sys.exit(1)

@@ -21,3 +21,14 @@ def operation_ids(document: dict[str, Any] | None = None) -> list[str]:
 def operation_labels(document: dict[str, Any] | None = None) -> dict[str, str]:
     """operationId -> ``METHOD /path`` (schemathesis' label for the operation)."""
     return {operation.operation_id: operation.label for operation in _operations(document)}
+
+
+def stateless_labels(reference_server: bool, document: dict[str, Any] | None = None) -> set[str]:
+    """Labels of the operations a reference server answers from the spec alone (no state behind them): their
+    successes prove the request checks and the answer's shape, not behaviour. Empty for any other target."""
+    if not reference_server:
+        return set()
+    from ..server.operations import STATEFUL_OPERATIONS
+
+    labels = operation_labels(document)
+    return {label for operation_id, label in labels.items() if operation_id not in STATEFUL_OPERATIONS}

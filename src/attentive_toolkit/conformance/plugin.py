@@ -2,10 +2,16 @@
 
 Order of a run: options are resolved and the target started (``pytest_configure``), the header says what the
 run will and won't send, the schemathesis tests run, the success gate runs last, then the summary is printed
-and written, and finally every report file is scrubbed of the token."""
+and written, and finally every report file is scrubbed of the token.
+
+The token never reaches the terminal or a report: every test report is scrubbed before the terminal or the JUnit
+writer sees it, the terminal's stream redacts what passes through it, and the JUnit file is scrubbed once written,
+wherever ``--junitxml`` put it."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +19,9 @@ import pytest
 from .artifacts import write_artifacts
 from .operations import operation_labels
 from .options import FLAGS, OPTION_TABLE, OptionError, dest, resolve_options
+from .redaction import RedactingStream
 from .running import OperationFailed, failure_report
-from .session import close_session, current_session, open_session
+from .session import ConformanceSession, close_session, current_session, open_session
 from .summary import render_summary, summary_data, write_summary
 
 GATE_MARK = "conformance_gate"
@@ -43,6 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"conformance: {exc}") from None
     session = open_session(options)
     config.stash[_STARTED] = True
+    # Before pytest's terminal reporter exists (this hook runs first): it takes sys.stdout as its stream.
+    sys.stdout = RedactingStream(sys.stdout, session.redactor)
     options.report_dir.mkdir(parents=True, exist_ok=True)
     if config.option.xmlpath is None:
         config.option.xmlpath = str(options.report_dir / "junit.xml")
@@ -107,9 +116,32 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     return result
 
 
+def scrub_report(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Redact a report in place before the terminal and the JUnit writer read it: the failure text (a server may
+    echo the token in an answer the report quotes) and the captured output."""
+    redactor = current_session().redactor
+    report.longrepr = redactor.redact_object(report.longrepr)
+    report.sections = redactor.redact_object(report.sections)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    scrub_report(report)
     if report.when == "call" or (report.when == "setup" and not report.passed):
         current_session().outcomes[report.outcome] += 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if _current_or_none() is not None:
+        scrub_report(report)
+
+
+def _current_or_none() -> ConformanceSession | None:
+    try:
+        return current_session()
+    except RuntimeError:
+        return None
 
 
 def _summary() -> dict[str, Any]:
@@ -151,13 +183,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             write_artifacts(session.options.report_dir, session, data)
         # Last: the JUnit file is complete by now, and nothing the run wrote may carry the token.
         session.redactor.redact_tree(session.options.report_dir)
+        junit = Path(config.option.xmlpath) if config.option.xmlpath else None
+        if junit is not None and junit.is_file():
+            session.redactor.redact_file(junit)
     finally:
+        if isinstance(sys.stdout, RedactingStream):
+            sys.stdout = sys.stdout.inner
         close_session()
 
 
 __all__ = [
     "pytest_addoption",
     "pytest_collection_modifyitems",
+    "pytest_collectreport",
     "pytest_configure",
     "pytest_report_header",
     "pytest_runtest_call",

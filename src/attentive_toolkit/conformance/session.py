@@ -55,13 +55,17 @@ def current_session() -> ConformanceSession:
     return _current
 
 
-def start_embedded_server(stack: contextlib.ExitStack) -> str:
+def start_embedded_server(stack: contextlib.ExitStack, tokens: list[str]) -> str:
+    """The reference server on a free loopback port, accepting exactly ``tokens`` (with every scope)."""
     from attentive_toolkit.server.runner import running_server
-    from attentive_toolkit.server.settings import ServerSettings
+    from attentive_toolkit.server.settings import ALL_SCOPES, ServerSettings
 
     from .operations import operation_ids
 
-    settings = ServerSettings(rate_limits=dict.fromkeys(operation_ids(), EMBEDDED_RATE_LIMIT))
+    settings = ServerSettings(
+        tokens=dict.fromkeys(tokens, ALL_SCOPES),
+        rate_limits=dict.fromkeys(operation_ids(), EMBEDDED_RATE_LIMIT),
+    )
     url: Any = stack.enter_context(running_server(settings=settings, host="127.0.0.1", port=0))
     return str(url).rstrip("/")
 
@@ -74,8 +78,11 @@ def open_session(options: ConformanceOptions, host_is_loopback: HostCheck | None
         if options.base_url is None:
             from attentive_toolkit.server.settings import DEV_TOKEN
 
-            base_url = start_embedded_server(stack)
+            # The user's own token when set (ATTENTIVE_API_TOKEN): the run then proves the same token a real
+            # target would get is the one the checks send.
             api_token = options.api_token or DEV_TOKEN
+            embedded_tokens = [api_token] + ([options.oauth_token] if options.oauth_token else [])
+            base_url = start_embedded_server(stack, embedded_tokens)
         else:
             base_url = options.base_url
             assert options.api_token is not None  # resolve_options refuses a URL without a token

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .operations import stateless_labels
 from .session import ConformanceSession
 
 
@@ -42,6 +43,7 @@ def no_success_reason(session: ConformanceSession, label: str) -> str:
 
 def summary_data(session: ConformanceSession, skipped: dict[str, str], outcome: dict[str, int]) -> dict[str, Any]:
     stats = session.stats
+    stateless = stateless_labels(session.options.reference_server)
     return {
         "target": session.base_url,
         "embedded": session.options.embedded,
@@ -53,6 +55,7 @@ def summary_data(session: ConformanceSession, skipped: dict[str, str], outcome: 
                 "cases": stats.operation(label).cases,
                 "statuses": {str(k): v for k, v in sorted(stats.operation(label).statuses.items())},
                 "successes": stats.operation(label).successes,
+                "stateless": label in stateless,
             }
             for label in session.selected_operations
         },
@@ -153,9 +156,12 @@ def render_summary(data: dict[str, Any]) -> str:
     lines.append(f"  operations  {len(operations)} tested, {len(data['skipped_operations'])} skipped")
     for label, info in operations.items():
         statuses = " ".join(f"{status}x{count}" for status, count in info["statuses"].items()) or "-"
-        lines.append(f"    {label:<34} {info['cases']:>5} cases  {statuses}")
+        marker = " [stateless]" if info.get("stateless") else ""
+        lines.append(f"    {label:<34} {info['cases']:>5} cases  {statuses}{marker}")
     for label, reason in data["skipped_operations"].items():
         lines.append(f"    {label:<34} skipped: {reason}")
+    if any(info.get("stateless") for info in operations.values()):
+        lines.append("    [stateless]: answered by the reference server from the spec alone (checks, not behaviour)")
     lines.append(f"  cases       {data['cases']}")
     lines.append(
         f"  checks      {data['check_runs']} runs of {len(data['checks'])} checks: {', '.join(data['checks'])}"

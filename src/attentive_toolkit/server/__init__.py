@@ -8,18 +8,29 @@ Interface (stable; other areas build on it):
   ``faults`` (``FaultConfig(seed, {operationId or "*": OperationFaults(rate_429, rate_500, rate_503, drop_rate,
   latency_rate, latency_seconds, job_failure_rate)})``), ``company`` (what ``GET /v2/me`` answers),
   ``sign_up_units`` (API sign-up units for locale resolution), ``clock`` / ``monotonic`` / ``sleep`` (injectable
-  time, so tests never wait).
+  time, so tests never wait); limits and guards (docs/server-security.md): ``max_body_bytes`` (4 MiB),
+  ``header_timeout_seconds``, ``body_timeout_seconds``, ``max_connections``, ``shutdown_timeout_seconds``,
+  ``allowed_hosts`` (Host names besides loopback ones), ``results_link_lifetime``, ``link_secret``.
 - ``app.create_app(settings=None)``: the ASGI app (in process: ``httpx.AsyncClient(transport=httpx.ASGITransport(
   app))``); ``app.state.server`` gives the store, worker, limiter and faults.
 - ``runner.running_server(settings=None, host="127.0.0.1", port=0)``: context manager yielding the base URL of
-  uvicorn running the app in a background thread.
-- ``attentive serve --port PORT [--token TOKEN[=SCOPE,...] ...] [--db PATH] [--job-pace S] [--fault ...]``.
+  uvicorn running the app in a background thread; a non-loopback host raises ``security.NotLoopback``.
+- ``attentive serve --port PORT [--token TOKEN[=SCOPE,...] ...] [--db PATH] [--job-pace S] [--fault ...]
+  [--max-body-bytes N] [--header-timeout S] [--body-timeout S] [--max-connections N] [--shutdown-timeout S]
+  [--allowed-host NAME ...]``; SIGTERM/SIGINT stop it gracefully with exit status 0.
 
-Vendor operations: ``GET /v2/me``, ``POST /v2/user/attributes``, ``POST /v2/bulk/user/attributes``,
-``GET /v2/bulk/job/{bulkJobId}``. Job results (JSON Lines): ``GET /_files/bulk-results/{id}.jsonl``.
+Vendor operations with implemented behaviour (stateful): ``GET /v2/me``, ``POST /v2/user/attributes``,
+``POST /v2/bulk/user/attributes``, ``GET /v2/bulk/job/{bulkJobId}``. Every other operation of the effective spec
+is answered statelessly from the spec (``stateless.py``): auth and scopes, parameters and body checked, the first
+2xx answer from the spec's examples or built from its schema. Job results (JSON Lines):
+``GET /_files/bulk-results/{id}.jsonl?expires=&signature=``, a signed link that works without a token until it
+expires (403 after).
 
-Inspection API (no token; loopback only):
+Every request needs a loopback ``Host`` (or an allowed one; 421 otherwise). Inspection API (a bearer token the
+server accepts, any scope; state-changing calls refuse a foreign ``Origin`` and form content types):
 
+- ``GET /_sandbox/operations`` -> ``{"operations": [{operationId, method, path, mode: "stateful"|"stateless",
+  rateLimitPerSecond}]}``
 - ``GET /_sandbox/users[?email=|phone=|clientUserId=|shopifyId=|klaviyoId=]`` -> ``{"users": [{id, identifiers,
   attributes, subscriptions, createdAt, updatedAt}]}``
 - ``GET /_sandbox/custom-attributes`` -> ``{"custom": {name: type}}``

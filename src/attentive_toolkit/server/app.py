@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from attentive_client.runtime import Budget, Operation, WindowBudget
+from attentive_client.runtime import ApiSpec, Budget, Operation, WindowBudget
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -18,20 +18,23 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..spec.effective import load_effective_spec
-from .auth import authorize
+from .auth import AuthResult, authorize
 from .bulk import BulkWorker
 from .clock import SandboxClock
 from .faults import FaultInjector
 from .inspection import inspection_routes
-from .operations import DEFAULT_RATE_LIMIT, rate_limit_of, read_operations
+from .limits import BodyLimit
+from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
 from .responses import DroppedResponse, FastJSONResponse, error_response
+from .security import HostPolicy, RequestGuard
 from .settings import ServerSettings
+from .signing import RESULTS_ROUTE, LinkSigner, results_url
+from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
-from .validation import BadRequest, Violation, check_content_type, parse_json_body
+from .validation import BadRequest, check_content_type, parse_json_body
 
 log = logging.getLogger(__name__)
-RESULTS_ROUTE = "bulk_results"
 Handler = Callable[["ServerState", Operation, Request], Awaitable[Response]]
 
 
@@ -45,13 +48,17 @@ class ServerState:
     def __init__(self, settings: ServerSettings, document: dict[str, Any]) -> None:
         self.settings = settings
         self.document = document
-        self.operations = read_operations(document)
+        self.api = ApiSpec.from_document(document)
+        self.operations = {operation.operation_id: operation for operation in self.api.operations}
+        self.checker = RequestChecker(self.api)
+        self.answers = AnswerBuilder(self.api, self.checker)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
         self.limiter = WindowBudget(settings.monotonic)
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
         self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
+        self.links = LinkSigner(settings.link_secret, self.clock, settings.results_link_lifetime)
 
     def rate_limit(self, operation: Operation) -> int:
         return self.settings.rate_limits.get(operation.operation_id, rate_limit_of(operation))
@@ -67,11 +74,7 @@ async def json_body(state: ServerState, operation: Operation, request: Request) 
     check_content_type(request.headers.get("content-type"))
     body = parse_json_body(await request.body())
     # The runtime's verdict, the same the client and the bulk importer reach for this body.
-    broken = operation.validate_body(body)
-    if broken:
-        noun = "violation" if len(broken) == 1 else "violations"
-        violations = [Violation(error.path, error.message) for error in broken]
-        raise BadRequest(f"the request body does not match the schema: {len(broken)} {noun}", violations)
+    state.checker.body(operation, body)
     return body
 
 
@@ -114,10 +117,15 @@ async def get_bulk_job_status(state: ServerState, operation: Operation, request:
         raise NotFound(f"no bulk job {job_id!r} (unknown, or older than the 14 days jobs are kept)")
     body: dict[str, Any] = {"bulkJobId": job.id, "status": job.status, "totalRecords": job.total_records}
     if job.status == "COMPLETED":
-        body["url"] = str(request.url_for(RESULTS_ROUTE, job_id=job.id))
+        body["url"] = results_url(request, state.links, job.id)
     return FastJSONResponse(body)
 
 
+async def stateless(state: ServerState, operation: Operation, request: Request) -> Response:
+    return await answer_from_spec(state.checker, state.answers, operation, request)
+
+
+# The operations with implemented behaviour (``operations.STATEFUL_OPERATIONS``); the others get ``stateless``.
 HANDLERS: dict[str, Handler] = {
     "getMeV2": get_me,
     "postUserAttributes": post_user_attributes,
@@ -132,7 +140,10 @@ def operation_endpoint(state: ServerState, operation: Operation, handler: Handle
     async def endpoint(request: Request) -> Response:
         state.worker.requests_seen += 1
         limit = state.rate_limit(operation)
-        auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
+        if is_public(operation):
+            auth = AuthResult("", 0, "")  # `security: []`: documented as needing no credentials
+        else:
+            auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
         if auth.token is None:
             headers = {**Budget(True, limit, limit).headers(), "www-authenticate": 'Bearer realm="attentive"'}
             return error_response(401, auth.message, headers=headers)
@@ -188,9 +199,13 @@ class DefaultRateLimitHeaders:
 
 
 async def bulk_results(request: Request) -> Response:
-    """The JSON Lines results of a completed job, one line per record: its request, status and message."""
+    """The JSON Lines results of a completed job, one line per record: its request, status and message.
+    Reached through a signed link (no token needed) until the link expires."""
     state: ServerState = request.app.state.server
     job_id = request.path_params["job_id"]
+    link = state.links.check(job_id, request.query_params.get("expires"), request.query_params.get("signature"))
+    if not link.ok:
+        return error_response(403, link.message)
     job = state.worker.visible_job(job_id)
     if job is None or job.status != "COMPLETED":
         return error_response(404, f"no results for bulk job {job_id!r}")
@@ -202,14 +217,16 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return error_response(404, f"no route for {request.method} {request.url.path}")
 
 
-def create_app(settings: ServerSettings | None = None) -> Starlette:
+def create_app(settings: ServerSettings | None = None, document: dict[str, Any] | None = None) -> Starlette:
     """The reference server as an ASGI app; ``app.state.server`` is its :class:`ServerState`."""
-    state = ServerState(settings or ServerSettings(), load_effective_spec())
+    state = ServerState(settings or ServerSettings(), document if document is not None else load_effective_spec())
     routes: list[BaseRoute] = []
-    for operation in state.operations.values():
-        handler = HANDLERS.get(operation.operation_id)
-        if handler is None:
-            raise ValueError(f"the effective spec has an operation the server does not know: {operation.operation_id}")
+    # A path with fewer templated segments first: `/v2/things/export` must not be taken for `/v2/things/{id}`.
+    for operation in sorted(state.operations.values(), key=lambda op: op.path.count("{")):
+        handler = HANDLERS[operation.operation_id] if is_stateful(operation) else stateless
+        if not is_stateful(operation) and state.answers.answer(operation).problem:
+            # Built now, so the log says at start which operation will answer 501 (every other one still works).
+            log.warning("%s", state.answers.answer(operation).problem)
         endpoint = operation_endpoint(state, operation, handler)
         routes.append(Route(operation.path, endpoint, methods=[operation.method.upper()], name=operation.operation_id))
     routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))
@@ -223,7 +240,12 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(DefaultRateLimitHeaders)],
+        middleware=[
+            Middleware(DefaultRateLimitHeaders),
+            # Before any body is read: foreign Host names, the sandbox's token and cross-site writes.
+            Middleware(RequestGuard, tokens=state.settings.tokens, hosts=HostPolicy(state.settings.allowed_hosts)),
+            Middleware(BodyLimit, max_body_bytes=state.settings.max_body_bytes),
+        ],
         exception_handlers={404: not_found},
         lifespan=lifespan,
     )

@@ -1,6 +1,7 @@
 """``/_sandbox/``: read stored users and jobs, drive the bulk worker, reset state, change faults, shift the clock.
 
-A prefix the vendor doesn't use; the client never needs it. No token: the server listens on loopback only.
+A prefix the vendor doesn't use; the client never needs it. Every call needs a token the server accepts (any
+scope), and a state-changing call must not be cross-site (see ``security.RequestGuard``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .faults import faults_from_json, faults_to_json
+from .operations import is_stateful
 from .responses import FastJSONResponse, error_response
+from .signing import results_url
 from .storage import Job
 from .validation import BadRequest, Violation, parse_json_body
 
@@ -40,7 +43,7 @@ def _job_json(state: ServerState, request: Request, job: Job) -> dict[str, Any]:
         "expired": state.worker.expired(job),
     }
     if job.status == "COMPLETED":
-        body["url"] = str(request.url_for("bulk_results", job_id=job.id))
+        body["url"] = results_url(request, state.links, job.id)
     return body
 
 
@@ -88,6 +91,22 @@ async def run_jobs(request: Request) -> Response:
 async def custom_attributes(request: Request) -> Response:
     state = _state(request)
     return FastJSONResponse({"custom": state.store.custom_attribute_types()})
+
+
+async def list_operations(request: Request) -> Response:
+    """Every operation the server answers, and how: ``stateful`` (implemented) or ``stateless`` (from the spec)."""
+    state = _state(request)
+    operations = [
+        {
+            "operationId": operation.operation_id,
+            "method": operation.method.upper(),
+            "path": operation.path,
+            "mode": "stateful" if is_stateful(operation) else "stateless",
+            "rateLimitPerSecond": state.rate_limit(operation),
+        }
+        for operation in state.operations.values()
+    ]
+    return FastJSONResponse({"operations": operations})
 
 
 async def reset(request: Request) -> Response:
@@ -138,6 +157,7 @@ async def advance_clock(request: Request) -> Response:
 
 def inspection_routes() -> list[BaseRoute]:
     return [
+        Route("/_sandbox/operations", list_operations, methods=["GET"]),
         Route("/_sandbox/users", list_users, methods=["GET"]),
         Route("/_sandbox/custom-attributes", custom_attributes, methods=["GET"]),
         Route("/_sandbox/jobs", list_jobs, methods=["GET"]),

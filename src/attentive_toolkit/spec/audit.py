@@ -5,10 +5,12 @@ Each finding carries the JSON pointer of the node it is about, so a reviewer can
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+PROSE_RATE_LIMIT = re.compile(r"Rate Limit:\s*([0-9]+) requests per second")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 COMBINATORS = ("allOf", "anyOf", "oneOf")
 # OpenAPI 3.0, Parameter Object: header parameters with these names "SHALL be ignored".
@@ -147,14 +149,37 @@ def operations_without_4xx(document: dict[str, Any]) -> Iterator[Finding]:
 
 
 def ignored_header_parameters(document: dict[str, Any]) -> Iterator[Finding]:
-    for path, method, operation in _operations(document):
-        for index, parameter in enumerate(operation.get("parameters") or []):
+    places: list[tuple[tuple[str, ...], Any]] = [
+        (("paths", path), item.get("parameters")) for path, item in (document.get("paths") or {}).items()
+    ]
+    places += [(("paths", path, method), op.get("parameters")) for path, method, op in _operations(document)]
+    for where, parameters in places:
+        for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+            if not isinstance(parameter, dict):
+                continue
             if parameter.get("in") == "header" and str(parameter.get("name", "")).lower() in IGNORED_HEADERS:
                 yield Finding(
                     "ignored-header-parameter",
-                    pointer("paths", path, method, "parameters", index),
+                    pointer(*where, "parameters", index),
                     f"header {parameter['name']!r} is ignored by OpenAPI; it belongs to security or content",
                 )
+
+
+def prose_rate_limits(document: dict[str, Any]) -> Iterator[Finding]:
+    """A limit the operation's text states ("Default Rate Limit: 100 requests per second") that
+    ``x-rate-limit-per-second`` doesn't carry: the client's limiter and the reference server read only the latter."""
+    for path, method, operation in _operations(document):
+        stated = PROSE_RATE_LIMIT.search(str(operation.get("description") or ""))
+        if stated is None:
+            continue
+        declared = operation.get("x-rate-limit-per-second")
+        if declared != int(stated.group(1)):
+            name = operation.get("operationId", f"{method.upper()} {path}")
+            yield Finding(
+                "prose-rate-limit",
+                pointer("paths", path, method),
+                f"{name}'s text says {stated.group(0)!r} but x-rate-limit-per-second is {declared!r}",
+            )
 
 
 def _link_problems(document: dict[str, Any], link: dict[str, Any], source: dict[str, Any], status: str) -> list[str]:
@@ -227,6 +252,7 @@ RULES: dict[str, Callable[[dict[str, Any]], Iterator[Finding]]] = {
     "schema-without-type": schema_without_type,
     "operation-without-4xx": operations_without_4xx,
     "ignored-header-parameter": ignored_header_parameters,
+    "prose-rate-limit": prose_rate_limits,
     "dangling-link": dangling_links,
     "dangling-ref": dangling_refs,
     "degrading-combinator": degrading_combinators,

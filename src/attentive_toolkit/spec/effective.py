@@ -12,6 +12,7 @@ from ..paths import ProjectPaths
 
 if TYPE_CHECKING:
     from .overlay import ActionReport
+    from .overlay_document import OverlayDocument
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,20 @@ def load_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def load_project_overlays(paths: ProjectPaths) -> list[OverlayDocument]:
+    """The project's overlays in the order they apply; every action names a gap of the audit table."""
+    from .gaps import check_gap_ids, read_gap_table
+    from .overlay_document import load_overlay, overlay_files
+
+    overlays = [
+        load_overlay(path, display_name=path.relative_to(paths.root).as_posix(), require_gaps=True)
+        for path in overlay_files(paths.overlays)
+    ]
+    table_file = (paths.overlays / "README.md").relative_to(paths.root).as_posix()
+    check_gap_ids(overlays, read_gap_table(paths.overlays), table_file)
+    return overlays
+
+
 def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -> EffectiveSpec:
     """Apply ``overlays/`` in name order to the vendor spec and validate the result as OpenAPI."""
     # Imported here: the overlay applier and the validator come with the `codegen` extra, and the server and the
@@ -65,11 +80,11 @@ def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -
     from openapi_spec_validator import validate as validate_openapi
 
     from .overlay import apply_overlays
-    from .overlay_document import load_overlay, overlay_files
+    from .overlay_document import overlay_files
 
     source = vendor_spec or paths.vendor_spec
     files = overlay_files(paths.overlays)
-    overlays = [load_overlay(path, display_name=path.relative_to(paths.root).as_posix()) for path in files]
+    overlays = load_project_overlays(paths)
     document, reports = apply_overlays(load_json(source), overlays)
     validate_openapi(document)
     return EffectiveSpec(

@@ -41,12 +41,15 @@ class ActionReport:
     kind: str
     matched: int
     outcome: Outcome
+    gap: str = ""
 
     def line(self) -> str:
         summary = " ".join(self.description.split())
         summary = summary if len(summary) <= 100 else summary[:99] + "…"
+        gap = f"{self.gap} " if self.gap else ""
         return (
-            f"{self.outcome:7} {self.file} actions[{self.index}] {self.kind} {self.target} ({self.matched}) {summary}"
+            f"{self.outcome:7} {gap}{self.file} actions[{self.index}] {self.kind} {self.target} ({self.matched}) "
+            f"{summary}"
         )
 
 
@@ -121,6 +124,12 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
     file = overlay.file
     locations = _select(document, action.target, file, action)
     if not locations:
+        if action.is_class:
+            # No node has the gap any more: the class is empty, which is what a vendor fix looks like.
+            kind = action.kind
+            return document, ActionReport(
+                file, action.index, action.description, action.target, kind, 0, "no-op", action.gap
+            )
         raise OverlayActionError(file, action, "matches nothing (was it renamed or removed by the vendor?)")
     before = copy_module.deepcopy(document)
     if action.remove:
@@ -148,7 +157,9 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
             else:
                 parent[key] = value
     outcome: Outcome = "no-op" if document == before else "applied"
-    report = ActionReport(file, action.index, action.description, action.target, action.kind, len(locations), outcome)
+    report = ActionReport(
+        file, action.index, action.description, action.target, action.kind, len(locations), outcome, action.gap
+    )
     return document, report
 
 

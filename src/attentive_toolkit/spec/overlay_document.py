@@ -13,6 +13,7 @@ import jsonschema
 import yaml
 
 _EXTENSIONS: dict[str, Any] = {"^x-": {}}
+GAP_ID_PATTERN = r"^G[1-9][0-9]*$"
 
 OVERLAY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -44,6 +45,9 @@ OVERLAY_SCHEMA: dict[str, Any] = {
                     "update": {},
                     "remove": {"type": "boolean"},
                     "copy": {"type": "string", "minLength": 1},
+                    # Project extensions: the audit row an action fixes, and "written for a class of nodes".
+                    "x-gap": {"type": "string", "pattern": GAP_ID_PATTERN},
+                    "x-class": {"type": "boolean"},
                 },
                 "patternProperties": _EXTENSIONS,
                 "additionalProperties": False,
@@ -76,6 +80,10 @@ class OverlayAction:
     has_update: bool = False
     remove: bool = False
     copy: str | None = None
+    # The id of the gap (a row of the audit table in overlays/README.md) this action fixes.
+    gap: str = ""
+    # Written for a class of nodes (a filter over every operation, say): matching none is a no-op, not an error.
+    is_class: bool = False
 
     @property
     def kind(self) -> str:
@@ -112,7 +120,9 @@ def _field_path(parts: list[str | int]) -> str:
     return text or "(document)"
 
 
-def parse_overlay(data: Any, file: str, *, require_descriptions: bool = True) -> OverlayDocument:
+def parse_overlay(
+    data: Any, file: str, *, require_descriptions: bool = True, require_gaps: bool = False
+) -> OverlayDocument:
     """Check ``data`` against the Overlay schema and the rules the schema can't say."""
     errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
@@ -133,6 +143,10 @@ def parse_overlay(data: Any, file: str, *, require_descriptions: bool = True) ->
             raise OverlayDocumentError(
                 file, f"{where}.description", "missing: every action must say which gap it fixes"
             )
+        if require_gaps and "x-gap" not in raw:
+            raise OverlayDocumentError(
+                file, f"{where}.x-gap", "missing: every action must name its gap id (a row of overlays/README.md)"
+            )
         actions.append(
             OverlayAction(
                 index=index,
@@ -142,12 +156,16 @@ def parse_overlay(data: Any, file: str, *, require_descriptions: bool = True) ->
                 has_update="update" in raw,
                 remove=bool(raw.get("remove", False)),
                 copy=raw.get("copy"),
+                gap=raw.get("x-gap", ""),
+                is_class=bool(raw.get("x-class", False)),
             )
         )
     return OverlayDocument(file=file, version=version, title=data["info"]["title"], actions=tuple(actions))
 
 
-def load_overlay(path: Path, *, require_descriptions: bool = True, display_name: str | None = None) -> OverlayDocument:
+def load_overlay(
+    path: Path, *, require_descriptions: bool = True, display_name: str | None = None, require_gaps: bool = False
+) -> OverlayDocument:
     name = display_name or str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -155,7 +173,7 @@ def load_overlay(path: Path, *, require_descriptions: bool = True, display_name:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
         raise OverlayDocumentError(name, where, f"not valid YAML/JSON: {getattr(exc, 'problem', exc)}") from exc
-    return parse_overlay(data, name, require_descriptions=require_descriptions)
+    return parse_overlay(data, name, require_descriptions=require_descriptions, require_gaps=require_gaps)
 
 
 def overlay_files(folder: Path) -> list[Path]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..paths import ProjectPaths
+from ..spec.effective import load_project_overlays
 from ..spec.overlay import OverlayActionError, apply_action
-from ..spec.overlay_document import load_overlay, overlay_files
 
 Status = Literal["still needed", "no-op", "broken"]
 
@@ -45,8 +45,7 @@ def check_actions(paths: ProjectPaths, vendor_document: dict[str, Any]) -> list[
     """Apply ``paths``'s overlays to ``vendor_document`` one action at a time; a broken action is skipped."""
     document: Any = copy.deepcopy(vendor_document)
     checks = []
-    for path in overlay_files(paths.overlays):
-        overlay = load_overlay(path, display_name=path.relative_to(paths.root).as_posix())
+    for overlay in load_project_overlays(paths):
         for action in overlay.actions:
             try:
                 # apply_action changes its input in place: keep the last good document if the action fails.

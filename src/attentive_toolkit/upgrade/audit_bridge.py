@@ -37,3 +37,31 @@ def run_audit(document: dict[str, Any], previous: dict[str, Any] | None = None) 
     before = set(_finding_lines(audit, previous)) if previous is not None else set()
     new = [line for line in findings if line not in before] if previous is not None else []
     return AuditOutcome(True, findings, new)
+
+
+# Where the fix for each audit rule belongs: the overlay file of its theme and the gap it resembles.
+_ADVICE = {
+    "required-undeclared": "declare the property in the overlay of its schema's theme (as G3 does in 02-subscriptions)",
+    "undeclared-oauth-scope": "declare the scope in overlays/04-auth.overlay.yaml (as G14 does)",
+    "undeclared-security-scheme": "declare the scheme in overlays/04-auth.overlay.yaml",
+    "schema-without-type": "give the schema its type and bounds (as G2 does in 01-bulk-request)",
+    "operation-without-4xx": "add the responses in overlays/06-responses.overlay.yaml (G23's class actions add "
+    "400/401/403/404/429/500 wherever missing; another status needs its own action)",
+    "ignored-header-parameter": "remove the parameter in overlays/04-auth.overlay.yaml (G15's class action removes "
+    "every Authorization header; Accept and Content-Type need their own)",
+    "prose-rate-limit": "add a G25 class action to overlays/06-responses.overlay.yaml for this number of requests "
+    "per second",
+    "dangling-link": "point the link at the operation and field that exist (as G22 does in 05-bulk-jobs)",
+    "dangling-ref": "point the $ref at a schema that exists, or declare it",
+    "degrading-combinator": "wrap the anyOf/oneOf in an allOf (as G5 does in 02-subscriptions)",
+}
+
+
+def overlay_advice(findings: list[str]) -> list[str]:
+    """For each rule among ``findings``: which overlay to add. Each new action needs a new gap row (G<n>)."""
+    rules = sorted({line.split()[0] for line in findings if line.split()})
+    return [
+        f"`{rule}`: {_ADVICE.get(rule, 'add an overlay action in the file of its theme')}; add a row to the "
+        "audit table in overlays/README.md and name it with `x-gap`"
+        for rule in rules
+    ]

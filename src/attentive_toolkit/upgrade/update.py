@@ -20,11 +20,15 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from ..paths import ProjectPaths
 from ..spec.drift import drift
-from ..spec.effective import build_effective_spec, load_json
+from ..spec.effective import build_effective_spec, load_json, load_project_overlays
+from ..spec.gaps import read_gap_table
 from ..spec.generation import PACKAGE_NAME, regenerate
 from .actions import ActionCheck, check_actions, with_previous
-from .audit_bridge import AuditOutcome, run_audit
+from .audit_bridge import AuditOutcome, overlay_advice, run_audit
 from .changelog import Changelog, compare_packages, render_markdown
+from .gap_effects import GapJudgement, judge_gaps
+from .gap_effects import with_previous as gaps_with_previous
+from .new_operations import NewOperation, new_operations
 from .provenance import read_provenance
 from .source import NewSpec, read_new_spec
 
@@ -43,6 +47,10 @@ class UpdateReport:
     new_vendor_sha256: str
     validation_problem: str = ""
     actions: list[ActionCheck] = field(default_factory=list)
+    gaps: list[GapJudgement] = field(default_factory=list)
+    new_operations: list[NewOperation] = field(default_factory=list)
+    # New audit findings stopped the swap (``accept_findings`` was not given).
+    stopped_by_findings: bool = False
     audit: AuditOutcome | None = None
     changelog: Changelog | None = None
     drift: str | None = None  # None: not run
@@ -65,6 +73,18 @@ class UpdateReport:
     @property
     def still_needed(self) -> list[ActionCheck]:
         return [check for check in self.actions if check.status == "still needed"]
+
+    def gaps_judged(self, verdict: str) -> list[GapJudgement]:
+        return [gap for gap in self.gaps if gap.verdict == verdict]
+
+    @property
+    def fixed_by_vendor(self) -> list[str]:
+        """Gap ids the vendor fixed with this spec (retire or rewords now, still needed before)."""
+        return [
+            gap.gap
+            for gap in self.gaps
+            if gap.verdict in ("retire", "rewords") and gap.before not in ("retire", "rewords")
+        ]
 
 
 def _sha256(data: bytes) -> str:
@@ -144,6 +164,7 @@ def update_spec(
     changelog_path: Path | None = None,
     dry_run: bool = False,
     check_drift: bool = True,
+    accept_findings: bool = False,
 ) -> UpdateReport:
     """Replace ``openapi.json`` with the spec at ``source`` and regenerate, or change nothing and say why.
 
@@ -159,7 +180,13 @@ def update_spec(
     with staging(paths) as staged:
         staged.vendor_spec.write_bytes(new.data)
         report.actions = with_previous(check_actions(staged, new.document), previous_checks)
-        if report.unchanged or report.broken:
+        if report.unchanged:
+            return report
+        overlays, titles = load_project_overlays(staged), read_gap_table(staged.overlays)
+        report.gaps = gaps_with_previous(
+            judge_gaps(new.document, overlays, titles), judge_gaps(old_document, overlays, titles)
+        )
+        if report.broken:
             return report
         try:
             effective = build_effective_spec(staged)
@@ -168,7 +195,11 @@ def update_spec(
             raise UpdateError(f"the new effective spec is not valid OpenAPI at /{where}: {exc.message}") from exc
         previous_effective = load_json(paths.effective_spec) if paths.effective_spec.is_file() else None
         report.audit = run_audit(effective.document, previous_effective)
+        if report.audit.new and not accept_findings:
+            report.stopped_by_findings = True
+            return report
         regenerate(staged, effective)
+        report.new_operations = new_operations(previous_effective, effective.document, staged.generated)
         if check_drift:
             report.drift = drift(staged, effective)
             if report.drift:
@@ -183,6 +214,40 @@ def update_spec(
     return report
 
 
+def _gap_lines(report: UpdateReport) -> list[str]:
+    if not report.gaps:
+        return []
+    counts = ", ".join(
+        f"{len(report.gaps_judged(verdict))} {text}"
+        for verdict, text in (
+            ("still needed", "still needed"),
+            ("retire", "fixed by the vendor (retire)"),
+            ("rewords", "fixed by the vendor (the overlay only rewords)"),
+            ("broken", "broken"),
+        )
+    )
+    lines = ["", "## Gaps (overlays/README.md), judged by effect", "", f"{len(report.gaps)} gaps: {counts}."]
+    fixed = report.fixed_by_vendor
+    lines += ["", f"Fixed by the vendor with this spec: {', '.join(fixed) if fixed else 'none'}."]
+    for gap in report.gaps:
+        if gap.verdict == "still needed":
+            continue
+        was = " (already before this update)" if gap.before == gap.verdict else ""
+        lines += ["", f"- **{gap.gap}** {gap.title}: {gap.text}{was}."]
+        lines += [f"  - action: `{label}`" for label in gap.actions if gap.verdict != "broken"]
+        lines += [f"  - broken: `{problem}`" for problem in gap.broken]
+        if gap.verdict == "rewords":
+            lines += [f"  - differs only in wording at `{pointer}`" for pointer in gap.differences]
+    return lines
+
+
+def _new_operation_lines(report: UpdateReport) -> list[str]:
+    if not report.new_operations:
+        return []
+    lines = ["", "## New operations", ""]
+    return lines + [f"- {operation.line()}" for operation in report.new_operations]
+
+
 def _action_items(checks: list[ActionCheck]) -> list[str]:
     return [f"- `{c.file}` actions[{c.index}] `{c.target}`: {c.summary}" for c in checks]
 
@@ -195,6 +260,8 @@ def render_update(report: UpdateReport) -> str:
         f"Vendor spec `{report.old_vendor_sha256[:12]}` → `{report.new_vendor_sha256[:12]}` (from `{report.source}`).",
     ]
     lines += [f"\n> Note: {note}." for note in report.notes]
+    lines += _gap_lines(report)
+    lines += _new_operation_lines(report)
     lines += [
         "",
         "## Overlay actions",
@@ -220,6 +287,10 @@ def render_update(report: UpdateReport) -> str:
         else:
             lines.append(f"{len(report.audit.findings)} finding(s), {len(report.audit.new)} new with this spec.")
             lines += [f"- new: `{line}`" for line in report.audit.new]
+            if report.audit.new:
+                stopped = "The update stopped: nothing was written (`--accept-findings` swaps anyway)."
+                lines += ["", stopped if report.stopped_by_findings else "Accepted with `--accept-findings`.", ""]
+                lines += [f"- {advice}" for advice in overlay_advice(report.audit.new)]
     if report.changelog is not None:
         lines += ["", render_markdown(report.changelog).rstrip("\n")]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,152 @@
+"""Each gap judged by its effect: the effective spec built with and without all of the gap's actions.
+
+Judging actions one at a time misses vendor fixes: a remove-and-re-add pair always "changes" the document, and an
+action that re-declares in our words what the vendor now declares in its own rewrites a description. Comparing
+whole effective specs sees through both.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..spec.overlay import OverlayActionError, apply_action
+from ..spec.overlay_document import OverlayDocument
+
+Verdict = Literal["still needed", "retire", "rewords", "broken"]
+VERDICT_TEXT: dict[Verdict, str] = {
+    "still needed": "still needed",
+    "retire": "fixed by the vendor: retire",
+    "rewords": "fixed by the vendor; the overlay only rewords",
+    "broken": "broken",
+}
+# Keys whose values are prose or illustrations: a difference only there changes no tool's behaviour.
+WORDING_KEYS = frozenset({"description", "summary", "example", "examples", "title", "externalDocs", "x-displayName"})
+_MAX_DIFFERENCES = 20
+
+
+@dataclass(frozen=True)
+class GapJudgement:
+    gap: str
+    title: str
+    verdict: Verdict
+    # "file actions[i]" of each of the gap's actions, and the problem of each broken one.
+    actions: tuple[str, ...]
+    broken: tuple[str, ...] = ()
+    # JSON pointers where the effective spec with the gap's actions differs from the one without them.
+    differences: tuple[str, ...] = ()
+    before: Verdict | None = field(default=None, compare=False)
+
+    @property
+    def text(self) -> str:
+        return VERDICT_TEXT[self.verdict]
+
+
+def _pointer(parts: Location) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+Location = tuple[str | int, ...]
+
+
+def differences(a: Any, b: Any, where: Location = ()) -> Iterator[tuple[Location, bool]]:
+    """Locations where ``a`` and ``b`` differ, each with whether the node exists on both sides (changed) or on one
+    side only (added or removed)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [key for key in b if key not in a]:
+            if key not in a or key not in b:
+                yield (*where, key), False
+            else:
+                yield from differences(a[key], b[key], (*where, key))
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from differences(x, y, (*where, index))
+    elif a != b or type(a) is not type(b):
+        yield where, True
+
+
+# Lists whose order means nothing: a schema's required names, an operation's alternative security requirements.
+_UNORDERED = frozenset({"required", "security"})
+
+
+def normalized(node: Any, key: str | int | None = None, parent: str | int | None = None) -> Any:
+    """``node`` with its unordered lists sorted, so that the vendor listing the same names in another order
+    (``required: [status, bulkJobId]``) reads as the same spec. A property *named* required keeps its value."""
+    if isinstance(node, dict):
+        return {k: normalized(v, k, key) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [normalized(item, None, key) for item in node]
+        if key in _UNORDERED and parent != "properties":
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return items
+    return node
+
+
+def is_wording(location: Location, changed: bool) -> bool:
+    """Prose: under a wording key (not a property *named* "description"), or the changed description of an OAuth
+    scope both sides declare (a scope only one side declares is a difference in meaning)."""
+    for index, part in enumerate(location):
+        previous = location[index - 1] if index else None
+        if part in WORDING_KEYS and previous != "properties":
+            return True
+    return changed and len(location) >= 2 and location[-2] == "scopes" and "securitySchemes" in location
+
+
+def apply_leniently(
+    vendor: dict[str, Any], overlays: list[OverlayDocument], skip_gap: str | None = None
+) -> tuple[Any, dict[tuple[str, int], str]]:
+    """Apply every action except ``skip_gap``'s; a broken action is skipped and its problem returned."""
+    document: Any = copy.deepcopy(vendor)
+    problems: dict[tuple[str, int], str] = {}
+    for overlay in overlays:
+        for action in overlay.actions:
+            if skip_gap is not None and action.gap == skip_gap:
+                continue
+            try:
+                # apply_action changes its input in place: keep the last good document if the action fails.
+                document, _report = apply_action(copy.deepcopy(document), overlay, action)
+            except OverlayActionError as exc:
+                problems[(overlay.file, action.index)] = exc.problem
+    return document, problems
+
+
+def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: dict[str, str]) -> list[GapJudgement]:
+    """One judgement per gap named by the overlays, in the order the gaps first appear."""
+    full, problems = apply_leniently(vendor, overlays)
+    by_gap: dict[str, list[tuple[str, int]]] = {}
+    for overlay in overlays:
+        for action in overlay.actions:
+            by_gap.setdefault(action.gap, []).append((overlay.file, action.index))
+    judgements = []
+    for gap, actions in by_gap.items():
+        labels = tuple(f"{file} actions[{index}]" for file, index in actions)
+        broken = tuple(
+            f"{file} actions[{index}]: {problems[(file, index)]}"
+            for file, index in actions
+            if (file, index) in problems
+        )
+        if broken:
+            judgements.append(GapJudgement(gap, titles.get(gap, ""), "broken", labels, broken))
+            continue
+        without, _ = apply_leniently(vendor, overlays, skip_gap=gap)
+        found = list(differences(normalized(without), normalized(full)))
+        if not found:
+            verdict: Verdict = "retire"
+        elif all(is_wording(location, changed) for location, changed in found):
+            verdict = "rewords"
+        else:
+            verdict = "still needed"
+        shown = tuple(_pointer(location) for location, _changed in found[:_MAX_DIFFERENCES])
+        judgements.append(GapJudgement(gap, titles.get(gap, ""), verdict, labels, (), shown))
+    return judgements
+
+
+def with_previous(judgements: list[GapJudgement], previous: list[GapJudgement]) -> list[GapJudgement]:
+    before = {judgement.gap: judgement.verdict for judgement in previous}
+    return [
+        GapJudgement(j.gap, j.title, j.verdict, j.actions, j.broken, j.differences, before.get(j.gap))
+        for j in judgements
+    ]
