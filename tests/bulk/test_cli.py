@@ -76,6 +76,36 @@ def test_csv_import_from_the_shell(tmp_path: Path, server: str) -> None:
 def test_an_import_that_cannot_start_does_not_exit_as_if_lines_were_rejected(tmp_path: Path, server: str) -> None:
     # Exit 1 means "some lines were rejected"; a mapping that cannot be applied sent nothing at all.
     source = write_lines(tmp_path / "people.csv", ["email,favourite", "a@example.com,green"])
-    code, _, err = invoke(server, "bulk", "import", str(source), "--json")
-    assert code == 4 and "favourite" in err
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--json")
+    error = json.loads(out)
+    assert code == 4 and error["exit_code"] == 4 and "favourite" in error["error"]
     assert stored_users(server) == []
+    # Nothing was sent, so nothing is left to resume: the corrected command runs.
+    assert not (tmp_path / "people.csv.journal.sqlite").exists()
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--columns", "email,custom.favourite", "--json")
+    assert code == 0, out
+    assert [user["attributes"] for user in stored_users(server)] == [{"custom": {"favourite": "green"}}]
+
+
+def test_json_errors_are_json_and_never_show_the_token(tmp_path: Path, server: str) -> None:
+    code, out, _ = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"), "--json")
+    assert code == 4 and "missing.jsonl" in json.loads(out)["error"]
+    code, out, err = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"))
+    assert code == 4 and "missing.jsonl" in err and not out
+    code, out, _ = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"), "--batch-size", "0", "--json")
+    assert code == 2 and "batch-size" in json.loads(out)["error"]
+    source = write_lines(tmp_path / "one.jsonl", [json.dumps(user_record(1))])
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--json", token=" ")
+    assert code == 4 and "ATTENTIVE_API_TOKEN" in json.loads(out)["error"]
+
+
+def test_job_ids_are_in_the_report_and_on_the_terminal(tmp_path: Path, server: str) -> None:
+    source = write_lines(tmp_path / "three.jsonl", [json.dumps(user_record(index)) for index in range(3)])
+    code, out, _ = invoke(server, "bulk", "import", str(source), "--batch-size", "2")
+    with sqlite3.connect(tmp_path / "three.jsonl.journal.sqlite") as db:
+        job_ids = [row[0] for row in db.execute("SELECT job_id FROM batches ORDER BY seq")]
+    assert code == 0 and len(job_ids) == 2
+    assert all(job_id in out for job_id in job_ids)
+    report = json.loads((tmp_path / "three.jsonl.report.json").read_text(encoding="utf-8"))
+    assert [job["job_id"] for job in report["jobs"]] == job_ids
+    assert [(job["first_line"], job["last_line"]) for job in report["jobs"]] == [(1, 2), (3, 3)]

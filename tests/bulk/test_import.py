@@ -87,6 +87,7 @@ def test_a_broken_file_rejects_exactly_the_broken_lines(tmp_path: Path, server: 
         "rejected_by_server": 0,
         "unknown": 0,
         "skipped": 2,
+        "pending": 0,
     }
     assert report.lines == 13 and report.exit_code == EXIT_REJECTED
     assert sorted(user["identifiers"]["email"] for user in stored_users(server)) == sorted(

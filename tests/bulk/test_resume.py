@@ -11,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from attentive_toolkit.bulk.journal import Journal, JournalMismatch
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import DEV_TOKEN, ServerSettings
 
@@ -68,3 +71,12 @@ def test_a_run_killed_mid_import_resumes_and_stores_each_record_once(tmp_path: P
         # Only a batch carrying subscriptions that was in flight at the kill may be unknown.
         assert all((line - 1) % 10 == 0 for line in unknown)
         assert_stored_once(base_url, count, set(range(1, count + 1)) - unknown, unknown)
+
+
+def test_a_journal_of_another_format_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("identity", "{}"), ("version", "1")])
+    with Journal(path) as journal, pytest.raises(JournalMismatch, match="another version"):
+        journal.bind({})

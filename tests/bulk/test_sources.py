@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from attentive_client.runtime import ApiSpec
 
-from attentive_toolkit.bulk.batching import batches
+from attentive_toolkit.bulk.batching import Valid, batches
 from attentive_toolkit.bulk.csv_source import MappingError, read_csv
 from attentive_toolkit.bulk.sources import LineKind, read_jsonl
 from attentive_toolkit.bulk.validation import RecordValidator
@@ -58,7 +58,8 @@ def test_csv_mapping_builds_the_request_shape(tmp_path: Path) -> None:
         bom=True,
     )
     columns = ["email", "phone", "firstName", "custom.favorite_color", "custom.lucky:number", "-"]
-    lines = list(read_csv(path, columns))
+    header, *lines = list(read_csv(path, columns))
+    assert (header.line_no, header.kind) == (1, LineKind.SKIPPED)
     assert lines[0].line_no == 2
     assert lines[0].record == {
         "identifiers": {"email": "a@example.com", "phone": "+15005550006"},
@@ -97,7 +98,7 @@ def test_validation_names_the_field(record: dict[str, object], expected: str) ->
 
 
 def test_batches_keep_subscriptions_apart_and_never_exceed_the_limit() -> None:
-    records = [(line, {"subscriptions": [{}]} if line % 3 == 0 else {}) for line in range(1, 1001)]
+    records = [Valid(line, 1, {"subscriptions": [{}]} if line % 3 == 0 else {}) for line in range(1, 1001)]
     made = list(batches(records, lambda record: bool(record.get("subscriptions")), 256))
     assert all(len(batch) <= 256 for batch in made)
     assert sorted(line for batch in made for line in batch.lines) == list(range(1, 1001))

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 
 from attentive_toolkit.cli import main as main_module
@@ -153,7 +154,7 @@ def test_ctrl_c_exits_130_without_aborted(capsys: pytest.CaptureFixture[str], mo
     def interrupted(**_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.commands["me"], "callback", interrupted)
+    monkeypatch.setattr(me_command(), "callback", interrupted)
     status, out, err = attentive(capsys, "me")
     assert status == 130
     assert "Aborted" not in out + err
@@ -164,7 +165,7 @@ def test_a_bug_is_one_line_not_a_traceback(capsys: pytest.CaptureFixture[str], m
         raise RuntimeError("boom")
 
     monkeypatch.delenv("ATTENTIVE_DEBUG", raising=False)
-    monkeypatch.setattr(cli.commands["me"], "callback", broken)
+    monkeypatch.setattr(me_command(), "callback", broken)
     status, _, err = attentive(capsys, "me")
     assert status == 70
     assert "internal error (RuntimeError: boom)" in err and "ATTENTIVE_DEBUG=1" in err
@@ -227,3 +228,16 @@ def test_serve_and_bulk_import_need_no_codegen_module() -> None:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert out.strip() == "[]"
+
+
+def test_the_spec_commands_do_not_need_the_generated_client() -> None:
+    # `attentive spec regen` repairs a stale or broken generated/: loading the command must not import it.
+    code = "import sys, attentive_toolkit.cli.main; print(any(m.startswith('attentive_client') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def me_command() -> click.Command:
+    from attentive_toolkit.cli.api_commands import me
+
+    return me

@@ -10,7 +10,8 @@ This folder is hand-written Python (linted, type-checked and tested where it liv
 - ``errors``: the typed error hierarchy; ``FieldError`` is one broken rule of a request.
 - ``Redactor`` / ``scrub`` / ``redact_headers`` / ``mask_personal_data``: tokens and personal data kept out of text.
 - ``RetryPolicy``: when to retry and how long to wait.
-- ``Pacer`` (client side) and ``WindowBudget`` (server side): rate limits.
+- ``Pacer`` (client side) and ``WindowBudget`` (server side): rate limits; ``ShareController`` paces a ``Pacer``
+  from ``x-ratelimit-remaining`` when others spend the same account's limit.
 - ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
 """
@@ -32,7 +33,8 @@ from .logs import LOG_ENVIRONMENT_VARIABLE, configure_from_environment
 from .pacing import Budget, Pacer, WindowBudget, header_number
 from .redaction import REDACTED, Redactor, mask_personal_data, redact_headers, scrub
 from .retry import RetryPolicy
-from .spec import ApiSpec, Operation
+from .sharing import ShareController
+from .spec import HTTP_METHODS, ApiSpec, Operation
 from .validation import json_pointer
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "DEFAULT_DEADLINE_SECONDS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "HTTP_METHODS",
     "LOG_ENVIRONMENT_VARIABLE",
     "REDACTED",
     "ApiSpec",
@@ -57,6 +60,7 @@ __all__ = [
     "Redactor",
     "RetryPolicy",
     "Sent",
+    "ShareController",
     "WindowBudget",
     "configure_from_environment",
     "errors",

@@ -1,9 +1,14 @@
-"""Valid records grouped into batches of at most 256.
+"""Valid records grouped into batches of at most 256, and what each batch must wait for.
 
 Records that make a request unresendable (the runtime decides: today, those that carry subscriptions) go into
 batches of their own ("guarded"): sending such a batch twice can text people twice, so a guarded batch whose fate
 is unknown is reported instead of resent. Keeping them apart means a plain upsert is never held back by a
 subscription sharing its batch.
+
+File order: the vendor runs jobs in no promised order, so a batch holding a line of a user (see ``identity``) that
+an earlier batch also holds must not be sent before that earlier batch is settled. ``after`` names those earlier
+batches. Two lines of one user never share a batch, and a batch still open when a later line of one of its users
+arrives is closed first: a batch is always closed (and queued) before any batch that waits for it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .held import HeldKeys
+from .identity import identity_keys
+
 MAX_BATCH_SIZE = 256
 
 
@@ -21,34 +29,116 @@ class Batch:
     seq: int
     guarded: bool
     lines: array[int] = field(default_factory=lambda: array("q"))
+    # Physical lines each record covers (a CSV value may span lines); parallel to ``lines``.
+    spans: array[int] = field(default_factory=lambda: array("q"))
     records: list[dict[str, Any]] = field(default_factory=list)
+    keys: array[int] = field(default_factory=lambda: array("q"))
+    # key -> line in this batch, for the key's later lines to name it
+    key_lines: dict[int, int] = field(default_factory=dict)
+    after: set[int] = field(default_factory=set)
+    # (earlier batch, its line, the line here) for each user this batch shares with an earlier one
+    follows: list[tuple[int, int, int]] = field(default_factory=list)
+    handled: bool = False  # counted in the progress: taken by the server or settled
+    # A user of this batch was in a batch already left for the next run: this one is left too.
+    after_held: bool = False
+    resent: int = 0  # times sent again in this run after its job failed as a whole
 
     def __len__(self) -> int:
         return len(self.lines)
 
+    def span_of(self) -> dict[int, int]:
+        return dict(zip(self.lines, self.spans, strict=True))
 
-def batches(
-    records: Iterable[tuple[int, dict[str, Any]]],
-    guarded: Callable[[dict[str, Any]], bool],
-    size: int = MAX_BATCH_SIZE,
-) -> Iterator[Batch]:
-    """Batches numbered 0, 1, 2... in the order they fill up; the same input always gives the same batches, which
-    is what lets a resumed run recognise the batches its journal knows."""
-    if not 1 <= size <= MAX_BATCH_SIZE:
-        raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
-    seq = 0
-    open_batches: dict[bool, Batch] = {}
-    for line_no, record in records:
-        kind = guarded(record)
-        batch = open_batches.get(kind)
+    @property
+    def physical_lines(self) -> int:
+        return sum(self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    line_no: int
+    span: int
+    record: dict[str, Any]
+
+
+Guard = Callable[[dict[str, Any]], bool]
+
+
+class Batcher:
+    """Fills batches in line order; ``latest`` maps a user key to the batch and line that last held it, for
+    batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight;
+    ``hold`` moves a batch left for the next run to the bounded ``held`` set)."""
+
+    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE) -> None:
+        if not 1 <= size <= MAX_BATCH_SIZE:
+            raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
+        self.size = size
+        self._guarded = guarded
+        self.latest: dict[int, tuple[int, int]] = {}
+        self._seq = 0
+        self._open: dict[bool, Batch] = {}
+        self._open_keys: dict[int, bool] = {}
+        self.held = HeldKeys()
+
+    def add(self, item: Valid) -> list[Batch]:
+        """Add one valid line; returns the batches it closed (most often none)."""
+        closed: list[Batch] = []
+        record = item.record
+        keys = identity_keys(record)
+        open_keys = self._open_keys
+        for key in keys:
+            if (other := open_keys.get(key)) is not None and other in self._open:
+                closed.append(self._close(other))
+        guarded = self._guarded(record)
+        batch = self._open.get(guarded)
         if batch is None:
-            batch = open_batches[kind] = Batch(seq=-1, guarded=kind)
+            batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
+        line_no = item.line_no
         batch.lines.append(line_no)
+        batch.spans.append(item.span)
         batch.records.append(record)
-        if len(batch) == size:
-            batch.seq, seq = seq, seq + 1
-            del open_batches[kind]
-            yield batch
-    for batch in sorted(open_batches.values(), key=lambda b: b.lines[0]):
-        batch.seq, seq = seq, seq + 1
-        yield batch
+        batch.keys.extend(keys)
+        key_lines = batch.key_lines
+        for key in keys:
+            key_lines[key] = line_no
+            open_keys[key] = guarded
+        if len(batch.lines) == self.size:
+            closed.append(self._close(guarded))
+        return closed
+
+    def finish(self) -> Iterator[Batch]:
+        for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):
+            yield self._close(batch.guarded)
+
+    def _close(self, guarded: bool) -> Batch:
+        batch = self._open.pop(guarded)
+        batch.seq, self._seq = self._seq, self._seq + 1
+        for key in batch.keys:
+            if self._open_keys.get(key) is guarded:
+                del self._open_keys[key]
+            if key in self.held:
+                batch.after_held = True
+            earlier = self.latest.get(key)
+            if earlier is not None:
+                batch.after.add(earlier[0])
+                batch.follows.append((earlier[0], earlier[1], batch.key_lines[key]))
+            self.latest[key] = (batch.seq, batch.key_lines[key])
+        return batch
+
+    def forget(self, batch: Batch) -> None:
+        for key in batch.keys:
+            if self.latest.get(key, (None,))[0] == batch.seq:
+                del self.latest[key]
+
+    def hold(self, batch: Batch) -> None:
+        self.held.add(batch.keys)
+        self.forget(batch)
+
+
+def batches(records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+    """Batches numbered 0, 1, 2... in the order they close; the same input always gives the same batches, which
+    is what lets a resumed run recognise the batches its journal knows."""
+    batcher = Batcher(guarded, size)
+    for item in records:
+        yield from batcher.add(item)
+    yield from batcher.finish()

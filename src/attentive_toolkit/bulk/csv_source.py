@@ -14,13 +14,13 @@ converts them, and ``demographic.age`` is always an integer. An empty cell means
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .sources import BOM, LineKind, SourceLine, raw_excerpt
+from .csv_records import CsvRecord, RecordReader
+from .sources import LineKind, SourceLine, broken, raw_excerpt
 
 IDENTIFIERS = frozenset({"email", "phone", "shopifyId", "klaviyoId", "clientUserId"})
 TOP_ATTRIBUTES = frozenset({"firstName", "lastName"})
@@ -146,59 +146,36 @@ def row_to_record(row: list[str], targets: list[ColumnTarget | None]) -> dict[st
     return record
 
 
-class _DecodedLines:
-    """Feeds decoded lines to ``csv.reader`` and remembers which physical lines were not valid UTF-8."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self.bad_lines: set[int] = set()
-        self._line_no = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for data in self._stream:
-            self._line_no += 1
-            if self._line_no == 1 and data.startswith(BOM):
-                data = data[len(BOM) :]
-            try:
-                yield data.decode("utf-8")
-            except UnicodeDecodeError:
-                self.bad_lines.add(self._line_no)
-                yield data.decode("utf-8", errors="replace")
-
-
 def read_csv(path: Path, columns: list[str] | None = None) -> Iterator[SourceLine]:
-    """Stream the rows after the header. Each row is numbered by the physical line it starts on; a quoted value
-    spanning lines makes one row. Raises ``MappingError`` before the first row when the mapping is unusable."""
+    """Stream the records after the header, each numbered by the physical line it starts on and covering every
+    line it spans (``last_line``); the header's lines come first, as SKIPPED. Raises ``MappingError`` before the
+    first row when the header or the mapping is unusable."""
     with path.open("rb") as stream:
-        lines = _DecodedLines(stream)
-        reader = csv.reader(iter(lines), strict=True)
-        try:
-            header = next(reader)
-        except StopIteration:
+        reader = RecordReader(stream)
+        records = iter(reader)
+        header = next(records, None)
+        if header is None:
             return
-        except csv.Error as exc:
-            raise MappingError(f"{path}: header row: {exc}") from None
-        targets = build_mapping(header, columns)
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield SourceLine(start, LineKind.BROKEN, reason=f"CSV syntax: {exc}")
-                continue
-            end = reader.line_num
-            raw = raw_excerpt(",".join(row))
-            if not row or (len(row) == 1 and not row[0].strip()):
-                yield SourceLine(start, LineKind.BLANK)
-            elif any(line in lines.bad_lines for line in range(start, end + 1)):
-                yield SourceLine(start, LineKind.BROKEN, reason="not valid UTF-8", raw=raw)
-            elif len(row) != len(targets):
-                reason = f"row has {len(row)} fields but the header has {len(targets)}"
-                yield SourceLine(start, LineKind.BROKEN, reason=reason, raw=raw)
-            else:
-                try:
-                    yield SourceLine(start, LineKind.RECORD, record=row_to_record(row, targets))
-                except ValueError as exc:
-                    yield SourceLine(start, LineKind.BROKEN, reason=str(exc), raw=raw)
+        if header.fields is None:
+            raise MappingError(f"{path}: header row (line {header.first}): {header.error}")
+        targets = build_mapping(header.fields, columns)
+        reader.width = len(targets)
+        yield SourceLine(header.first, LineKind.SKIPPED, reason="header row", last_line=header.last)
+        for record in records:
+            yield _source_line(record, targets)
+
+
+def _source_line(record: CsvRecord, targets: list[ColumnTarget | None]) -> SourceLine:
+    start, end = record.first, record.last
+    if record.fields is None:
+        return broken(start, record.error, record.text, end)
+    row = record.fields
+    if len(row) == 1 and not row[0].strip():
+        return SourceLine(start, LineKind.BLANK, last_line=end)
+    if len(row) != len(targets):
+        return broken(start, f"row has {len(row)} fields but the header has {len(targets)}", record.text, end)
+    try:
+        record_of_row = row_to_record(row, targets)
+        return SourceLine(start, LineKind.RECORD, record=record_of_row, raw=raw_excerpt(record.text), last_line=end)
+    except ValueError as exc:
+        return broken(start, str(exc), record.text, end)

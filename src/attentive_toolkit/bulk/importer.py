@@ -1,25 +1,29 @@
-"""``BulkImport``: read, validate, batch, submit under the rate limit, follow every job, reconcile every line."""
+"""``BulkImport``: read, check, batch, submit under the rate limit in file order, follow every job, reconcile
+every physical line."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import contextlib
 import json
+import signal
 import time
-from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import httpx
 from attentive_client import AuthenticatedClient
-from attentive_client.runtime import ApiSpec, Pacer
+from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
 
 from . import transport
-from .batching import MAX_BATCH_SIZE, Batch, batches
+from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
+from .checks import LineChecker
 from .csv_source import read_csv
+from .inputfile import check_csv_header, input_facts
 from .journal import BatchState, Journal, Outcome
+from .ordering import Fate, OrderGate
 from .report import ImportReport, build_report
 from .results import reconcile_results
 from .sources import LineKind, SourceLine, raw_excerpt, read_jsonl
@@ -29,6 +33,8 @@ SUBMIT_OPERATION = "postBulkUserAttributes"
 STATUS_OPERATION = "getBulkJobStatus"
 SETTLED_FLUSH = 1000
 TERMINAL = frozenset({"COMPLETED", "FAILED"})
+SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
+T = TypeVar("T")
 
 
 class ImportAborted(Exception):
@@ -57,6 +63,8 @@ class ImportOptions:
     max_poll_failures: int = 20
     # A job still unfinished after this long is left to a later run (it stays in the journal as submitted).
     job_patience_seconds: float = 3600.0
+    # SIGINT and SIGTERM stop the run cleanly (report written, resumable); only where the process is ours.
+    handle_signals: bool = False
 
     def __post_init__(self) -> None:
         if self.input_format is None:
@@ -73,21 +81,23 @@ class ImportOptions:
 
 @dataclass
 class Counters:
-    """What the progress display shows; records, not requests."""
+    """What the progress display shows, in physical lines."""
 
+    total: int = 0
     read: int = 0
     sent: int = 0
     confirmed: int = 0
+    handled: int = 0  # settled while reading, taken by the server, or settled without being taken
+    jobs: int = 0
     started: float = field(default_factory=time.monotonic)
     last_sent: float = 0.0  # when the latest batch was taken by the server
+    records_sent: int = 0
+    requests: int = 0  # bulk submits answered, whatever the status
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+def remove_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 class BulkImport:
@@ -100,21 +110,28 @@ class BulkImport:
         validator: RecordValidator | None = None,
         spec: dict[str, Any] | None = None,
         on_progress: Callable[[Counters], None] | None = None,
+        on_job: Callable[[int, str], None] | None = None,
     ) -> None:
         self.client = client
         self.base_url = base_url
         self.options = options
         # One owner of the spec's facts: the runtime, reading the spec the client carries (or the one given).
         self.api = ApiSpec.from_document(spec) if spec is not None else client.spec()
-        self.validator = validator or RecordValidator(self.api)
+        self.checker = LineChecker(validator or RecordValidator(self.api))
         self.submit_operation = self.api.operation(SUBMIT_OPERATION)
-        self.submit_pacer = self._pacer(self.submit_operation.operation_id)
+        self.submit_pacer = self._pacer(SUBMIT_OPERATION)
         self.status_pacer = self._pacer(STATUS_OPERATION)
+        # Others may spend the same token: the share follows what the server says is left of each window.
+        self.submit_share = ShareController(self.submit_pacer, self.submit_pacer.rate)
+        self.status_share = ShareController(self.status_pacer, self.status_pacer.rate)
         self.policy = client.retry_policy()
+        self.redact = Redactor([client.token])
         self.counters = Counters()
         self.on_progress = on_progress
-        self._jobs: asyncio.Queue[tuple[int, array[int], str, bool] | None] = asyncio.Queue()
+        self.on_job = on_job
+        self._jobs: asyncio.Queue[tuple[Batch, str] | None] = asyncio.Queue()
         self._stop: str = ""
+        self.signal: int | None = None
 
     def _pacer(self, operation_id: str) -> Pacer:
         rate = self.options.rate_limits.get(operation_id, self.api.operation(operation_id).rate_limit_per_second)
@@ -132,32 +149,90 @@ class BulkImport:
         return asyncio.run(self.run_async())
 
     async def run_async(self) -> ImportReport:
+        self._gate = OrderGate()
+        self._stopped = asyncio.Event()
+        # From the very start: a Ctrl-C while the input is hashed still ends in a report and exit 130.
+        with self._signals():
+            return await self._run()
+
+    async def _run(self) -> ImportReport:
         options = self.options
         assert options.journal is not None and options.rejects is not None and options.report is not None
+        if options.input_format == "csv":
+            check_csv_header(options.source, options.columns)
+        facts = input_facts(options.source)
+        self.counters.total = facts.lines
         identity = {
             "source": str(options.source.resolve()),
-            "sha256": file_sha256(options.source),
+            "sha256": facts.sha256,
             "format": options.input_format,
             "columns": options.columns,
             "batch_size": options.batch_size,
         }
-        with Journal(options.journal) as journal:
+        fresh = not options.journal.exists()
+        with Journal(options.journal, self.redact) as journal:
             resumed = journal.bind(identity)
             self.journal = journal
-            async with httpx.AsyncClient() as self.plain_http:
-                lines = await self._pipeline()
-            report = build_report(journal, options.source, lines, options.rejects)
+            try:
+                async with httpx.AsyncClient() as self.plain_http:
+                    await self._pipeline()
+            except BaseException:
+                if fresh and not any(True for _ in journal.jobs()) and self.counters.records_sent == 0:
+                    journal.close()
+                    remove_journal(options.journal)  # nothing was sent: nothing to resume, nothing to block
+                raise
+            report = build_report(journal, options.source, facts.lines, options.rejects, stopped=bool(self._stop))
         report.resumed = resumed
         report.journal = str(options.journal)
         report.stopped = self._stop
+        report.signal = self.signal
         report.throttled = self.submit_pacer.throttled + self.status_pacer.throttled
         report.elapsed_seconds = round(time.monotonic() - self.counters.started, 3)
         if report.elapsed_seconds > 0:
-            report.records_per_second = round(self.counters.sent / report.elapsed_seconds, 1)
+            report.records_per_second = round(self.counters.records_sent / report.elapsed_seconds, 1)
+        report.scrub(self.redact)
         options.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
         return report
 
-    async def _pipeline(self) -> int:
+    @contextlib.contextmanager
+    def _signals(self) -> Iterator[None]:
+        if not self.options.handle_signals:
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        for number in SIGNALS:
+            loop.add_signal_handler(number, self.stop, number)
+        try:
+            yield
+        finally:
+            for number in SIGNALS:
+                loop.remove_signal_handler(number)
+
+    def stop(self, number: int | None = None, reason: str = "") -> None:
+        """Stop sending now: requests in flight are answered, nothing new leaves, the report is written."""
+        if number is not None and self.signal is None:
+            self.signal = number
+        if not self._stop:
+            self._stop = reason or f"interrupted ({SIGNALS.get(signal.Signals(number), number) if number else '?'})"
+        self._stopped.set()
+        self._gate.stop()
+
+    async def _interruptible(self, waiting: Awaitable[T]) -> bool:
+        """Wait for ``waiting`` unless the run stops first; False when it stopped."""
+        if self._stop:
+            return False
+        task = asyncio.ensure_future(waiting)
+        stopped = asyncio.ensure_future(self._stopped.wait())
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            return False
+        return True
+
+    async def _pipeline(self) -> None:
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=self.options.concurrency)
         senders = [asyncio.create_task(self._sender(queue)) for _ in range(self.options.concurrency)]
         followers = [asyncio.create_task(self._follower()) for _ in range(self.options.followers)]
@@ -174,7 +249,6 @@ class BulkImport:
             if ticker is not None:
                 ticker.cancel()
                 self._report_progress()
-        return self.counters.read
 
     async def _tick(self) -> None:
         while True:
@@ -192,116 +266,206 @@ class BulkImport:
             return read_csv(self.options.source, self.options.columns)
         return read_jsonl(self.options.source)
 
-    def _valid_records(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        settled: list[tuple[int, str, str, str]] = []
-        for line in self._source_lines():
-            self.counters.read += 1
-            if line.kind is LineKind.BLANK:
-                settled.append((line.line_no, Outcome.SKIPPED.value, "blank line", ""))
-                self.counters.confirmed += 1
-            elif line.kind is LineKind.BROKEN:
-                settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, line.reason, line.raw))
-                self.counters.confirmed += 1
-            else:
-                assert line.record is not None
-                reason = self.validator.reason(line.record)
-                if reason is None:
-                    yield line.line_no, line.record
+    def _valid_records(self) -> Generator[Valid, None, None]:
+        """Valid records in file order; every other line is journalled with its outcome as it is read."""
+        settled: list[tuple[int, str, str, str, int]] = []
+        try:
+            for line in self._source_lines():
+                span = line.span
+                self.counters.read += span
+                if line.kind is LineKind.RECORD:
+                    assert line.record is not None
+                    reason = self.checker.reason(line.record)
+                    if reason is None:
+                        yield Valid(line.line_no, span, line.record)
+                        continue
+                    raw = line.raw or _excerpt(line.record)
+                    settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, reason, raw, span))
+                elif line.kind is LineKind.BROKEN:
+                    settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, line.reason, line.raw, span))
                 else:
-                    raw = raw_excerpt(json.dumps(line.record, ensure_ascii=False))
-                    settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, reason, raw))
-                    self.counters.confirmed += 1
-            if len(settled) >= SETTLED_FLUSH:
-                self.journal.record_lines(settled)
-                settled = []
-        self.journal.record_lines(settled)
+                    why = line.reason or "blank line"
+                    settled.append((line.line_no, Outcome.SKIPPED.value, why, "", span))
+                self.counters.confirmed += span
+                self.counters.handled += span
+                if len(settled) >= SETTLED_FLUSH:
+                    self.journal.record_lines(settled)
+                    settled = []
+                if self._stop:
+                    return
+        finally:
+            self.journal.record_lines(settled)
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
-        # After a stop the rest of the input is still read, and each batch is journalled as not sent instead of
-        # sending it: every line is counted, and the next run sends them.
-        for batch in batches(self._valid_records(), self._guarded, self.options.batch_size):
-            row = self.journal.batch(batch.seq)
-            if row is not None and row.lines != batch.lines:
-                raise ImportAborted(f"batch {batch.seq} in the journal holds other lines than the input gives now")
-            if row is None or (row.state is BatchState.SENDING and not row.guarded):
-                await self._dispatch(queue, batch)
-            elif row.state is BatchState.SENDING:
-                # Killed while this request was in flight: it may have reached the server, and it carries
-                # subscriptions, so sending it again could text people twice.
-                note = "the previous run stopped while this batch was being sent; it carries subscriptions: review"
-                self.journal.finish(batch.seq, BatchState.UNKNOWN, unknown=list(batch.lines), note=note)
-                self.counters.confirmed += len(batch)
-            elif row.state is BatchState.UNKNOWN and row.resendable:
-                await self._dispatch(queue, batch)
-            elif row.state is BatchState.SUBMITTED:
-                assert row.job_id is not None
-                self.counters.sent += len(batch)
-                self._follow(batch.seq, batch.lines, row.job_id, batch.guarded)
-            else:
-                self.counters.sent += len(batch)
-                self.counters.confirmed += len(batch)
-            # Reading is CPU work on the event loop: let the senders and followers run between batches.
-            await asyncio.sleep(0)
+        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size)
+        records = self._valid_records()
+        try:
+            for item in records:
+                for batch in batcher.add(item):
+                    await self._handle(queue, batch)
+                if self._stop:
+                    return  # lines in open batches are pending: the next run reads them again
+        finally:
+            records.close()  # journals the lines settled while reading, now rather than when collected
+        for batch in batcher.finish():
+            await self._handle(queue, batch)
+
+    async def _handle(self, queue: asyncio.Queue[Batch | None], batch: Batch) -> None:
+        """Send a batch, or pick up what the journal says an earlier run did with it."""
+        row = self.journal.batch(batch.seq)
+        if row is not None and row.lines != batch.lines:
+            raise ImportAborted(f"batch {batch.seq} in the journal holds other lines than the input gives now")
+        lines = batch.physical_lines
+        if row is None or (row.state is BatchState.SENDING and not row.guarded):
+            await self._dispatch(queue, batch)
+        elif row.state is BatchState.SENDING:
+            # Killed while this request was in flight: it may have reached the server, and it carries
+            # subscriptions, so sending it again could text people twice.
+            note = "the previous run stopped while this batch was being sent; it carries subscriptions: review"
+            self._finish(batch, BatchState.UNKNOWN, Fate.UNKNOWN, unknown=list(batch.lines), note=note)
+        elif row.state is BatchState.UNKNOWN and row.resendable:
+            await self._dispatch(queue, batch)
+        elif row.state is BatchState.SUBMITTED:
+            assert row.job_id is not None
+            self.counters.sent += lines
+            self._handled(batch)
+            self._follow(batch, row.job_id)
+        else:
+            self.counters.sent += lines
+            self.counters.confirmed += lines
+            self._settled(batch, Fate.UNKNOWN if row.state is BatchState.UNKNOWN else Fate.FINAL)
+        # Reading is CPU work on the event loop: let the senders and followers run between batches.
+        await asyncio.sleep(0)
+
+    # --- settling --------------------------------------------------------------------------------------------
+
+    def _handled(self, batch: Batch) -> None:
+        if not batch.handled:
+            batch.handled = True
+            self.counters.handled += batch.physical_lines
+
+    def _settled(self, batch: Batch, fate: Fate) -> None:
+        self._handled(batch)
+        self._gate.settle(batch.seq, fate)
+        if fate is Fate.FINAL:
+            self._batcher.forget(batch)  # later lines of its users need not wait for it any more
+        elif fate is Fate.HELD:
+            self._batcher.hold(batch)  # later lines of its users are left for the next run too
+
+    def _finish(
+        self,
+        batch: Batch,
+        state: BatchState,
+        fate: Fate,
+        *,
+        rejects: list[tuple[int, str, str]] | None = None,
+        unknown: list[int] | None = None,
+        resendable: bool = False,
+        note: str = "",
+    ) -> None:
+        self.journal.finish(
+            batch.seq, state, batch.span_of(), rejects=rejects, unknown=unknown, resendable=resendable, note=note
+        )
+        self.counters.confirmed += batch.physical_lines
+        self._settled(batch, fate)
+
+    def _not_sent(self, batch: Batch, note: str) -> None:
+        self.journal.not_sent(batch.seq, batch.lines, batch.guarded, note, batch.spans)
+        self.counters.confirmed += batch.physical_lines
+        self._settled(batch, Fate.HELD)
+
+    def _give_up(self, batch: Batch, note: str, *, resendable: bool) -> None:
+        fate = Fate.HELD if resendable else Fate.UNKNOWN
+        self._finish(batch, BatchState.UNKNOWN, fate, unknown=list(batch.lines), resendable=resendable, note=note)
 
     # --- sending ---------------------------------------------------------------------------------------------
 
     async def _dispatch(self, queue: asyncio.Queue[Batch | None], batch: Batch) -> None:
         if self._stop:
-            self._not_sent(batch)
+            self._not_sent(batch, f"not sent: the run stopped ({self._stop})")
         else:
             await queue.put(batch)
 
     async def _sender(self, queue: asyncio.Queue[Batch | None]) -> None:
         while (batch := await queue.get()) is not None:
-            if self._stop:
-                self._not_sent(batch)
+            clearance = await self._gate.clearance(batch.after)
+            if self._stop or clearance.stopped:
+                self._not_sent(batch, f"not sent: the run stopped ({self._stop})")
+            elif clearance.held or batch.after_held:
+                earlier = ", ".join(str(seq) for seq in clearance.held) or "left earlier"
+                note = (
+                    f"held back: an earlier line of the same user (batch {earlier}) was not applied in this run; "
+                    "the next run sends both, in file order"
+                )
+                self._not_sent(batch, note)
             else:
-                await self._submit(batch)
+                if clearance.unknown:
+                    unknown = set(clearance.unknown)
+                    self.journal.overtaken([(line, later) for seq, line, later in batch.follows if seq in unknown])
+                try:
+                    await self._submit(batch)
+                except Exception as exc:  # a batch that breaks the importer is this batch's outcome, not the run's
+                    note = self.redact(f"not sent: {type(exc).__name__}: {exc}")
+                    self._give_up(batch, note, resendable=not batch.guarded)
 
-    def _not_sent(self, batch: Batch) -> None:
-        self.journal.not_sent(batch.seq, batch.lines, batch.guarded, f"not sent: the run stopped ({self._stop})")
-        self.counters.confirmed += len(batch)
-
-    def _give_up(self, batch: Batch, note: str, *, resendable: bool) -> None:
-        self.journal.finish(batch.seq, BatchState.UNKNOWN, unknown=list(batch.lines), resendable=resendable, note=note)
-        self.counters.confirmed += len(batch)
-
-    async def _submit(self, batch: Batch) -> None:
-        self.journal.start_sending(batch.seq, batch.lines, batch.guarded)
+    async def _submit(self, batch: Batch, *, follow: bool = True) -> str | None:
+        """Send a batch until the server takes it (its job id: followed here unless ``follow`` is False) or its
+        outcome is settled (None)."""
+        self.journal.start_sending(batch.seq, batch.lines, batch.guarded, batch.spans)
         failures = throttled = 0
         maybe_sent = False
         while True:
-            await self.submit_pacer.acquire_async()
+            if not await self._interruptible(self.submit_pacer.acquire_async()):
+                note = f"not sent: the run stopped ({self._stop})"
+                self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                return None
+            sent_at = time.monotonic()
+            self.submit_share.sent(sent_at)
             answer = await transport.submit(self.client, batch.records, self.policy)
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
                 if answer.maybe_sent and batch.guarded:
                     note = f"no answer after sending ({answer.reason}); it carries subscriptions: review"
-                    return self._give_up(batch, note, resendable=False)
+                    self._give_up(batch, note, resendable=False)
+                    return None
                 failures += 1
                 if failures >= self.options.max_attempts:
                     note = f"no answer after {failures} attempts: {answer.reason}"
-                    return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
-                await asyncio.sleep(self.policy.backoff(failures))
+                    self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    return None
+                if not await self._interruptible(asyncio.sleep(self.policy.backoff(failures))):
+                    self._give_up(batch, f"not sent again: the run stopped ({self._stop})", resendable=True)
+                    return None
                 continue
             status = answer.status
             retry_after = self.policy.retry_after(answer.headers)
             self.submit_pacer.observe(status, answer.headers, retry_after)
+            self.submit_share.observe(status, answer.headers, sent_at)
+            self.counters.requests += 1
             if 200 <= status <= 299:
                 job_id = answer.body.get("batchJobId") if isinstance(answer.body, dict) else None
-                if not isinstance(job_id, str) or not job_id:
-                    note = f"HTTP {status} without a batchJobId: {answer.message}"
-                    return self._give_up(batch, note, resendable=not batch.guarded)
+                if not isinstance(job_id, str) or not job_id or self.redact(job_id) != job_id:
+                    # An id that carries a credential would have to be stored to be followed: it is not used.
+                    note = f"HTTP {status} without a usable batchJobId: {answer.message}"
+                    self._give_up(batch, note, resendable=not batch.guarded)
+                    return None
                 self.journal.submitted(batch.seq, job_id)
-                self.counters.sent += len(batch)
+                self.counters.sent += batch.physical_lines
+                self._handled(batch)
+                self.counters.records_sent += len(batch)
+                self.counters.jobs += 1
                 self.counters.last_sent = time.monotonic()
-                self._follow(batch.seq, batch.lines, job_id, batch.guarded)
-                return None
+                if self.on_job is not None:
+                    self.on_job(batch.seq, job_id)
+                if follow:
+                    self._follow(batch, job_id)
+                return job_id
             if status == 429:
                 throttled += 1
                 if throttled >= self.options.max_throttled:
                     note = f"still rate limited after {throttled} attempts"
-                    return self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    self._give_up(batch, note, resendable=not (batch.guarded and maybe_sent))
+                    return None
                 continue
             if 500 <= status <= 599:
                 maybe_sent = True
@@ -309,90 +473,119 @@ class BulkImport:
                     note = (
                         f"HTTP {status} ({answer.message}); it carries subscriptions, so it is not sent again: review"
                     )
-                    return self._give_up(batch, note, resendable=False)
+                    self._give_up(batch, note, resendable=False)
+                    return None
                 failures += 1
                 if failures >= self.options.max_attempts:
-                    return self._give_up(batch, f"HTTP {status} {failures} times: {answer.message}", resendable=True)
-                await asyncio.sleep(retry_after if retry_after is not None else self.policy.backoff(failures))
+                    self._give_up(batch, f"HTTP {status} {failures} times: {answer.message}", resendable=True)
+                    return None
+                delay = retry_after if retry_after is not None else self.policy.backoff(failures)
+                if not await self._interruptible(asyncio.sleep(delay)):
+                    self._give_up(batch, f"not sent again: the run stopped ({self._stop})", resendable=True)
+                    return None
                 continue
             if status in (401, 403):
-                self._stop = f"HTTP {status}: {answer.message}"
+                self.stop(reason=f"HTTP {status}: {answer.message}")
                 # Refused at the door: nothing was stored, so a later run sends it again.
-                return self._give_up(batch, f"not sent: {self._stop}", resendable=True)
+                self._give_up(batch, f"not sent: {self._stop}", resendable=True)
+                return None
             reason = f"batch refused with HTTP {status}: {answer.message}"
-            self.journal.finish(batch.seq, BatchState.REJECTED, rejects=[(line, reason) for line in batch.lines])
-            self.counters.confirmed += len(batch)
+            pairs = zip(batch.lines, batch.records, strict=True)
+            rejects = [(line, reason, _excerpt(record)) for line, record in pairs]
+            self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
             return None
 
     # --- following jobs --------------------------------------------------------------------------------------
 
-    def _follow(self, seq: int, lines: array[int], job_id: str, guarded: bool) -> None:
-        self._jobs.put_nowait((seq, lines, job_id, guarded))
+    def _follow(self, batch: Batch, job_id: str) -> None:
+        self._jobs.put_nowait((batch, job_id))
 
     async def _follower(self) -> None:
         while (job := await self._jobs.get()) is not None:
-            await self._follow_job(*job)
+            batch, job_id = job
+            if self._stop or not await self._follow_job(batch, job_id):
+                # Left as submitted: the job exists, a later run follows it up; lines waiting for it wait too.
+                self._settled(batch, Fate.HELD)
 
-    async def _follow_job(self, seq: int, lines: array[int], job_id: str, guarded: bool) -> None:
+    async def _follow_job(self, batch: Batch, job_id: str) -> bool:
+        """Follow a job to its end and settle the batch; False when this run leaves it open."""
         interval = self.options.poll_interval
         failures = 0
         give_up_at = time.monotonic() + self.options.job_patience_seconds
         while time.monotonic() < give_up_at:
-            await self.status_pacer.acquire_async()
+            if not await self._interruptible(self.status_pacer.acquire_async()):
+                return False
+            sent_at = time.monotonic()
+            self.status_share.sent(sent_at)
             answer = await transport.job_status(self.client, job_id, self.policy)
             if isinstance(answer, transport.Answer):
                 self.status_pacer.observe(answer.status, answer.headers, self.policy.retry_after(answer.headers))
+                self.status_share.observe(answer.status, answer.headers, sent_at)
             if isinstance(answer, transport.Answer) and answer.status == 200 and isinstance(answer.body, dict):
                 state = answer.body.get("status")
                 if state in TERMINAL:
-                    if await self._settle(seq, lines, job_id, guarded, str(state), answer.body):
-                        return
+                    verdict = await self._settle(batch, job_id, str(state), answer.body)
+                    if verdict == "settled":
+                        return True
+                    if verdict == "resend":
+                        # The job did nothing and the batch may be sent again: send it now, and follow the new job.
+                        batch.resent += 1
+                        new_job = await self._submit(batch, follow=False)
+                        if new_job is None:
+                            return True  # settled while sending (given up, refused, or the run stopped)
+                        job_id, interval, failures = new_job, self.options.poll_interval, 0
+                        continue
                     failures += 1
                 else:
-                    await asyncio.sleep(interval)
+                    if not await self._interruptible(asyncio.sleep(interval)):
+                        return False
                     interval = min(interval * 1.5, self.options.max_poll_interval)
                     continue
             elif isinstance(answer, transport.Answer) and answer.status == 404:
                 note = f"job {job_id} is unknown to the server (jobs are kept 14 days): {answer.message}"
-                self.journal.finish(seq, BatchState.UNKNOWN, unknown=list(lines), resendable=not guarded, note=note)
-                self.counters.confirmed += len(lines)
-                return
+                self._give_up(batch, note, resendable=not batch.guarded)
+                return True
             elif isinstance(answer, transport.Answer) and answer.status == 429:
                 continue
             else:
                 failures += 1
             if failures >= self.options.max_poll_failures:
-                # Left as submitted: the job exists, a later run follows it up.
-                return
-            await asyncio.sleep(self.policy.backoff(min(failures, 6)))
+                return False
+            if not await self._interruptible(asyncio.sleep(self.policy.backoff(min(failures, 6)))):
+                return False
+        return False
 
     async def _settle(
-        self, seq: int, lines: array[int], job_id: str, guarded: bool, state: str, body: dict[str, Any]
-    ) -> bool:
-        """Download a terminal job's results and record every line's outcome; False to try again later."""
+        self, batch: Batch, job_id: str, state: str, body: dict[str, Any]
+    ) -> Literal["settled", "retry", "resend"]:
+        """Download a terminal job's results and record every line's outcome: "settled"; "retry" to look again
+        later; "resend" when the job failed as a whole and the batch may be sent again."""
         url = body.get("url")
         if not isinstance(url, str) or not url:
             if state == "COMPLETED":
-                return False
+                return "retry"
+            if not batch.guarded and batch.resent < self.options.max_attempts:
+                return "resend"
             note = f"job {job_id} FAILED without per-record results: {body.get('message', '')}".rstrip(": ")
-            self.journal.finish(seq, BatchState.UNKNOWN, unknown=list(lines), resendable=not guarded, note=note)
-            self.counters.confirmed += len(lines)
-            return True
+            self._give_up(batch, note, resendable=not batch.guarded)
+            return "settled"
         try:
             response = await transport.download(self.client, self.base_url, url, self.plain_http)
         except httpx.HTTPError:
-            return False
+            return "retry"
         if response.status_code != 200:
-            return False
-        results = reconcile_results(lines, response.text)
+            return "retry"
+        results = reconcile_results(batch.lines, response.text)
         note = f"job {job_id} {state}" + (": " + "; ".join(results.notes) if results.notes else "")
-        self.journal.finish(
-            seq,
-            BatchState.DONE,
-            accepted=results.accepted,
-            rejects=results.rejected,
-            unknown=results.unknown,
-            note=note,
-        )
-        self.counters.confirmed += len(lines)
-        return True
+        inputs = dict(zip(batch.lines, batch.records, strict=True))
+        rejects = [(line, reason, _excerpt(inputs[line])) for line, reason in results.rejected]
+        fate = Fate.UNKNOWN if results.unknown else Fate.FINAL
+        self._finish(batch, BatchState.DONE, fate, rejects=rejects, unknown=results.unknown, note=note)
+        return "settled"
+
+
+def _excerpt(record: Any) -> str:
+    try:
+        return raw_excerpt(json.dumps(record, ensure_ascii=False))
+    except (ValueError, RecursionError):
+        return ""

@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
     seq INTEGER PRIMARY KEY,
     lines BLOB NOT NULL,
+    spans BLOB,
     size INTEGER NOT NULL,
     guarded INTEGER NOT NULL,
     state TEXT NOT NULL,
@@ -37,10 +38,14 @@ CREATE TABLE IF NOT EXISTS outcomes (
     outcome TEXT NOT NULL,
     reason TEXT NOT NULL,
     raw TEXT NOT NULL DEFAULT '',
-    batch INTEGER
+    batch INTEGER,
+    -- physical lines this outcome covers, from ``line`` on (a CSV record may span lines)
+    span INTEGER NOT NULL DEFAULT 1
 );
+-- a line whose fate is unknown, and a later line of the same user that was sent after it
+CREATE TABLE IF NOT EXISTS overtaken (line INTEGER NOT NULL, by_line INTEGER NOT NULL, PRIMARY KEY (line, by_line));
 """
-BATCH_COLUMNS = "seq, lines, guarded, state, job_id, attempts, resendable, note"
+BATCH_COLUMNS = "seq, lines, guarded, state, job_id, attempts, resendable, note, spans"
 
 
 class BatchState(Enum):
@@ -57,6 +62,8 @@ class Outcome(Enum):
     REJECTED_BY_SERVER = "rejected_by_server"
     UNKNOWN = "unknown"
     SKIPPED = "skipped"
+    # Only in a stopped run's report: lines it never got to (the next run reads them).
+    PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class BatchRow:
     attempts: int
     resendable: bool
     note: str
+    spans: array[int] | None = None
 
 
 class JournalMismatch(Exception):
@@ -85,9 +93,14 @@ def unpack_lines(blob: bytes) -> array[int]:
     return lines
 
 
+Spans = Mapping[int, int]
+
+
 class Journal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scrub: Callable[[str], str] = str) -> None:
         self.path = path
+        # Every text from outside (server messages, input excerpts) passes here before it is stored.
+        self._scrub = scrub
         # Autocommit: every statement below is its own durable step, which is what resuming relies on.
         self._db = sqlite3.connect(str(path), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -112,7 +125,14 @@ class Journal:
     def bind(self, identity: dict[str, Any]) -> bool:
         """Tie the journal to one input and its settings. Returns True when resuming an earlier run."""
         wanted = json.dumps(identity, sort_keys=True)
-        stored = self.meta().get("identity")
+        meta = self.meta()
+        stored = meta.get("identity")
+        if stored is not None and meta.get("version") != SCHEMA_VERSION:
+            raise JournalMismatch(
+                f"{self.path} was written by another version of the importer (journal format "
+                f"{meta.get('version')}, this one writes {SCHEMA_VERSION}); finish that run with the version that "
+                "started it, or delete the journal to start over"
+            )
         if stored is None:
             self._db.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", [("identity", wanted), ("version", SCHEMA_VERSION)]
@@ -134,29 +154,31 @@ class Journal:
         row = self._db.execute(f"SELECT {BATCH_COLUMNS} FROM batches WHERE seq = ?", (seq,)).fetchone()
         return _batch_row(row) if row else None
 
-    def start_sending(self, seq: int, lines: array[int], guarded: bool) -> None:
+    def start_sending(self, seq: int, lines: array[int], guarded: bool, spans: array[int]) -> None:
         self._db.execute(
-            "INSERT INTO batches (seq, lines, size, guarded, state, attempts) VALUES (?, ?, ?, ?, 'sending', 1) "
+            "INSERT INTO batches (seq, lines, spans, size, guarded, state, attempts) "
+            "VALUES (?, ?, ?, ?, ?, 'sending', 1) "
             "ON CONFLICT(seq) DO UPDATE SET state = 'sending', attempts = attempts + 1, note = ''",
-            (seq, pack_lines(lines), len(lines), int(guarded)),
+            (seq, pack_lines(lines), pack_lines(spans), len(lines), int(guarded)),
         )
         # A batch sent again (after an unknown fate on an unguarded batch) starts from a clean slate.
         self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
 
-    def not_sent(self, seq: int, lines: array[int], guarded: bool, note: str) -> None:
+    def not_sent(self, seq: int, lines: array[int], guarded: bool, note: str, spans: array[int]) -> None:
         """A batch this run will not send: its lines unknown, and a later run sends it, in one transaction."""
+        note = self._scrub(note)
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute(
-                "INSERT INTO batches (seq, lines, size, guarded, state, resendable, note) "
-                "VALUES (?, ?, ?, ?, 'unknown', 1, ?) "
+                "INSERT INTO batches (seq, lines, spans, size, guarded, state, resendable, note) "
+                "VALUES (?, ?, ?, ?, ?, 'unknown', 1, ?) "
                 "ON CONFLICT(seq) DO UPDATE SET state = 'unknown', resendable = 1, note = excluded.note",
-                (seq, pack_lines(lines), len(lines), int(guarded), note),
+                (seq, pack_lines(lines), pack_lines(spans), len(lines), int(guarded), note),
             )
             self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
             self._db.executemany(
-                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch) VALUES (?, 'unknown', ?, ?)",
-                [(line, note, seq) for line in lines],
+                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch, span) VALUES (?, 'unknown', ?, ?, ?)",
+                [(line, note, seq, span) for line, span in zip(lines, spans, strict=True)],
             )
 
     def submitted(self, seq: int, job_id: str) -> None:
@@ -166,35 +188,62 @@ class Journal:
         self,
         seq: int,
         state: BatchState,
+        spans: Spans,
         *,
-        accepted: int = 0,
-        rejects: list[tuple[int, str]] | None = None,
+        rejects: list[tuple[int, str, str]] | None = None,
         unknown: list[int] | None = None,
         resendable: bool = False,
         note: str = "",
     ) -> None:
-        """Record a batch's final state and its lines that were not accepted, in one transaction."""
+        """Record a batch's final state and its lines that were not accepted (``(line, reason, input)``), in one
+        transaction. Every other line of the batch counts as accepted."""
+        note = self._scrub(note)
+        rows = [
+            (line, Outcome.REJECTED_BY_SERVER.value, self._scrub(reason), self._scrub(raw), seq, spans.get(line, 1))
+            for line, reason, raw in rejects or []
+        ] + [(line, Outcome.UNKNOWN.value, note, "", seq, spans.get(line, 1)) for line in unknown or []]
+        accepted = sum(spans.values()) - sum(row[5] for row in rows)
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
             self._db.executemany(
-                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch) VALUES (?, ?, ?, ?)",
-                [(line, Outcome.REJECTED_BY_SERVER.value, reason, seq) for line, reason in rejects or []]
-                + [(line, Outcome.UNKNOWN.value, note, seq) for line in unknown or []],
+                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, raw, batch, span) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
             )
             self._db.execute(
                 "UPDATE batches SET state = ?, accepted = ?, resendable = ?, note = ? WHERE seq = ?",
                 (state.value, accepted, int(resendable), note, seq),
             )
 
-    def mark_unknown(self, seq: int, lines: array[int], note: str) -> None:
+    def mark_unknown(self, seq: int, lines: array[int], note: str, spans: array[int] | None = None) -> None:
         """Lines of a batch left open: unknown for this run's report, kept apart from the batch's own state."""
+        sizes = spans if spans is not None and len(spans) == len(lines) else [1] * len(lines)
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch) VALUES (?, 'unknown', ?, ?)",
-                [(line, note, seq) for line in lines],
+                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch, span) VALUES (?, 'unknown', ?, ?, ?)",
+                [(line, note, seq, size) for line, size in zip(lines, sizes, strict=True)],
             )
+
+    def overtaken(self, pairs: list[tuple[int, int]]) -> None:
+        """``(line, later line)``: a later line of the same user was sent after a line whose fate is unknown."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR IGNORE INTO overtaken (line, by_line) VALUES (?, ?)", pairs)
+
+    def overtaken_by(self) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for line, by_line in self._db.execute("SELECT line, by_line FROM overtaken ORDER BY line, by_line"):
+            found.setdefault(line, []).append(by_line)
+        return found
+
+    def jobs(self) -> Iterator[tuple[int, str, str, int, int]]:
+        """``(batch, job id, state, first line, last line)`` of every batch the server took, in batch order."""
+        for seq, job_id, state, blob in self._db.execute(
+            "SELECT seq, job_id, state, lines FROM batches WHERE job_id IS NOT NULL ORDER BY seq"
+        ):
+            lines = unpack_lines(blob)
+            yield seq, job_id, state, lines[0], lines[-1]
 
     def batches_in(self, *states: BatchState) -> Iterator[BatchRow]:
         marks = ",".join("?" * len(states))
@@ -205,27 +254,30 @@ class Journal:
 
     # --- lines -----------------------------------------------------------------------------------------------
 
-    def record_lines(self, rows: list[tuple[int, str, str, str]]) -> None:
-        """``(line, outcome, reason, raw)`` for lines settled while reading (rejected locally, or skipped as
-        blank); idempotent, as a resumed run reads them again."""
+    def record_lines(self, rows: list[tuple[int, str, str, str, int]]) -> None:
+        """``(line, outcome, reason, raw, span)`` for lines settled while reading (rejected locally, or skipped as
+        blank or a header); idempotent, as a resumed run reads them again."""
+        scrub = self._scrub
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, raw, batch) VALUES (?, ?, ?, ?, NULL)", rows
+                "INSERT OR REPLACE INTO outcomes (line, outcome, reason, raw, batch, span) "
+                "VALUES (?, ?, ?, ?, NULL, ?)",
+                [(line, outcome, scrub(reason), scrub(raw), span) for line, outcome, reason, raw, span in rows],
             )
 
     def counts(self) -> dict[str, int]:
         counts = {outcome.value: 0 for outcome in Outcome}
-        for outcome, number in self._db.execute("SELECT outcome, COUNT(*) FROM outcomes GROUP BY outcome"):
+        for outcome, number in self._db.execute("SELECT outcome, SUM(span) FROM outcomes GROUP BY outcome"):
             counts[outcome] = number
         (accepted,) = self._db.execute("SELECT COALESCE(SUM(accepted), 0) FROM batches WHERE state = 'done'").fetchone()
         counts[Outcome.ACCEPTED.value] = int(accepted)
         return counts
 
-    def not_accepted(self) -> Iterator[tuple[int, str, str, str]]:
-        """Every line rejected or unknown, in line order: ``(line, outcome, reason, raw)``."""
+    def not_accepted(self) -> Iterator[tuple[int, str, str, str, int]]:
+        """Every line rejected or unknown, in line order: ``(line, outcome, reason, raw, span)``."""
         yield from self._db.execute(
-            "SELECT line, outcome, reason, raw FROM outcomes WHERE outcome != 'skipped' ORDER BY line"
+            "SELECT line, outcome, reason, raw, span FROM outcomes WHERE outcome != 'skipped' ORDER BY line"
         )
 
     def open_batches(self) -> list[BatchRow]:
@@ -233,5 +285,15 @@ class Journal:
 
 
 def _batch_row(row: tuple[Any, ...]) -> BatchRow:
-    seq, blob, guarded, state, job_id, attempts, resendable, note = row
-    return BatchRow(seq, unpack_lines(blob), bool(guarded), BatchState(state), job_id, attempts, bool(resendable), note)
+    seq, blob, guarded, state, job_id, attempts, resendable, note, spans = row
+    return BatchRow(
+        seq,
+        unpack_lines(blob),
+        bool(guarded),
+        BatchState(state),
+        job_id,
+        attempts,
+        bool(resendable),
+        note,
+        unpack_lines(spans) if spans is not None else None,
+    )

@@ -1,4 +1,8 @@
-"""Input lines as a stream: every physical line of a JSON Lines file becomes exactly one ``SourceLine``."""
+"""Input lines as a stream: every physical line of a JSON Lines file becomes exactly one ``SourceLine``.
+
+Reading a line never raises: whatever goes wrong (invalid UTF-8 or JSON, a duplicate key, nesting too deep for
+the parser, a stray byte order mark) becomes a BROKEN line with its number and the reason.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..json_exact import fast_loads
+from .strict import BOM, DECODER, StrictError, bom_column, has_lone_surrogate, surely_unique_keys
 
-BOM = b"\xef\xbb\xbf"
 RAW_TEXT_LIMIT = 2000
 
 
@@ -19,65 +23,85 @@ class LineKind(Enum):
     RECORD = "record"
     BLANK = "blank"
     BROKEN = "broken"
+    SKIPPED = "skipped"  # not data: a CSV header row
 
 
 @dataclass(frozen=True, slots=True)
 class SourceLine:
-    """One input unit: a line of JSON Lines or a row of CSV, numbered from 1 as an editor shows it."""
+    """One input unit: a line of JSON Lines or a record of CSV, numbered from 1 as an editor shows it.
+
+    ``last_line`` is the last physical line the unit covers (a CSV value may span lines); every physical line
+    from ``line_no`` to ``last_line`` shares this unit's outcome.
+    """
 
     line_no: int
     kind: LineKind
     record: dict[str, Any] | None = None
     reason: str = ""
     raw: str = ""
+    last_line: int = 0
+
+    @property
+    def span(self) -> int:
+        return max(self.last_line, self.line_no) - self.line_no + 1
 
 
 def raw_excerpt(text: str) -> str:
     return text if len(text) <= RAW_TEXT_LIMIT else text[:RAW_TEXT_LIMIT] + "..."
 
 
-def _reject_constant(name: str) -> Any:
-    # NaN and Infinity are not JSON; the server would refuse the whole batch.
-    raise ValueError(f"{name} is not valid JSON")
-
-
-DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+def broken(line_no: int, reason: str, raw: str = "", last_line: int = 0) -> SourceLine:
+    return SourceLine(line_no, LineKind.BROKEN, reason=reason, raw=raw_excerpt(raw), last_line=last_line)
 
 
 def parse_json_line(line_no: int, data: bytes) -> SourceLine:
-    """Classify one line's bytes (line ending already removed)."""
+    """Classify one line's bytes (line ending and a leading file BOM already removed)."""
+    # The fast path: orjson, when the line is an object that cannot have held a duplicate key, has no stray BOM
+    # and no escape that could make a lone surrogate. orjson refuses invalid UTF-8, NaN and deep nesting itself.
     value = fast_loads(data)
-    if isinstance(value, dict):
+    if isinstance(value, dict) and BOM not in data and surely_unique_keys(data, value):
         return SourceLine(line_no, LineKind.RECORD, record=value)
-    # Anything else (blank, broken, not an object) takes the standard parser, whose errors say where.
+    return _parse_strictly(line_no, data)
+
+
+def _parse_strictly(line_no: int, data: bytes) -> SourceLine:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raw = raw_excerpt(data.decode("utf-8", errors="replace"))
-        return SourceLine(line_no, LineKind.BROKEN, reason=f"not valid UTF-8 at byte {exc.start + 1}", raw=raw)
+        return broken(line_no, f"not valid UTF-8 at byte {exc.start + 1}", data.decode("utf-8", errors="replace"))
     if not text.strip():
         return SourceLine(line_no, LineKind.BLANK)
+    if (column := bom_column(data)) is not None:
+        return broken(line_no, f"byte order mark (U+FEFF) at column {column}: only the file's start may hold one", text)
     try:
         value = DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        return SourceLine(
-            line_no, LineKind.BROKEN, reason=f"invalid JSON at column {exc.colno}: {exc.msg}", raw=raw_excerpt(text)
-        )
-    except ValueError as exc:
-        return SourceLine(line_no, LineKind.BROKEN, reason=f"invalid JSON: {exc}", raw=raw_excerpt(text))
+        return broken(line_no, f"invalid JSON at column {exc.colno}: {exc.msg}", text)
+    except StrictError as exc:
+        return broken(line_no, f"invalid JSON: {exc}", text)
+    except RecursionError:
+        return broken(line_no, "nested too deeply to read", text)
+    except (ValueError, MemoryError) as exc:
+        return broken(line_no, f"invalid JSON: {exc}", text)
     if not isinstance(value, dict):
         kind = "array" if isinstance(value, list) else type(value).__name__
-        return SourceLine(
-            line_no, LineKind.BROKEN, reason=f"a line must hold one JSON object, not {kind}", raw=raw_excerpt(text)
-        )
+        return broken(line_no, f"a line must hold one JSON object, not {kind}", text)
+    # Only a \\u escape can make a lone surrogate (UTF-8 cannot encode one): look only when there is one.
+    if b"\\u" in data and has_lone_surrogate(value):
+        return broken(line_no, "a string holds a lone surrogate (an unpaired \\uD800-\\uDFFF escape)", text)
     return SourceLine(line_no, LineKind.RECORD, record=value)
 
 
 def read_jsonl(path: Path) -> Iterator[SourceLine]:
-    """Stream ``path`` line by line. A UTF-8 BOM and CRLF line endings are tolerated; blank lines are reported
-    as BLANK so they can be counted, never silently dropped."""
+    """Stream ``path`` line by line. A UTF-8 BOM at the start and CRLF line endings are tolerated; blank lines are
+    reported as BLANK so they can be counted, never silently dropped."""
     with path.open("rb") as stream:
         for line_no, data in enumerate(stream, start=1):
             if line_no == 1 and data.startswith(BOM):
                 data = data[len(BOM) :]
-            yield parse_json_line(line_no, data.rstrip(b"\r\n"))
+            data = data.rstrip(b"\r\n")
+            try:
+                line = parse_json_line(line_no, data)
+            except Exception as exc:  # a line the rules above did not foresee is still only this line's reject
+                line = broken(line_no, f"unreadable: {type(exc).__name__}: {exc}", data.decode("utf-8", "replace"))
+            yield line

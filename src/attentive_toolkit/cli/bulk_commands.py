@@ -1,19 +1,22 @@
-"""``attentive bulk import FILE``: every line accepted, rejected (with its reason) or reported unknown."""
+"""``attentive bulk import FILE``: every physical line accepted, rejected (with its reason) or reported unknown."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from attentive_client.runtime import Redactor
 
 from ..bulk.csv_source import MappingError
 from ..bulk.importer import BulkImport, ImportAborted, ImportOptions
 from ..bulk.journal import JournalMismatch
 from ..bulk.progress import ProgressDisplay
 from ..bulk.report import EXIT_INCOMPLETE
-from .api_commands import base_url_from_env, client_from_env
+from .api_commands import TOKEN_VARIABLE, base_url_from_env, client_from_env
 
 
 class ImportNotRun(click.ClickException):
@@ -22,13 +25,37 @@ class ImportNotRun(click.ClickException):
     exit_code = EXIT_INCOMPLETE
 
 
+def fail(message: str, as_json: bool) -> NoReturn:
+    """The run could not start or go on: a JSON error document on stdout with ``--json``, else a message."""
+    redact = Redactor([os.environ.get(TOKEN_VARIABLE, "").strip()])
+    message = redact(message)
+    if as_json:
+        click.echo(json.dumps({"error": message, "exit_code": EXIT_INCOMPLETE}, ensure_ascii=False))
+        sys.exit(EXIT_INCOMPLETE)
+    raise ImportNotRun(message)
+
+
+class JsonErrorsCommand(click.Command):
+    """With ``--json`` among the arguments, a usage error (a bad option value, say) is printed as JSON too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        as_json = "--json" in args  # asked before parsing, which consumes ``args``
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if not as_json:
+                raise
+            click.echo(json.dumps({"error": error.format_message(), "exit_code": error.exit_code}, ensure_ascii=False))
+            ctx.exit(error.exit_code)
+
+
 @click.group()
 def bulk() -> None:
     """Bulk import of users through the bulk endpoint."""
 
 
-@bulk.command("import")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@bulk.command("import", cls=JsonErrorsCommand)
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "input_format", type=click.Choice(["jsonl", "csv"]), help="Default: from the suffix.")
 @click.option(
     "--columns",
@@ -41,7 +68,7 @@ def bulk() -> None:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Default: SOURCE.report.json")
 @click.option("--batch-size", type=click.IntRange(1, 256), default=256, show_default=True)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=ImportOptions.concurrency, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="No progress; print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="No progress; print the report (or the error) as JSON.")
 def import_command(
     source: Path,
     input_format: str | None,
@@ -55,24 +82,33 @@ def import_command(
 ) -> None:
     """Import SOURCE (JSON Lines: one upsert per line; or CSV with a column mapping).
 
-    Running the same command again resumes from the journal: no batch is sent twice and no line forgotten.
-    Exit status: 0 all accepted, 1 some lines rejected, 3 some unknown (review the report), 4 stopped early
-    or could not start.
+    Running the same command again resumes from the journal: no batch is sent twice, no line forgotten, and
+    lines of one user are applied in file order. Ctrl-C or SIGTERM stop sending at once, write the report and
+    exit 130 or 143; run the same command again to resume.
+    Exit status: 0 all accepted, 1 some lines rejected, 2 usage error, 3 some unknown (review the report),
+    4 stopped early or could not start, 130/143 interrupted.
     """
-    options = ImportOptions(
-        source=source,
-        input_format=input_format,
-        columns=[name.strip() for name in columns.split(",")] if columns else None,
-        journal=journal,
-        rejects=rejects,
-        report=report,
-        batch_size=batch_size,
-        concurrency=concurrency,
-    )
-    show_progress = not as_json and sys.stderr.isatty()
-    display = ProgressDisplay() if show_progress else None
+    if not source.is_file():
+        fail(f"{source}: no such file", as_json)
+    try:
+        options = ImportOptions(
+            source=source,
+            input_format=input_format,
+            columns=[name.strip() for name in columns.split(",")] if columns else None,
+            journal=journal,
+            rejects=rejects,
+            report=report,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            handle_signals=True,
+        )
+        client = client_from_env()
+    except (ValueError, click.UsageError) as error:
+        fail(error.format_message() if isinstance(error, click.UsageError) else str(error), as_json)
+    display = ProgressDisplay() if not as_json and sys.stderr.isatty() else None
+    on_job = display.job if display is not None else None
     importer = BulkImport(
-        client_from_env(), base_url_from_env(), options, on_progress=display.update if display else None
+        client, base_url_from_env(), options, on_progress=display.update if display else None, on_job=on_job
     )
     try:
         if display is not None:
@@ -80,10 +116,12 @@ def import_command(
                 result = importer.run()
         else:
             result = importer.run()
-    except (MappingError, JournalMismatch, ImportAborted) as error:
-        raise ImportNotRun(str(error)) from error
+    except (MappingError, JournalMismatch, ImportAborted, OSError) as error:
+        fail(str(error), as_json)
+    except Exception as error:  # a bug, not an input: still one line of explanation, never a traceback
+        fail(f"the import failed: {type(error).__name__}: {error}", as_json)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         for line in result.summary_lines():
             click.echo(line)

@@ -1,0 +1,29 @@
+"""The per-line check: one verdict for a parsed record, and no exception ever escapes it.
+
+The schema part is the runtime's verdict for the single upsert (a bulk line is one upsert body); the strict rules
+in ``strict`` come first, and the reader has already refused what is not even JSON (duplicate keys, stray BOMs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .strict import identifier_problem
+from .validation import RecordValidator
+
+
+class LineChecker:
+    """``reason(record)``: None for a record that may be sent, else why not (field named)."""
+
+    def __init__(self, validator: RecordValidator) -> None:
+        self._validator = validator
+
+    def reason(self, record: dict[str, Any]) -> str | None:
+        try:
+            if (problem := identifier_problem(record)) is not None:
+                return problem
+            return self._validator.reason(record)
+        except RecursionError:
+            return "nested too deeply to check"
+        except Exception as exc:  # any failure of a check is this line's reject, never the run's end
+            return f"could not be checked: {type(exc).__name__}: {exc}"

@@ -1,0 +1,34 @@
+"""The identity rule: which lines of a file are the same user.
+
+Two lines are the same user when they share any identifier: the same ``email`` (compared without case and
+surrounding spaces), ``phone``, ``shopifyId``, ``klaviyoId`` or ``clientUserId``, or the same custom identifier
+(key and value). The vendor resolves a user by any of its identifiers and merges users that a request bridges, so
+any shared identifier can make two lines touch one user. Erring towards "same" costs only waiting, never order.
+
+Keys are 64-bit hashes: a collision only makes two lines wait for each other, which is always safe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SINGLE = ("phone", "shopifyId", "klaviyoId", "clientUserId")
+
+
+def identity_keys(record: dict[str, Any]) -> list[int]:
+    identifiers = record.get("identifiers")
+    if not isinstance(identifiers, dict):
+        return []
+    keys: list[int] = []
+    email = identifiers.get("email")
+    if isinstance(email, str):
+        keys.append(hash(("email", email.strip().lower())))
+    for name in SINGLE:
+        value = identifiers.get(name)
+        if value is not None:
+            keys.append(hash((name, str(value))))
+    custom = identifiers.get("customIdentifiers")
+    for item in custom if isinstance(custom, list) else []:
+        if isinstance(item, dict):
+            keys.append(hash(("custom", str(item.get("key")), str(item.get("value")))))
+    return keys

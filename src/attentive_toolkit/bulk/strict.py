@@ -1,0 +1,100 @@
+"""Strict reading of one record: what JSON and CSV let through but an import must not.
+
+- a duplicate key in a JSON object (the standard parser keeps the last value without a word);
+- a lone surrogate (``"\\ud800"``), which no request can carry;
+- a byte order mark anywhere but at the very start of the file (it would end up inside a value);
+- control and invisible format characters in an identifier (a NUL or a zero-width space makes a different user).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+import orjson
+
+BOM = b"\xef\xbb\xbf"
+# Control (Cc), format (Cf: zero-width spaces, U+FEFF), surrogate (Cs) and line/paragraph separators.
+FORBIDDEN_IN_IDENTIFIERS = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+SINGLE_IDENTIFIERS = ("email", "phone", "shopifyId", "klaviyoId", "clientUserId")
+
+
+class StrictError(ValueError):
+    """The line is refused; the message says what and where."""
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise StrictError(f"duplicate key {key!r} in one JSON object")
+            seen.add(key)
+    return record
+
+
+def _no_constants(name: str) -> Any:
+    # NaN and Infinity are not JSON; the server would refuse the whole batch.
+    raise StrictError(f"{name} is not valid JSON")
+
+
+DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_no_constants)
+
+
+def surely_unique_keys(data: bytes, value: Any) -> bool:
+    """True when ``value``, parsed from ``data`` by a parser that keeps the last of duplicate keys, cannot have
+    lost one. Written out again, a value that lost a key loses that key's colon; every other colon (a key's, or one
+    inside a string) is written again as it was read, unless the text spelled it as an escape: with no ``\\u``
+    escape in ``data``, equal colon counts mean nothing was dropped. Unequal counts send the caller to the strict
+    parser, which names the key."""
+    try:
+        return b"\\u" not in data and data.count(b":") == orjson.dumps(value).count(b":")
+    except orjson.JSONEncodeError:
+        return False
+
+
+def bom_column(data: bytes) -> int | None:
+    """1-based column of a byte order mark in ``data``, or None."""
+    at = data.find(BOM)
+    return None if at < 0 else len(data[:at].decode("utf-8", errors="replace")) + 1
+
+
+def nul_column(text: str) -> int | None:
+    at = text.find("\x00")
+    return None if at < 0 else at + 1
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """True when some string in ``value`` holds an unpaired surrogate (only a ``\\uD8xx`` escape can make one)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_character(text: str) -> str | None:
+    for position, char in enumerate(text, start=1):
+        if unicodedata.category(char) in FORBIDDEN_IN_IDENTIFIERS:
+            return f"U+{ord(char):04X} at character {position}"
+    return None
+
+
+def identifier_problem(record: dict[str, Any]) -> str | None:
+    """A control or invisible character in an identifier, named with where it is; None when clean."""
+    identifiers = record.get("identifiers")
+    if not isinstance(identifiers, dict):
+        return None
+    for name in SINGLE_IDENTIFIERS:
+        value = identifiers.get(name)
+        if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):
+            return f"/identifiers/{name}: control or invisible character {bad}"
+    custom = identifiers.get("customIdentifiers")
+    for index, item in enumerate(custom if isinstance(custom, list) else []):
+        for part in ("key", "value"):
+            value = item.get(part) if isinstance(item, dict) else None
+            if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):
+                return f"/identifiers/customIdentifiers/{index}/{part}: control or invisible character {bad}"
+    return None
