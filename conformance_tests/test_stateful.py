@@ -6,6 +6,7 @@ import hypothesis
 import pytest
 
 from attentive_toolkit.conformance.plugin import require_operations
+from attentive_toolkit.conformance.running import failure_report, recording_state_machine
 from attentive_toolkit.conformance.schema import STATEFUL_MAX_STEPS, session_schema
 from attentive_toolkit.conformance.session import ConformanceSession, current_session
 
@@ -17,7 +18,9 @@ def test_bulk_submit_then_job_status(conformance: ConformanceSession) -> None:
     if "stateful" not in conformance.options.phases:
         pytest.skip("the stateful phase is not selected (--phases)")
     require_operations("postBulkUserAttributes", "getBulkJobStatus")
-    workflow = session_schema(current_session()).as_state_machine()
+    if conformance.stats.limit_reached():
+        pytest.skip(f"--max-failures {conformance.stats.max_failures} was reached before the stateful phase")
+    workflow = recording_state_machine(session_schema(current_session()).as_state_machine(), conformance)
     hypothesis.seed(conformance.options.seed)(workflow)
     settings = hypothesis.settings(
         max_examples=max(2, conformance.options.max_examples // 5),
@@ -28,6 +31,8 @@ def test_bulk_submit_then_job_status(conformance: ConformanceSession) -> None:
         suppress_health_check=list(hypothesis.HealthCheck),
     )
     workflow.run(settings=settings)
+    stateful_failures = [record for record in conformance.stats.failures.values() if record.phase == "stateful"]
+    assert not stateful_failures, failure_report("stateful phase", stateful_failures)
     followed = conformance.stats.phase_successes("stateful", LINK_TARGET)
     assert followed > 0, (
         f"the stateful phase never reached a 2xx from {LINK_TARGET} through the GetBulkJobStatus link: "

@@ -59,6 +59,8 @@ def test_an_option_beats_the_environment() -> None:
         ({"ATTENTIVE_MAX_EXAMPLES": "0"}, "ATTENTIVE_MAX_EXAMPLES"),
         ({"ATTENTIVE_ALLOW_WRITES": "maybe"}, "ATTENTIVE_ALLOW_WRITES"),
         ({"ATTENTIVE_PHASES": "examples,smoke"}, "ATTENTIVE_PHASES"),
+        ({"ATTENTIVE_MAX_FAILURES": "0"}, "ATTENTIVE_MAX_FAILURES"),
+        ({"ATTENTIVE_MAX_FAILURES": "many"}, "ATTENTIVE_MAX_FAILURES"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:

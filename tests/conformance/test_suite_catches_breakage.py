@@ -90,6 +90,8 @@ def test_a_rejected_token_fails_the_run_and_says_why(report_dir: Path) -> None:
     assert "rejected the API token" in run.output
     assert any("rejected the API token" in problem for problem in run.summary["problems"])
     assert token not in run.output + run.report_text()
+    # Even a run stopped before any case writes its coverage and its (empty) cassette.
+    assert {"coverage.json", "coverage.html", "failures.har"} <= {path.name for path in report_dir.iterdir()}
 
 
 @pytest.fixture

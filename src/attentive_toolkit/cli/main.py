@@ -21,6 +21,8 @@ LAZY_COMMANDS = {
     "me": "api_commands:me",
     "upsert": "api_commands:upsert",
     "job": "api_commands:job",
+    "conformance": "conformance_commands:conformance",
+    "proxy": "proxy_commands:proxy",
 }
 
 

@@ -43,6 +43,8 @@ class ConformanceOptions:
     phases: tuple[str, ...] = PHASES
     # An existing job for read-only runs: without writes, no job id of ours can reach the status success path.
     bulk_job_id: str | None = None
+    # Distinct failures (check, operation, status) after which the run sends nothing more; None: no limit.
+    max_failures: int | None = None
 
     @property
     def embedded(self) -> bool:
@@ -63,6 +65,7 @@ OPTION_TABLE: tuple[tuple[str, str, str], ...] = (
     ("--operations", "ATTENTIVE_OPERATIONS", "comma-separated operationIds to test (default: all)"),
     ("--bulk-job-id", "ATTENTIVE_BULK_JOB_ID", "an existing bulk job id for read-only runs of job status"),
     ("--phases", "ATTENTIVE_PHASES", f"comma-separated phases to run (default: {','.join(PHASES)})"),
+    ("--max-failures", "ATTENTIVE_MAX_FAILURES", "stop sending cases after N distinct failures (default: no limit)"),
 )
 FLAGS = frozenset({"--allow-writes", "--assume-remote", "--reference-server"})
 
@@ -115,6 +118,7 @@ def resolve_options(getoption: Callable[[str], Any], environ: Mapping[str, str] 
     rate_limit, _ = text("--rate-limit")
     operations, _ = text("--operations")
     phases_text, phases_source = text("--phases")
+    max_failures, max_failures_source = text("--max-failures")
     phases = _words(phases_text) if phases_text else PHASES
     unknown = sorted(set(phases) - set(PHASES))
     if unknown or not phases:
@@ -137,6 +141,7 @@ def resolve_options(getoption: Callable[[str], Any], environ: Mapping[str, str] 
         operations=_words(operations) if operations else (),
         bulk_job_id=text("--bulk-job-id")[0],
         phases=tuple(phase for phase in PHASES if phase in phases),
+        max_failures=_number(max_failures, max_failures_source, int, 1) if max_failures else None,
     )
 
 

@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
+from .artifacts import write_artifacts
 from .operations import operation_labels
 from .options import FLAGS, OPTION_TABLE, OptionError, dest, resolve_options
 from .redaction import RedactingStream
+from .running import OperationFailed, failure_report
 from .session import ConformanceSession, close_session, current_session, open_session
 from .summary import render_summary, summary_data, write_summary
 
@@ -99,6 +101,21 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     items[:] = [item for item in items if not item.get_closest_marker(GATE_MARK)] + gates
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """An operation's test fails after all its cases ran, with every distinct failure they found."""
+    label = getattr(item, "operation_label", None)
+    if label is None or _STARTED not in item.config.stash:
+        return (yield)
+    stats = current_session().stats
+    before = {record.id for record in stats.failures_of(label)}
+    result = yield
+    found = [record for record in stats.failures_of(label) if record.id not in before]
+    if found:
+        raise OperationFailed(current_session().redactor.redact(failure_report(label, found)))
+    return result
+
+
 def scrub_report(report: pytest.TestReport | pytest.CollectReport) -> None:
     """Redact a report in place before the terminal and the JUnit writer read it: the failure text (a server may
     echo the token in an answer the report quotes) and the captured output."""
@@ -163,6 +180,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         if not config.option.collectonly:
             data = _summary()
             write_summary(session.options.report_dir, data, render_summary(data))
+            write_artifacts(session.options.report_dir, session, data)
         # Last: the JUnit file is complete by now, and nothing the run wrote may carry the token.
         session.redactor.redact_tree(session.options.report_dir)
         junit = Path(config.option.xmlpath) if config.option.xmlpath else None
@@ -180,6 +198,7 @@ __all__ = [
     "pytest_collectreport",
     "pytest_configure",
     "pytest_report_header",
+    "pytest_runtest_call",
     "pytest_runtest_logreport",
     "pytest_terminal_summary",
     "pytest_unconfigure",

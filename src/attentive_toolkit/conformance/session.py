@@ -36,6 +36,8 @@ class ConformanceSession:
     outcomes: Counter[str] = field(default_factory=Counter)
     summary: dict[str, Any] | None = None
     schema: Any = field(default=None, repr=False)
+    # The run's HTTP connection pool (``running.http_session``), closed with the session.
+    http: Any = field(default=None, repr=False)
 
     def close(self) -> None:
         self.exit_stack.close()
@@ -105,10 +107,17 @@ def open_session(options: ConformanceOptions, host_is_loopback: HostCheck | None
         api_token=api_token,
         oauth_token=oauth_token,
         redactor=redactor,
-        stats=RunStats(redactor),
+        stats=new_stats(options, redactor),
         exit_stack=stack,
     )
     return _current
+
+
+def new_stats(options: ConformanceOptions, redactor: Redactor) -> RunStats:
+    from ..spec.effective import load_effective_spec
+    from .coverage import CoverageRecorder
+
+    return RunStats(redactor, max_failures=options.max_failures, coverage=CoverageRecorder(load_effective_spec()))
 
 
 def close_session() -> None:
