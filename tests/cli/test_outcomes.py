@@ -190,7 +190,12 @@ def test_sigint_while_waiting_for_the_api_exits_130_quietly() -> None:
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(60)
         port = listener.getsockname()[1]
-        command = "from attentive_toolkit.cli.main import main; main()"
+        # A shell without job control starts background jobs with SIGINT ignored and children inherit that (CI,
+        # a tox run started with `&`); restore what a terminal user's process has, Python's own handler.
+        command = (
+            "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            "from attentive_toolkit.cli.main import main; main()"
+        )
         process = _python(command, "me", "--base-url", f"http://127.0.0.1:{port}")
         connection, _ = listener.accept()
         with connection:
