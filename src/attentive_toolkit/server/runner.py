@@ -42,6 +42,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listen at once: `attentive serve` prints its URL before uvicorn starts, and a client that connects in
+    # between must wait in the backlog, not be refused (uvicorn's own listen() later only sets the backlog).
+    sock.listen(2048)
     return sock
 
 
