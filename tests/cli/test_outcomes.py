@@ -232,3 +232,12 @@ def test_serve_and_bulk_import_need_no_codegen_module() -> None:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://example.com", "http://", "http://[::1"])
+def test_a_base_url_that_is_not_http_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("ATTENTIVE_API_TOKEN", "dev-token")
+    status, _, err = attentive(capsys, "job", "status", "job-1", "--base-url", url)
+    assert status == 2 and "is not an http(s) URL with a host" in err
