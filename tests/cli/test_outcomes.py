@@ -191,7 +191,12 @@ def test_sigint_while_waiting_for_the_api_exits_130_quietly() -> None:
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(60)
         port = listener.getsockname()[1]
-        command = "from attentive_toolkit.cli.main import main; main()"
+        # A shell without job control starts background jobs with SIGINT ignored and children inherit that (CI,
+        # a tox run started with `&`); restore what a terminal user's process has, Python's own handler.
+        command = (
+            "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            "from attentive_toolkit.cli.main import main; main()"
+        )
         process = _python(command, "me", "--base-url", f"http://127.0.0.1:{port}")
         connection, _ = listener.accept()
         with connection:
@@ -228,6 +233,15 @@ def test_serve_and_bulk_import_need_no_codegen_module() -> None:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://example.com", "http://", "http://[::1"])
+def test_a_base_url_that_is_not_http_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("ATTENTIVE_API_TOKEN", "dev-token")
+    status, _, err = attentive(capsys, "job", "status", "job-1", "--base-url", url)
+    assert status == 2 and "is not an http(s) URL with a host" in err
 
 
 def test_the_spec_commands_do_not_need_the_generated_client() -> None:

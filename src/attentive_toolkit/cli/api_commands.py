@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+import httpx
 from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.test_authentication_v2 import get_me_v2
@@ -32,6 +33,19 @@ ENVIRONMENT_HELP = (
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
+def checked_base_url(ctx: click.Context | None, param: click.Parameter | None, value: str) -> str:
+    """An http(s) URL with a host, refused here as a usage error rather than deep inside httpx."""
+    text = (value or "").strip() or DEFAULT_BASE_URL
+    try:
+        url = httpx.URL(text)
+        usable = url.scheme in ("http", "https") and bool(url.host)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        usable = False
+    if not usable:
+        raise click.BadParameter(f"{text!r} is not an http(s) URL with a host, e.g. http://127.0.0.1:8080", ctx, param)
+    return text
+
+
 def api_options(command: Command) -> Command:
     """The options every command that calls the API shares: where to send it, and errors as JSON."""
     command = click.option(
@@ -46,6 +60,7 @@ def api_options(command: Command) -> Command:
         show_envvar=True,
         default=DEFAULT_BASE_URL,
         show_default=True,
+        callback=checked_base_url,
         help="The API's URL, e.g. http://127.0.0.1:8080 for `attentive serve`.",
     )(command)
 
