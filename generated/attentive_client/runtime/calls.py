@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from attrs import frozen
@@ -40,73 +40,72 @@ def longest_timeout(timeout: httpx.Timeout) -> float | None:
     return None if None in parts else max(parts)
 
 
+class CallOwner(Protocol):
+    """What a call needs from the client that makes it, asked for only when needed (most calls need little)."""
+
+    max_response_bytes: int | None
+
+    @property
+    def base_url(self) -> str: ...
+
+    def redactor(self) -> Redactor: ...
+
+    def retry_policy(self) -> RetryPolicy: ...
+
+    def call_logger(self) -> logging.Logger: ...
+
+    def sensitive_headers(self) -> tuple[str, ...]: ...
+
+    def timeout_bounds(self) -> tuple[httpx.Timeout, float | None]: ...
+
+
 class Call:
     """The state of one call: what to send, how many retries remain, and when its deadline runs out."""
 
     __slots__ = (
-        "_default_timeout",
         "_longest",
         "_policy",
-        "_policy_factory",
         "attempt",
-        "base_url",
         "body",
         "clock",
         "deadline",
         "deadline_seconds",
-        "logger",
-        "max_response_bytes",
         "operation",
-        "redactor",
+        "owner",
         "request",
         "retries",
-        "sensitive_headers",
         "timeout",
     )
 
     def __init__(
         self,
-        *,
+        owner: CallOwner,
         operation: Operation,
         request: dict[str, Any],
         retries: int,
-        policy: Callable[[], RetryPolicy],
         timeout: httpx.Timeout | None,
         deadline_seconds: float | None,
         clock: Callable[[], float],
-        redactor: Redactor,
-        base_url: str,
-        max_response_bytes: int | None,
-        logger: logging.Logger,
-        sensitive_headers: tuple[str, ...],
-        default_timeout: httpx.Timeout,
-        default_longest: float | None,
     ) -> None:
+        self.owner = owner
         self.operation = operation
         self.request = request
         self.body = request.get("json")
         self.retries = retries
-        self._policy_factory = policy
         self._policy: RetryPolicy | None = None
         # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
         self.timeout = timeout
-        self._default_timeout = default_timeout
-        self._longest = default_longest if timeout is None else longest_timeout(timeout)
+        self._longest = owner.timeout_bounds()[1] if timeout is None else longest_timeout(timeout)
         self.clock = clock
         self.deadline = None if deadline_seconds is None else clock() + deadline_seconds
         self.deadline_seconds = deadline_seconds
-        self.redactor = redactor
-        self.base_url = base_url
-        self.max_response_bytes = max_response_bytes
-        self.logger = logger
-        self.sensitive_headers = sensitive_headers
         self.attempt = 0
 
     @property
     def policy(self) -> RetryPolicy:
         # Only a call that meets a failure needs one: built then, not on the common path.
         if self._policy is None:
-            self._policy = self._policy_factory()
+            self._policy = self.owner.retry_policy()
         return self._policy
 
     # --- before an attempt -------------------------------------------------------------------------------------
@@ -134,7 +133,7 @@ class Call:
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
-                operation_id=self.operation.operation_id, errors=[problem], secrets=self.redactor.secrets
+                operation_id=self.operation.operation_id, errors=[problem], secrets=self.owner.redactor().secrets
             ) from None
 
     def _attempt_timeout(self) -> httpx.Timeout | None:
@@ -142,7 +141,7 @@ class Call:
         if remaining is None or (self._longest is not None and self._longest <= remaining):
             return self.timeout
         left = max(remaining, 0.001)
-        parts = {name: getattr(self.timeout or self._default_timeout, name) for name in _TIMEOUT_PARTS}
+        parts = {name: getattr(self.timeout or self.owner.timeout_bounds()[0], name) for name in _TIMEOUT_PARTS}
         return httpx.Timeout(**{name: left if value is None else min(value, left) for name, value in parts.items()})
 
     # --- after an attempt --------------------------------------------------------------------------------------
@@ -159,7 +158,7 @@ class Call:
 
     def delay_after_response(self, response: httpx.Response) -> float | None:
         """The wait before retrying after ``response``; None when it is the call's answer."""
-        if self.logger.isEnabledFor(logging.DEBUG):
+        if self.owner.call_logger().isEnabledFor(logging.DEBUG):
             self._log_exchange(response)
         if response.status_code < 400 or self.attempt > self.retries:
             return None
@@ -186,12 +185,13 @@ class Call:
             raise self.deadline_error(what)
 
     def too_large(self, response: httpx.Response) -> errors.ResponseTooLargeError:
-        assert self.max_response_bytes is not None
+        limit = self.owner.max_response_bytes
+        assert limit is not None
         return errors.ResponseTooLargeError(
             operation_id=self.operation.operation_id,
             status_code=response.status_code,
             headers=response.headers,
-            limit=self.max_response_bytes,
+            limit=limit,
         )
 
     def _time_for(self, seconds: float) -> bool:
@@ -207,14 +207,14 @@ class Call:
         return error_class(
             operation_id=self.operation.operation_id,
             method=self.operation.method,
-            url=self.base_url.rstrip("/") + self.operation.path,
+            url=self.owner.base_url.rstrip("/") + self.operation.path,
             attempts=max(self.attempt, 1),
             cause=cause,
-            secrets=self.redactor.secrets,
+            secrets=self.owner.redactor().secrets,
         )
 
     def _log_retry(self, reason: str, delay: float) -> None:
-        self.logger.info(
+        self.owner.call_logger().info(
             "%s: retry %d of %d in %.2f s after %s",
             self.operation.operation_id,
             self.attempt,
@@ -225,22 +225,23 @@ class Call:
 
     def _log_exchange(self, response: httpx.Response) -> None:
         request = response.request
-        body = self.redactor.redact(mask_personal_data(request.content[:2000].decode("utf-8", errors="replace")))
-        self.logger.debug(
+        redactor = self.owner.redactor()
+        body = redactor.redact(mask_personal_data(request.content[:2000].decode("utf-8", errors="replace")))
+        self.owner.call_logger().debug(
             "%s: %s %s -> HTTP %d (attempt %d), request headers %s, body %s",
             self.operation.operation_id,
             request.method,
-            self.redactor.redact(str(request.url)),
+            redactor.redact(str(request.url)),
             response.status_code,
             self.attempt,
-            redact_headers(request.headers, self.sensitive_headers),
+            redact_headers(request.headers, self.owner.sensitive_headers()),
             body,
         )
 
 
 def _checked_chunks(call: Call, response: httpx.Response, chunk: bytes, size: int) -> int:
     size += len(chunk)
-    if call.max_response_bytes is not None and size > call.max_response_bytes:
+    if call.owner.max_response_bytes is not None and size > call.owner.max_response_bytes:
         raise call.too_large(response)
     call.check_deadline("reading the answer")
     return size
@@ -261,7 +262,7 @@ def _already_read(call: Call, response: httpx.Response) -> bool:
     # An in-process transport (httpx.MockTransport, ASGITransport) hands over a body that is already in memory.
     if not response.is_stream_consumed:
         return False
-    if call.max_response_bytes is not None and len(response.content) > call.max_response_bytes:
+    if call.owner.max_response_bytes is not None and len(response.content) > call.owner.max_response_bytes:
         raise call.too_large(response)
     return True
 

@@ -380,31 +380,30 @@ class BaseClient:
         if extra_headers:
             request = {**request, "headers": merged_headers(request, extra_headers)}
         attempt_timeout = None
-        default_timeout = self._timeout or DEFAULT_TIMEOUT
         if timeout is not None:
             attempt_timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         return Call(
-            operation=operation,
-            request=request,
-            retries=self.max_retries if max_retries is None else max_retries,
-            policy=self.retry_policy,
-            timeout=attempt_timeout,
-            deadline_seconds=self.deadline,
-            clock=self.monotonic_clock,
-            redactor=self.redactor(),
-            base_url=self._base_url,
-            max_response_bytes=self.max_response_bytes,
-            logger=_logger(self.logger_name),
-            sensitive_headers=self._sensitive_headers(),
-            default_timeout=default_timeout,
-            default_longest=self._longest_default(default_timeout),
+            self,
+            operation,
+            request,
+            self.max_retries if max_retries is None else max_retries,
+            attempt_timeout,
+            self.deadline,
+            self.monotonic_clock,
         )
 
-    def _longest_default(self, timeout: httpx.Timeout) -> float | None:
-        # Computed once per timeout object, not per call: most calls only ask whether the deadline is far.
+    def timeout_bounds(self) -> tuple[httpx.Timeout, float | None]:
+        """The per-attempt timeout and its longest part, computed once per timeout object, not per call."""
+        timeout = self._timeout or DEFAULT_TIMEOUT
         if self._longest is None or self._longest[0] is not timeout:
             self._longest = (timeout, longest_timeout(timeout))
-        return self._longest[1]
+        return self._longest
+
+    def call_logger(self) -> logging.Logger:
+        return _logger(self.logger_name)
+
+    def sensitive_headers(self) -> tuple[str, ...]:
+        return self._sensitive_headers()
 
     def pacer_for(self, operation: Operation) -> Pacer | None:
         """The pace shared by every call of ``operation`` through this client; None when pacing is off or no
