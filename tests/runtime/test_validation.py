@@ -77,6 +77,7 @@ def test_resend_rules_come_from_the_spec_extensions() -> None:
     assert UPSERT.idempotent and bulk.idempotent
     assert UPSERT.is_resendable(plain) and not UPSERT.is_resendable(texting)
     assert bulk.is_resendable({"users": [plain]}) and not bulk.is_resendable({"users": [plain, texting]})
+    assert bulk.is_item_resendable(plain, "users", "*") and not bulk.is_item_resendable(texting, "users", "*")
     assert UPSERT.is_resendable({**plain, "subscriptions": []})
     assert API.operation("getMeV2").is_resendable()
     assert UPSERT.resend_guards() == (("subscriptions",),)

@@ -59,6 +59,7 @@ class Operation:
         self._body_check: SchemaCheck | None = None
         self._response_checks: dict[str, SchemaCheck | None] = {}
         self._guards: tuple[tuple[str, ...], ...] | None = None
+        self._guards_within: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 
     def __repr__(self) -> str:
         return f"Operation({self.operation_id!r}, {self.method.upper()} {self.path})"
@@ -151,6 +152,20 @@ class Operation:
         if not self.idempotent:
             return False
         return not any(_carries(body, guard) for guard in self.resend_guards())
+
+    def is_item_resendable(self, item: object, *within: str) -> bool:
+        """``is_resendable`` for a body that holds only ``item`` at ``within`` (say, one user of a bulk submit at
+        ``"users", "*"``), without building that body: a bulk importer asks it of every record."""
+        if self.method in _SAFE_METHODS:
+            return True
+        if not self.idempotent:
+            return False
+        guards = self._guards_within.get(within)
+        if guards is None:
+            depth = len(within)
+            guards = tuple(guard[depth:] for guard in self.resend_guards() if guard[:depth] == within)
+            self._guards_within[within] = guards
+        return not any(_carries(item, guard) for guard in guards)
 
     def resend_guards(self) -> tuple[tuple[str, ...], ...]:
         """Where in a body a non-empty value makes the request unresendable, as paths (``*``: any array item)."""

@@ -141,7 +141,7 @@ class BulkImport:
 
     def _guarded(self, record: dict[str, Any]) -> bool:
         """Whether a batch holding ``record`` must not be sent twice (the runtime's resend rule for the submit)."""
-        return not self.submit_operation.is_resendable({"users": [record]})
+        return not self.submit_operation.is_item_resendable(record, "users", "*")
 
     # --- the run ---------------------------------------------------------------------------------------------
 
