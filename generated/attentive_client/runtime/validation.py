@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from .errors import FieldError
 
-__all__ = ["SchemaCheck", "json_pointer", "not_json_reason"]
+__all__ = ["SchemaCheck", "json_pointer", "not_json_reason", "openapi30_to_draft4"]
 
 # Deeper than any document of this API; beyond it a value is refused rather than walked.
 MAX_DEPTH = 256
@@ -36,10 +36,10 @@ def _validator_class(openapi_version: str) -> Any:
     raise ValueError(f"OpenAPI {openapi_version!r} is not supported: 3.0.x or 3.1.x")
 
 
-def _openapi30_to_draft4(node: Any) -> Any:
+def openapi30_to_draft4(node: Any) -> Any:
     """OpenAPI 3.0's ``nullable: true`` is ``type: [T, "null"]`` in JSON Schema; nothing else differs for checking."""
     if isinstance(node, dict):
-        converted = {key: _openapi30_to_draft4(value) for key, value in node.items()}
+        converted = {key: openapi30_to_draft4(value) for key, value in node.items()}
         if converted.pop("nullable", False) is True:
             kind = converted.get("type")
             if isinstance(kind, str):
@@ -48,7 +48,7 @@ def _openapi30_to_draft4(node: Any) -> Any:
                 converted["enum"] = [*converted["enum"], None]
         return converted
     if isinstance(node, list):
-        return [_openapi30_to_draft4(item) for item in node]
+        return [openapi30_to_draft4(item) for item in node]
     return node
 
 
@@ -58,7 +58,7 @@ class SchemaCheck:
     def __init__(self, schema: Mapping[str, Any], components: Mapping[str, Any], openapi_version: str) -> None:
         root: dict[str, Any] = {**copy.deepcopy(dict(schema)), "components": copy.deepcopy(dict(components))}
         if openapi_version.startswith("3.0"):
-            root = _openapi30_to_draft4(root)
+            root = openapi30_to_draft4(root)
         self._validator = _validator_class(openapi_version)(root, validate_formats=True)
 
     def is_valid(self, instance: object) -> bool:

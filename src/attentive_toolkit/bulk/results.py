@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
+
+from attentive_client.runtime import BulkResult
 
 MESSAGE_LIMIT = 500
 
@@ -18,28 +18,16 @@ class BatchResults:
     notes: list[str] = field(default_factory=list)
 
 
-def result_verdict(entry: Any) -> tuple[bool, str] | None:
-    """``(accepted, message)`` for one results line, or None when it says neither."""
-    if not isinstance(entry, dict):
-        return None
-    message = str(entry.get("message") or entry.get("error") or "")
-    details = entry.get("errors")
-    if isinstance(details, list) and details:
-        message += " (" + "; ".join(_detail(item) for item in details[:5]) + ")"
-    status = entry.get("status", entry.get("statusCode"))
-    if isinstance(status, int) and not isinstance(status, bool):
-        return 200 <= status <= 299, (message or f"status {status}")[:MESSAGE_LIMIT]
-    success = entry.get("success")
-    if isinstance(success, bool):
-        return success, (message or ("accepted" if success else "rejected"))[:MESSAGE_LIMIT]
-    return None
-
-
-def _detail(item: Any) -> str:
-    if isinstance(item, dict) and "message" in item:
-        pointer = item.get("pointer") or item.get("path") or ""
-        return f"{pointer}: {item['message']}" if pointer else str(item["message"])
-    return str(item)
+def verdict_message(result: BulkResult) -> str:
+    """What the report says of one results line: its message, the first few errors, cut to ``MESSAGE_LIMIT``."""
+    message = result.message
+    if result.errors:
+        message += " (" + "; ".join(result.errors[:5]) + ")"
+    if not message:
+        message = (
+            f"status {result.status}" if result.status is not None else ("accepted" if result.accepted else "rejected")
+        )
+    return message[:MESSAGE_LIMIT]
 
 
 def reconcile_results(lines: array[int], text: str) -> BatchResults:
@@ -53,15 +41,13 @@ def reconcile_results(lines: array[int], text: str) -> BatchResults:
         if index >= len(entries):
             results.unknown.append(line_no)
             continue
-        try:
-            verdict = result_verdict(json.loads(entries[index]))
-        except ValueError:
-            verdict = None
-        if verdict is None:
+        # The runtime's reading of a results line, the same the client's BulkJobs gives.
+        result = BulkResult.parse(index + 1, entries[index])
+        if result.accepted is None:
             results.unknown.append(line_no)
             results.notes.append(f"result {index + 1} is unreadable")
-        elif verdict[0]:
+        elif result.accepted:
             results.accepted += 1
         else:
-            results.rejected.append((line_no, verdict[1]))
+            results.rejected.append((line_no, verdict_message(result)))
     return results

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
-from attentive_client.runtime import ApiSpec
+from attentive_client.runtime import ApiSpec, openapi30_to_draft4
 
 PARAMETER_LOCATIONS = {"path": "path_parameters", "query": "query", "header": "headers", "cookie": "cookies"}
 # Keywords that assert something about a value. Applicators that only hold subschemas (properties, items, $ref)
@@ -43,18 +43,6 @@ def _resolve_pointer(document: Any, pointer: str) -> Any:
     for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
         part = raw.replace("~1", "/").replace("~0", "~")
         node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
-
-
-def _openapi30_to_draft4(node: Any) -> Any:
-    """OpenAPI 3.0's ``nullable: true`` is ``type: [T, "null"]`` in JSON Schema."""
-    if isinstance(node, dict):
-        converted = {key: _openapi30_to_draft4(value) for key, value in node.items()}
-        if converted.pop("nullable", False) is True and isinstance(converted.get("type"), str):
-            converted["type"] = [converted["type"], "null"]
-        return converted
-    if isinstance(node, list):
-        return [_openapi30_to_draft4(item) for item in node]
     return node
 
 
@@ -256,13 +244,13 @@ class CoverageRecorder:
         self._by_label: dict[str, OperationCoverage] = {}
         # The runtime owns what an operation declares; this module only traces what a run did with it.
         api = ApiSpec.from_document(document)
-        components = _openapi30_to_draft4(copy.deepcopy(document.get("components") or {}))
+        components = openapi30_to_draft4(copy.deepcopy(document.get("components") or {}))
         draft4 = api.openapi_version.startswith("3.0")
         for operation in api.operations:
             root: dict[str, Any] | None = None
             validator = None
             if operation.body_schema is not None:
-                root = {**_openapi30_to_draft4(copy.deepcopy(operation.body_schema)), "components": components}
+                root = {**openapi30_to_draft4(copy.deepcopy(operation.body_schema)), "components": components}
                 kind = jsonschema_rs.Draft4Validator if draft4 else jsonschema_rs.Draft202012Validator
                 validator = kind(root, validate_formats=True)
             coverage = OperationCoverage(

@@ -35,7 +35,7 @@ from .redaction import REDACTED, Redactor, mask_personal_data, redact_headers, s
 from .retry import RetryPolicy
 from .sharing import ShareController
 from .spec import HTTP_METHODS, ApiSpec, Operation
-from .validation import json_pointer
+from .validation import json_pointer, openapi30_to_draft4
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -67,6 +67,7 @@ __all__ = [
     "header_number",
     "json_pointer",
     "mask_personal_data",
+    "openapi30_to_draft4",
     "redact_headers",
     "scrub",
 ]
