@@ -9,17 +9,7 @@ import pytest
 from attentive_toolkit.conformance.checks import rate_limit_problems
 from attentive_toolkit.conformance.options import DEFAULT_SEED, OptionError, resolve_options
 from attentive_toolkit.conformance.redaction import Redactor, redact_auth_headers
-from attentive_toolkit.conformance.safety import DEFAULT_REMOTE_RATE_LIMIT, decide_policy, is_loopback_host
-
-
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
-def test_loopback_hosts(host: str) -> None:
-    assert is_loopback_host(host)
-
-
-@pytest.mark.parametrize("host", ["api.attentivemobile.com", "10.0.0.1", "localhost.example.com", "0.0.0.0"])
-def test_other_hosts_are_remote(host: str) -> None:
-    assert not is_loopback_host(host)
+from attentive_toolkit.conformance.safety import DEFAULT_REMOTE_RATE_LIMIT, decide_policy
 
 
 def test_remote_target_gets_reads_only_and_a_rate_limit_by_default() -> None:

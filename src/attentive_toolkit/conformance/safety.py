@@ -3,26 +3,17 @@ limit below the vendor's unless one is given."""
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from ..loopback import is_loopback_host
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The vendor allows 100 requests/s on bulk submit and job status and 150/s elsewhere; stay well below both.
 DEFAULT_REMOTE_RATE_LIMIT = "25/s"
 
 HostCheck = Callable[[str], bool]
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and any loopback address (127.0.0.0/8, ::1); names are never resolved."""
-    if host.lower() in {"localhost", "localhost."}:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def host_of(base_url: str) -> str:

@@ -9,9 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..loopback import is_loopback_host
 from .options import ConformanceOptions
 from .redaction import Redactor
-from .safety import HostCheck, SafetyPolicy, decide_policy, is_loopback_host
+from .safety import HostCheck, SafetyPolicy, decide_policy
 from .stats import RunStats
 
 # The embedded server enforces the spec's per-second limits too; a generous limit keeps a fast local run from

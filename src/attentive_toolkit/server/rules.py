@@ -7,8 +7,10 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any
 
+from attentive_client.runtime import json_pointer
+
 from .settings import SignUpUnit
-from .validation import Violation, json_pointer
+from .validation import Violation
 
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _DATE_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -6,13 +6,12 @@ The checks run as one ASGI middleware in front of the app, before any body is re
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..loopback import is_loopback_host
 from .auth import authorize
 from .responses import error_response
 
@@ -28,23 +27,10 @@ class NotLoopback(ValueError):
     """A bind address outside loopback; the message says what to use instead."""
 
 
-@functools.lru_cache(maxsize=1024)
-def is_loopback_name(host: str) -> bool:
-    """``localhost``, any 127.x.y.z or ``::1`` (with or without brackets). Cached: it runs on every request, a
-    client sends the same few names, and parsing an address costs more than the rest of the guard."""
-    name = host.strip().lower()
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
-    except ValueError:
-        return False
-
-
 def require_loopback(host: str) -> str:
     """The one bind check of the CLI and the library runner: the sandbox has no TLS and a development token.
     Returns the address to bind (``[::1]`` -> ``::1``)."""
-    if not is_loopback_name(host):
+    if not is_loopback_host(host):
         raise NotLoopback(
             f"{host!r} is not a loopback address; the sandbox listens on loopback only "
             "(use 127.0.0.1, ::1 or localhost)"
@@ -72,7 +58,7 @@ class HostPolicy:
             # HTTP/1.0 without Host: no browser sends that, so no rebinding either.
             return True
         name = host_name(host_header)
-        return is_loopback_name(name) or name in self.extra
+        return is_loopback_host(name) or name in self.extra
 
     def allows_origin(self, origin: str) -> bool:
         """An ``Origin`` from a page served by this machine (or a configured name) may write; any other may not."""
@@ -83,7 +69,7 @@ class HostPolicy:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return False
         hostname = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-        return is_loopback_name(hostname) or hostname.lower() in self.extra
+        return is_loopback_host(hostname) or hostname.lower() in self.extra
 
 
 def media_type(content_type: str | None) -> str:

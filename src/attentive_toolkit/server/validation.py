@@ -28,10 +28,6 @@ class BadRequest(Exception):
         self.violations = violations or []
 
 
-def json_pointer(parts: list[str | int]) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
-
-
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
