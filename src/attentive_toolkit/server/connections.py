@@ -1,7 +1,7 @@
 """Connection-level limits uvicorn lacks: deadlines for request headers and bodies, a cap on header bytes, and a cap
 on open connections.
 
-uvicorn (checked on 0.54) times out only idle keep-alive connections, and only after a first response:
+uvicorn (checked on 0.54 and 0.55; pyproject.toml allows only those) times out only idle keep-alive connections, and only after a first response:
 a client that opens a socket and sends its headers one byte at a time (slowloris), or a body one byte at a time,
 is kept forever, and httptools buffers headers without a size limit. ``--limit-concurrency`` answers 503 only once
 a request's headers are complete, and counts the open connections, so it neither closes slow sockets nor can be set
