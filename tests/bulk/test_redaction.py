@@ -25,7 +25,8 @@ def echoing_server(request: httpx.Request) -> httpx.Response:
             return httpx.Response(422, json={"message": f"cannot take this (you sent {sent}, and Bearer {OTHER})"})
         return httpx.Response(202, json={"batchJobId": "job-1"})
     if request.url.path == "/v2/bulk/job/job-1":
-        return httpx.Response(200, json={"status": "COMPLETED", "url": f"{BASE}/results/job-1.jsonl"})
+        results = request.url.copy_with(path="/results/job-1.jsonl", query=None)
+        return httpx.Response(200, json={"status": "COMPLETED", "url": str(results)})
     if request.url.path == "/results/job-1.jsonl":
         lines = [
             {"status": 400, "message": f"unknown bearer token (you sent {sent})"},

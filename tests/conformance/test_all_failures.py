@@ -91,7 +91,7 @@ def test_the_cassette_holds_every_failing_exchange_without_the_token(careless_ru
     sent = [
         h["value"] for entry in entries for h in entry["request"]["headers"] if h["name"].lower() == "authorization"
     ]
-    assert sent and all(value == "Bearer [REDACTED]" for value in sent)
+    assert sent and all(value == "Bearer [redacted]" for value in sent)
 
 
 def test_a_failure_replays_side_by_side(careless_run: SuiteRun, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,9 @@
     ``MalformedResponseError``   a 2xx answer whose body is not what the spec documents
     ``ResponseTooLargeError``    an answer larger than the client's ``max_response_bytes``
 
-No message, ``str`` or ``repr`` carries the client's token: every text is scrubbed of it before it is stored.
+Nothing a caller can see or keep carries the client's token, even when the server echoed it back: the message,
+``str``, ``repr``, the answer's ``headers``, ``body`` and ``json``, and a pickle of the error are redacted before
+they are stored (see ``redaction``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from __future__ import annotations
 import json as _json
 from collections.abc import Iterable, Sequence
 from http import HTTPStatus
+from typing import Any
 
 import httpx
 from attrs import frozen
 
-from .redaction import REDACTED, redact_headers, scrub
+from .redaction import REDACTED, Redactor, redact_header_items, redact_headers, scrub
 
 _BODY_PREVIEW_CHARS = 500
 
@@ -35,6 +38,20 @@ class AttentiveError(Exception):
     def __init__(self, message: str, *, operation_id: str) -> None:
         super().__init__(message)
         self.operation_id = operation_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls ``cls(*args)``, which keyword-only constructors refuse: rebuild without
+        # calling __init__, from the message and the attributes, all of them redacted already.
+        return (_restore, (type(self), self.args), dict(vars(self)))
+
+
+def _restore(error_class: type[AttentiveError], args: tuple[Any, ...]) -> AttentiveError:
+    return error_class.__new__(error_class, *args)
+
+
+def _redacted_answer(headers: httpx.Headers, body: bytes, redactor: Redactor) -> tuple[httpx.Headers, bytes]:
+    """An answer's headers and body as they may be kept: a server may echo the token in any of them."""
+    return httpx.Headers(redact_header_items(headers.multi_items(), redactor)), redactor.redact_bytes(body)
 
 
 @frozen
@@ -80,10 +97,11 @@ class APIConnectionError(AttentiveError):
         cause: BaseException,
         secrets: Iterable[str] = (),
     ) -> None:
+        redactor = Redactor(secrets)
         self.attempts = attempts
         self.method = method.upper()
-        self.url = scrub(url, secrets)
-        reason = scrub(str(cause) or type(cause).__name__, secrets)
+        self.url = redactor.redact(url)
+        reason = redactor.redact(str(cause) or type(cause).__name__)
         message = f"{operation_id}: {self.method} {self.url}: {self._what()} after {attempts} attempt(s): {reason}"
         super().__init__(message, operation_id=operation_id)
 
@@ -129,14 +147,15 @@ class APIStatusError(AttentiveError):
         attempts: int = 1,
         secrets: Iterable[str] = (),
     ) -> None:
-        secrets = tuple(secrets)
+        redactor = Redactor(secrets)
+        headers, body = _redacted_answer(headers, body, redactor)
         self.status_code = status_code
         self.headers = headers
         self.body = body
         self.json = _parse_json(headers, body)
         self.attempts = attempts
         self.method = method.upper()
-        self.url = scrub(url, secrets)
+        self.url = redactor.redact(url)
         try:
             reason = HTTPStatus(status_code).phrase
         except ValueError:
@@ -147,7 +166,7 @@ class APIStatusError(AttentiveError):
         preview = body[:_BODY_PREVIEW_CHARS].decode("utf-8", errors="replace").strip()
         if preview:
             message += f": {preview}"
-        super().__init__(scrub(message, secrets), operation_id=operation_id)
+        super().__init__(redactor.redact(message), operation_id=operation_id)
 
 
 class BadRequestError(APIStatusError):
@@ -243,17 +262,18 @@ class MalformedResponseError(AttentiveError):
         attempts: int = 1,
         secrets: Iterable[str] = (),
     ) -> None:
-        secrets = tuple(secrets)
+        redactor = Redactor(secrets)
+        headers, body = _redacted_answer(headers, body, redactor)
         self.status_code = status_code
         self.headers = headers
         self.body = body
         self.attempts = attempts
-        self.reason = scrub(reason, secrets)
+        self.reason = redactor.redact(reason)
         message = f"{operation_id}: the HTTP {status_code} answer does not match the spec: {self.reason}"
         preview = body[:_BODY_PREVIEW_CHARS].decode("utf-8", errors="replace").strip()
         if preview:
             message += f"; body: {preview}"
-        super().__init__(scrub(message, secrets), operation_id=operation_id)
+        super().__init__(redactor.redact(message), operation_id=operation_id)
 
 
 class ResponseTooLargeError(AttentiveError):
@@ -268,9 +288,17 @@ class ResponseTooLargeError(AttentiveError):
     headers: httpx.Headers
     limit: int
 
-    def __init__(self, *, operation_id: str, status_code: int, headers: httpx.Headers, limit: int) -> None:
+    def __init__(
+        self,
+        *,
+        operation_id: str,
+        status_code: int,
+        headers: httpx.Headers,
+        limit: int,
+        secrets: Iterable[str] = (),
+    ) -> None:
         self.status_code = status_code
-        self.headers = headers
+        self.headers = _redacted_answer(headers, b"", Redactor(secrets))[0]
         self.limit = limit
         message = f"{operation_id}: the HTTP {status_code} answer is larger than max_response_bytes ({limit} bytes)"
         super().__init__(message, operation_id=operation_id)

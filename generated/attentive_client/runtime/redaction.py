@@ -1,9 +1,12 @@
-"""Keeping credentials and personal data out of every text that may be shown, logged or stored.
+"""Keeping credentials and personal data out of every text that may be shown, logged or stored: the one redactor
+of the client, the bulk importer, the CLI and the conformance suite.
 
 A secret of ``MIN_SUBSTRING_SECRET`` characters or more is replaced wherever it appears, even inside a longer
 string; a shorter one only where it stands as a whole token (not inside a run of token characters), so that a
 one-character token cannot shred a message. Any ``Bearer ...`` credential is replaced whoever's it is: a server
-that echoes the header back (``unknown bearer token (you sent Bearer ...)``) must not leak it either.
+that echoes the header back (``unknown bearer token (you sent Bearer ...)``) must not leak it either. The value
+of a credential header (``Authorization``, ``X-Api-Key``, cookies...) is replaced whatever it is, in a header list
+and in a rendered ``Name: value`` line (a curl command).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ __all__ = [
     "SENSITIVE_HEADERS",
     "Redactor",
     "mask_personal_data",
+    "redact_auth_headers",
+    "redact_header_items",
     "redact_headers",
     "scrub",
 ]
@@ -28,6 +33,10 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 _TOKEN_CHARS = r"A-Za-z0-9\-._~+/="
 # Eight characters at least, so that prose such as "bearer token" keeps its words; given secrets go at any length.
 _BEARER = re.compile(rf"(?i)\b(bearer)(\s+|%20|\+)([{_TOKEN_CHARS}]{{8,}})")
+# A credential header rendered as text (``-H 'Authorization: Bearer abc'``), with an earlier redaction tolerated.
+_AUTH_HEADER_LINE = re.compile(
+    r"(?i)(['\"]?(?:proxy-)?(?:authorization|x-api-key):\s*)(bearer\s+)?[^'\"\s]+(?:\s*\[[^\]]*\])?"
+)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+[1-9][0-9]{5,14}\b")
 
@@ -56,6 +65,14 @@ class Redactor:
             text = self._pattern.sub(REDACTED, text)
         return text
 
+    def redact_bytes(self, data: bytes) -> bytes:
+        """``data`` redacted as UTF-8 text; bytes that are not UTF-8 pass through unchanged around the secrets."""
+        if not data:
+            return data
+        text = data.decode("utf-8", errors="surrogateescape")
+        redacted = self.redact(text)
+        return data if redacted == text else redacted.encode("utf-8", errors="surrogateescape")
+
     def __repr__(self) -> str:
         return f"Redactor(<{len(self.secrets)} secret(s)>)"
 
@@ -69,6 +86,33 @@ def redact_headers(headers: Mapping[str, str], extra_sensitive: Iterable[str] = 
     """A copy of ``headers`` fit to show: credentials and cookies replaced by ``[redacted]``."""
     sensitive = SENSITIVE_HEADERS | {name.lower() for name in extra_sensitive}
     return {name: (REDACTED if name.lower() in sensitive else value) for name, value in headers.items()}
+
+
+def redact_header_items(
+    items: Iterable[tuple[str, str]],
+    redactor: Redactor,
+    extra_sensitive: Iterable[str] = (),
+    *,
+    keep_scheme: bool = False,
+) -> list[tuple[str, str]]:
+    """Headers as (name, value) pairs, repeated names kept, fit to show or store: a credential header's value
+    replaced (with ``keep_scheme``, ``Bearer abc`` becomes ``Bearer [redacted]``, saying which scheme was used), and
+    every other value redacted of secrets, as a server may echo the token in any header."""
+    sensitive = SENSITIVE_HEADERS | {name.lower() for name in extra_sensitive}
+    redacted: list[tuple[str, str]] = []
+    for name, value in items:
+        if name.lower() in sensitive:
+            scheme, space, rest = value.partition(" ")
+            value = f"{scheme} {REDACTED}" if keep_scheme and space and rest else REDACTED
+        else:
+            value = redactor.redact(value)
+        redacted.append((name, value))
+    return redacted
+
+
+def redact_auth_headers(text: str) -> str:
+    """``text`` (a rendered command, say) with the value of any ``Authorization`` header masked, whoever's it is."""
+    return _AUTH_HEADER_LINE.sub(lambda match: f"{match.group(1)}{match.group(2) or ''}{REDACTED}", text)
 
 
 def mask_personal_data(text: str) -> str:

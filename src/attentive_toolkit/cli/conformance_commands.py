@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import click
+from attentive_client.runtime.redaction import Redactor
 
 from ..conformance.options import DEFAULT_REPORT_DIR
-from ..conformance.redaction import Redactor
 from ..conformance.replay import ReplayError, load_failure, render, resend
 from ..conformance.spec_rules import load_rules
 

@@ -6,16 +6,14 @@ The replay id is a hash of the de-duplication key, so the same failure keeps its
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .redaction import REDACTED, Redactor, redact_auth_headers
+from attentive_client.runtime.redaction import Redactor, redact_auth_headers, redact_header_items
 
 # Enough of an answer to see what went wrong; a cassette of a fuzzed run must not grow without bound.
 MAX_BODY_BYTES = 64 * 1024
-SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 
 
 def replay_id(check: str, operation: str, status: int) -> str:
@@ -72,13 +70,8 @@ def _masked(headers: Any, redactor: Redactor) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for name, value in headers.items():
         values = value if isinstance(value, list) else [value]
-        for item in values:
-            text = str(item)
-            if str(name).lower() in SECRET_HEADERS:
-                scheme, _, rest = text.partition(" ")
-                text = f"{scheme} {REDACTED}" if rest else REDACTED
-            pairs.append((str(name), redactor.redact(text)))
-    return pairs
+        pairs.extend((str(name), str(item)) for item in values)
+    return redact_header_items(pairs, redactor, keep_scheme=True)
 
 
 def _body_bytes(raw: Any, redactor: Redactor) -> tuple[bytes, bool]:
@@ -92,9 +85,7 @@ def _body_bytes(raw: Any, redactor: Redactor) -> tuple[bytes, bool]:
         data = b"(streamed body not recorded)"
     truncated = len(data) > MAX_BODY_BYTES
     data = data[:MAX_BODY_BYTES]
-    with contextlib.suppress(UnicodeDecodeError):
-        data = redactor.redact(data.decode("utf-8")).encode("utf-8")
-    return data, truncated
+    return redactor.redact_bytes(data), truncated
 
 
 def capture_exchange(response: Any, redactor: Redactor) -> Exchange | None:

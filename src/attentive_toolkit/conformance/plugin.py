@@ -19,7 +19,7 @@ import pytest
 from .artifacts import write_artifacts
 from .operations import operation_labels
 from .options import FLAGS, OPTION_TABLE, OptionError, dest, resolve_options
-from .redaction import RedactingStream
+from .redaction import RedactingStream, redact_file, redact_object, redact_tree
 from .running import OperationFailed, failure_report
 from .session import ConformanceSession, close_session, current_session, open_session
 from .summary import render_summary, summary_data, write_summary
@@ -120,8 +120,8 @@ def scrub_report(report: pytest.TestReport | pytest.CollectReport) -> None:
     """Redact a report in place before the terminal and the JUnit writer read it: the failure text (a server may
     echo the token in an answer the report quotes) and the captured output."""
     redactor = current_session().redactor
-    report.longrepr = redactor.redact_object(report.longrepr)
-    report.sections = redactor.redact_object(report.sections)
+    report.longrepr = redact_object(redactor, report.longrepr)
+    report.sections = redact_object(redactor, report.sections)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -182,10 +182,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             write_summary(session.options.report_dir, data, render_summary(data))
             write_artifacts(session.options.report_dir, session, data)
         # Last: the JUnit file is complete by now, and nothing the run wrote may carry the token.
-        session.redactor.redact_tree(session.options.report_dir)
+        redact_tree(session.redactor, session.options.report_dir)
         junit = Path(config.option.xmlpath) if config.option.xmlpath else None
         if junit is not None and junit.is_file():
-            session.redactor.redact_file(junit)
+            redact_file(session.redactor, junit)
     finally:
         if isinstance(sys.stdout, RedactingStream):
             sys.stdout = sys.stdout.inner

@@ -1,47 +1,36 @@
-"""Keep tokens out of everything the suite prints or writes."""
+"""Apply the runtime's redactor to everything the suite prints or writes: report files, pytest's failure
+representations and the terminal stream. The rules themselves (which secrets, ``Bearer ...``, credential headers)
+are the runtime's, in ``attentive_client.runtime.redaction``."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-REDACTED = "[REDACTED]"
+from attentive_client.runtime.redaction import Redactor
 
 
-class Redactor:
-    """Replaces every known secret with ``[REDACTED]``; secrets shorter than 4 characters are ignored so a
-    stray one-letter token can't shred the whole output."""
+def redact_file(redactor: Redactor, path: Path) -> bool:
+    """Rewrite ``path`` with secrets redacted; True when something was replaced."""
+    original = path.read_text(encoding="utf-8", errors="surrogateescape")
+    cleaned = redactor.redact(original)
+    if cleaned == original:
+        return False
+    path.write_text(cleaned, encoding="utf-8", errors="surrogateescape")
+    return True
 
-    def __init__(self, secrets: Iterable[str | None]) -> None:
-        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
-    def __repr__(self) -> str:
-        return f"Redactor({len(self._secrets)} secret(s))"
+def redact_tree(redactor: Redactor, folder: Path) -> list[Path]:
+    """Every file under ``folder`` redacted in place; the ones that changed."""
+    return [path for path in sorted(folder.rglob("*")) if path.is_file() and redact_file(redactor, path)]
 
-    def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
 
-    def redact_file(self, path: Path) -> bool:
-        """Rewrite ``path`` with secrets redacted; True when something was replaced."""
-        original = path.read_text(encoding="utf-8", errors="surrogateescape")
-        cleaned = self.redact(original)
-        if cleaned == original:
-            return False
-        path.write_text(cleaned, encoding="utf-8", errors="surrogateescape")
-        return True
-
-    def redact_tree(self, folder: Path) -> list[Path]:
-        return [path for path in sorted(folder.rglob("*")) if path.is_file() and self.redact_file(path)]
-
-    def redact_object(self, value: Any) -> Any:
-        """``value`` with every string inside it redacted: strings, lists, tuples and dicts are rebuilt, other
-        objects (pytest's failure representations) have their attributes redacted in place."""
-        return _redact_object(self, value, set())
+def redact_object(redactor: Redactor, value: Any) -> Any:
+    """``value`` with every string inside it redacted: strings, lists, tuples and dicts are rebuilt, other
+    objects (pytest's failure representations) have their attributes redacted in place."""
+    return _redact_object(redactor, value, set())
 
 
 def _redact_object(redactor: Redactor, value: Any, seen: set[int]) -> Any:
@@ -95,11 +84,3 @@ class RedactingStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
-
-
-_AUTH_HEADER = re.compile(r"(?i)(['\"]?authorization:\s*)(bearer\s+)?[^'\"\s]+(?:\s*\[[^\]]*\])?")
-
-
-def redact_auth_headers(command: str) -> str:
-    """Mask the value of any ``Authorization`` header in a rendered command, whatever the token is."""
-    return _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}{REDACTED}", command)

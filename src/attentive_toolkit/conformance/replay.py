@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from attentive_client.runtime.redaction import REDACTED, Redactor
 
 from .artifacts import CASSETTE
-from .redaction import REDACTED, Redactor
 from .spec_rules import SpecRules, Violation
 
 # Not replayed as recorded: the transport sets them, or they carried the scrubbed secret.

@@ -9,9 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from attentive_client.runtime.redaction import Redactor
+
 from ..loopback import is_loopback_host
 from .options import ConformanceOptions
-from .redaction import Redactor
 from .safety import HostCheck, SafetyPolicy, decide_policy
 from .stats import RunStats
 

@@ -9,9 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from attentive_client.runtime.redaction import Redactor
+
 from .coverage import CoverageRecorder
 from .failures import FailureRecord, capture_exchange, failure_message, failure_title, render_curl, replay_id
-from .redaction import Redactor
 
 # Distinct messages kept per failure (the same check on the same status can break in several ways).
 MAX_DETAILS = 5

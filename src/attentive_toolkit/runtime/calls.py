@@ -192,6 +192,7 @@ class Call:
             status_code=response.status_code,
             headers=response.headers,
             limit=limit,
+            secrets=self.owner.redactor().secrets,
         )
 
     def _time_for(self, seconds: float) -> bool:

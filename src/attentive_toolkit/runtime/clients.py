@@ -25,6 +25,7 @@ from attrs import define, evolve, field
 
 from . import errors
 from .calls import Call, Sent, longest_timeout, merged_headers, read_body, read_body_async
+from .logs import redact_logs
 from .pacing import Pacer
 from .redaction import REDACTED, Redactor, redact_headers
 from .retry import DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
@@ -226,6 +227,10 @@ class BaseClient:
             self._redactor = Redactor(self._secrets())
         return self._redactor
 
+    def _redact_logs(self) -> None:
+        # Before the first request: httpcore logs each answer's headers as they come, a token echoed in them too.
+        redact_logs(self.redactor(), self.logger_name)
+
     def _auth(self) -> httpx.Auth | None:
         return None
 
@@ -259,12 +264,14 @@ class BaseClient:
         the token.
         """
         self._client = client
+        self._redact_logs()
         return self
 
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             self._client = httpx.Client(**self._httpx_kwargs())
+            self._redact_logs()
         return self._client
 
     def __enter__(self) -> Self:
@@ -283,12 +290,14 @@ class BaseClient:
         the token.
         """
         self._async_client = async_client
+        self._redact_logs()
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(**self._httpx_kwargs())
+            self._redact_logs()
         return self._async_client
 
     async def __aenter__(self) -> Self:

@@ -1,11 +1,12 @@
 """Connection-level limits uvicorn lacks: deadlines for request headers and bodies, a cap on header bytes, and a cap
 on open connections.
 
-uvicorn (checked on 0.54 and 0.55; pyproject.toml allows only those) times out only idle keep-alive connections, and only after a first response:
-a client that opens a socket and sends its headers one byte at a time (slowloris), or a body one byte at a time,
-is kept forever, and httptools buffers headers without a size limit. ``--limit-concurrency`` answers 503 only once
-a request's headers are complete, and counts the open connections, so it neither closes slow sockets nor can be set
-to the number of connections we allow. Hence this subclass of uvicorn's httptools protocol.
+uvicorn (checked on 0.54 and 0.55; pyproject.toml allows only those) times out only idle keep-alive connections,
+and only after a first response: a client that opens a socket and sends its headers one byte at a time
+(slowloris), or a body one byte at a time, is kept forever, and httptools buffers headers without a size limit.
+``--limit-concurrency`` answers 503 only once a request's headers are complete, and counts the open connections,
+so it neither closes slow sockets nor can be set to the number of connections we allow. Hence this subclass of
+uvicorn's private httptools protocol (``tests/server/test_uvicorn_pin.py`` fails when uvicorn changes it).
 
 The deadlines cost nothing per request: each request only records when its headers (then its body) must be
 complete, and one timer per connection looks a few times per timeout period (a timer per request, armed and
