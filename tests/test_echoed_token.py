@@ -50,6 +50,8 @@ def echo_everything(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/v2/me":
         body = {"message": f"bad credentials: you sent {sent}", "token": sent.split()[-1], "other": f"Bearer {OTHER}"}
         answer = httpx.Response(401, json=body)
+    elif request.url.path == "/v2/bulk/job/teapot":
+        answer = httpx.Response(418, json={"message": f"I am a teapot; you are {sent}", "token": sent.split()[-1]})
     elif request.url.path == "/v2/bulk/job/garbled":
         answer = httpx.Response(200, text=f"not json; token={sent.split()[-1]}")
     else:
@@ -142,6 +144,10 @@ def client_places(echo_url: str) -> dict[str, str]:
     with pytest.raises(errors.MalformedResponseError) as malformed:
         get_bulk_job_status.sync("garbled", client=client)
     places |= error_places("malformed answer error", malformed.value)
+    strict = AuthenticatedClient(base_url=echo_url, token=TOKEN, max_retries=0, raise_on_unexpected_status=True)
+    with pytest.raises(errors.UnexpectedStatus) as unexpected:
+        get_bulk_job_status.sync_detailed("teapot", client=strict)
+    places |= error_places("undocumented status error", unexpected.value)
     return places
 
 

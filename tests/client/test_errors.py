@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import httpx
 import pytest
 from attentive_client import errors
@@ -47,6 +49,10 @@ def test_the_error_carries_status_headers_body_json_and_operation(make_client: M
     assert error.url == "https://api.attentivemobile.com/v2/bulk/job/job-1"
     assert "getBulkJobStatus: HTTP 404 Not Found" in str(error)
     assert "no such job" in str(error)
+    # An error a worker pickles (multiprocessing, a task queue) arrives whole.
+    restored = pickle.loads(pickle.dumps(error))
+    assert type(restored) is errors.NotFoundError and str(restored) == str(error)
+    assert (restored.status_code, restored.json, restored.headers["x-request-id"]) == (404, error.json, "r-1")
 
 
 def test_a_body_that_is_not_json_is_kept_raw(make_client: MakeClient) -> None:
@@ -86,6 +92,7 @@ def test_old_style_unexpected_status_still_constructs() -> None:
     error = errors.UnexpectedStatus(418, b"teapot")
     assert error.status_code == 418
     assert error.content == b"teapot"
+    assert pickle.loads(pickle.dumps(error)).content == b"teapot"
 
 
 @pytest.mark.parametrize(

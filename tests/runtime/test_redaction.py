@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from attentive_client.runtime import REDACTED, Redactor, mask_personal_data, scrub
+from attentive_client.runtime.redaction import redact_auth_headers, redact_header_items
 
 
 def test_a_one_character_token_does_not_shred_messages() -> None:
@@ -29,3 +30,28 @@ def test_personal_data_is_masked_for_debug_logs() -> None:
 
 def test_the_redactor_does_not_show_its_secrets() -> None:
     assert "s3cret-value" not in repr(Redactor(["s3cret-value"]))
+
+
+def test_header_lists_keep_repeated_names_and_hide_credentials_and_echoes() -> None:
+    token = "tok_live_5f0e1d2c3b4a5968"
+    items = [("Authorization", f"Bearer {token}"), ("X-Echo", token), ("X-Echo", "plain"), ("Set-Cookie", "s=1")]
+    redactor = Redactor([token])
+    assert redact_header_items(items, redactor, keep_scheme=True) == [
+        ("Authorization", f"Bearer {REDACTED}"),
+        ("X-Echo", REDACTED),
+        ("X-Echo", "plain"),
+        ("Set-Cookie", REDACTED),
+    ]
+    assert redact_header_items(items[:1], redactor)[0] == ("Authorization", REDACTED)
+
+
+def test_bytes_that_are_not_utf8_keep_their_other_bytes() -> None:
+    token = "tok_live_5f0e1d2c3b4a5968"
+    assert Redactor([token]).redact_bytes(b"\xff\xfe " + token.encode() + b" \x80") == b"\xff\xfe [redacted] \x80"
+
+
+def test_a_rendered_credential_header_is_masked_whoever_it_belongs_to() -> None:
+    command = "curl -H 'Authorization: Bearer abc.def.ghi' -H 'X-Api-Key: k-1' https://x.example/v2/me"
+    assert redact_auth_headers(command) == (
+        f"curl -H 'Authorization: Bearer {REDACTED}' -H 'X-Api-Key: {REDACTED}' https://x.example/v2/me"
+    )

@@ -45,7 +45,10 @@ class _RedactingFilter(logging.Filter):
         self._redactors.add(redactor)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: left as it is, for the handler to report as logging always does
+            return True
         redacted = self._plain.redact(message)
         for redactor in list(self._redactors):
             redacted = redactor.redact(redacted)

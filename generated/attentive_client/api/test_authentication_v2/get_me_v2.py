@@ -57,7 +57,10 @@ def _parse_response(
         return response_500
 
     if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
+        # Redacted like every other error: a server may echo the token in the answer.
+        raise errors.UnexpectedStatus(
+            response.status_code, response.content, headers=response.headers, secrets=client.redactor().secrets
+        )
     else:
         return None
 
