@@ -27,7 +27,8 @@ UPSERT = "POST /v2/user/attributes"
 
 @pytest.fixture(scope="module")
 def careless_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteRun]:
-    with serving_app(Careless()) as url:
+    # It echoes the token back, in headers and bodies: the run must still show and keep it nowhere.
+    with serving_app(Careless(echo=True)) as url:
         yield run_suite(url, tmp_path_factory.mktemp("careless"), token=TOKEN)
 
 
@@ -98,9 +99,10 @@ def test_a_failure_replays_side_by_side(careless_run: SuiteRun, monkeypatch: pyt
     failure = next(f for f in careless_run.summary["failures"] if f["operation"] == UPSERT)
     monkeypatch.setenv("ATTENTIVE_API_TOKEN", TOKEN)
     arguments = ["conformance", "replay", failure["id"], "--report-dir", str(careless_run.report_dir)]
-    with serving_app(Careless()) as url:
+    with serving_app(Careless(echo=True)) as url:
         same = CliRunner().invoke(cli, [*arguments, "--base-url", url])
     assert same.exit_code == 0, same.output
+    assert TOKEN not in same.output
     assert "recorded" in same.output and "now" in same.output and "HTTP 200" in same.output
     assert "verdict: the answer is unchanged" in same.output
     assert "status 200 is not documented" in same.output

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from attentive_client.runtime.redaction import REDACTED, Redactor
+from attentive_client.runtime.redaction import REDACTED, Redactor, redact_header_items
 
 from .artifacts import CASSETTE
 from .spec_rules import SpecRules, Violation
@@ -132,9 +132,13 @@ def _parsed(body: bytes) -> object:
 
 
 def render(recorded: Recorded, answer: httpx.Response, rules: SpecRules | None, redactor: Redactor) -> str:
-    left_headers, right_headers = _header_rows(recorded.response_headers, list(answer.headers.items()))
+    # The recording was redacted when it was kept: the answer now is compared redacted alike, or a server that
+    # echoes the token would always look changed.
+    now_headers = redact_header_items(answer.headers.multi_items(), redactor, keep_scheme=True)
+    now_body = redactor.redact_bytes(answer.content)
+    left_headers, right_headers = _header_rows(recorded.response_headers, now_headers)
     left = [f"HTTP {recorded.status}", *left_headers, "", *_pretty(recorded.response_body)]
-    right = [f"HTTP {answer.status_code}", *right_headers, "", *_pretty(answer.content)]
+    right = [f"HTTP {answer.status_code}", *right_headers, "", *_pretty(now_body)]
     lines = [
         f"failure {recorded.replay_id}: [{recorded.check}] {recorded.operation}: {recorded.title}",
         f"request {recorded.method} {answer.request.url}" + (f" (token: {REDACTED})" if recorded.had_auth else ""),
@@ -148,7 +152,7 @@ def render(recorded: Recorded, answer: httpx.Response, rules: SpecRules | None, 
         mark = "|" if a == b else "*"
         lines.append(f"{a[:COLUMN]:<{COLUMN}} {mark} {b[:COLUMN]}")
     lines.append("")
-    same = recorded.status == answer.status_code and _parsed(recorded.response_body) == _parsed(answer.content)
+    same = recorded.status == answer.status_code and _parsed(recorded.response_body) == _parsed(now_body)
     lines.append("verdict: the answer is unchanged" if same else "verdict: the answer CHANGED (rows marked *)")
     if rules is not None:
         lines += spec_verdict(recorded, answer, rules)
