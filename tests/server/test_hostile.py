@@ -26,13 +26,13 @@ from typing import Any
 import httpx
 import pytest
 from attentive_client import AuthenticatedClient
+from attentive_client.runtime import REDACTED
 from click.testing import CliRunner
 from starlette.exceptions import StarletteDeprecationWarning
 
 from attentive_toolkit.bulk.transport import download, same_origin
 from attentive_toolkit.cli.main import cli
 from attentive_toolkit.conformance.documented import fetch_results
-from attentive_toolkit.conformance.redaction import REDACTED
 from attentive_toolkit.server.app import create_app
 from attentive_toolkit.server.runner import running_server, serving_app
 from attentive_toolkit.server.security import NotLoopback
@@ -413,6 +413,7 @@ def test_the_sandbox_clock_expires_links_too() -> None:
         ("evil.example:8080", 421),
         ("127.0.0.1.evil.example", 421),
         ("localhost:8080", 200),
+        ("localhost.:8080", 200),
         ("127.0.0.5", 200),
         ("[::1]:8080", 200),
         ("sandbox.test:8080", 200),
