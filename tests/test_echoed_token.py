@@ -29,13 +29,12 @@ from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.test_authentication_v2 import get_me_v2
 from attentive_client.client import LOGGER_NAME
-from attentive_client.runtime import configure_from_environment
+from attentive_client.runtime import Redactor, configure_from_environment
 from click.testing import CliRunner
 
 from attentive_toolkit.cli.main import cli
 from attentive_toolkit.conformance.failures import capture_exchange, render_curl
 from attentive_toolkit.conformance.redaction import redact_tree
-from attentive_toolkit.conformance.session import Redactor
 
 from .bulk.conftest import user_record, write_lines
 from .bulk.test_redaction import OTHER, TOKEN, echoing_server
