@@ -38,6 +38,7 @@ from attentive_toolkit.conformance.redaction import redact_tree
 
 from .bulk.conftest import user_record, write_lines
 from .bulk.test_redaction import OTHER, TOKEN, echoing_server
+from .logging_state import loggers_restored
 
 WIRE_LOGGERS = (LOGGER_NAME, "httpx", "httpcore")
 
@@ -96,22 +97,15 @@ def echo_url() -> Iterator[str]:
 
 @pytest.fixture
 def debug_logs() -> Iterator[io.StringIO]:
-    """What ``ATTENTIVE_LOG=debug`` writes to stderr, with the httpx and httpcore loggers on too; undone after."""
+    """What ``ATTENTIVE_LOG=debug`` writes to stderr (the httpx and httpcore loggers included); undone after."""
     stream = io.StringIO()
-    saved = {name: (logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in WIRE_LOGGERS}
-    configure_from_environment(LOGGER_NAME, {"ATTENTIVE_LOG": "debug"})
-    for name in WIRE_LOGGERS:
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.DEBUG)
-        for handler in logger.handlers:
-            if getattr(handler, "_attentive", False):
-                handler.setStream(stream)  # type: ignore[attr-defined]
-    try:
+    with loggers_restored(*WIRE_LOGGERS):
+        configure_from_environment(LOGGER_NAME, {"ATTENTIVE_LOG": "debug"})
+        for name in WIRE_LOGGERS:
+            for handler in logging.getLogger(name).handlers:
+                if getattr(handler, "_attentive", False):
+                    handler.setStream(stream)  # type: ignore[attr-defined]
         yield stream
-    finally:
-        for name, (level, handlers) in saved.items():
-            logging.getLogger(name).setLevel(level)
-            logging.getLogger(name).handlers[:] = handlers
 
 
 def error_places(prefix: str, error: BaseException) -> dict[str, str]:

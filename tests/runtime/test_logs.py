@@ -8,12 +8,26 @@ import sys
 
 from attentive_client.runtime import configure_from_environment
 
+from ..logging_state import loggers_restored
+
 
 def test_the_variable_sets_the_level_and_one_stderr_handler() -> None:
-    logger = configure_from_environment("attentive-log-test", {"ATTENTIVE_LOG": "debug"})
-    configure_from_environment("attentive-log-test", {"ATTENTIVE_LOG": "DEBUG"})
-    assert logger.level == logging.DEBUG
-    assert len(logger.handlers) == 1
+    with loggers_restored("attentive-log-test", "httpx", "httpcore"):
+        logger = configure_from_environment("attentive-log-test", {"ATTENTIVE_LOG": "debug"})
+        configure_from_environment("attentive-log-test", {"ATTENTIVE_LOG": "DEBUG"})
+        assert logger.level == logging.DEBUG
+        assert len(logger.handlers) == 1
+        # At debug, the wire log too: what httpx sent and httpcore received.
+        for wire in ("httpx", "httpcore"):
+            assert logging.getLogger(wire).level == logging.DEBUG
+            assert [getattr(handler, "_attentive", False) for handler in logging.getLogger(wire).handlers] == [True]
+
+
+def test_info_leaves_the_wire_loggers_alone() -> None:
+    with loggers_restored("attentive-log-info", "httpx", "httpcore"):
+        configure_from_environment("attentive-log-info", {"ATTENTIVE_LOG": "info"})
+        assert logging.getLogger("httpx").level == logging.NOTSET
+        assert not any(getattr(handler, "_attentive", False) for handler in logging.getLogger("httpcore").handlers)
 
 
 def test_unset_or_unknown_values_change_nothing() -> None:

@@ -34,15 +34,18 @@ WIRE_LOGGERS = (
 
 
 class _RedactingFilter(logging.Filter):
-    """Rewrites each record's message with every registered redactor (and the ``Bearer ...`` rule, always)."""
+    """Rewrites each record's message with every live client's redactor (and the ``Bearer ...`` rule, always)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._redactors: weakref.WeakSet[Redactor] = weakref.WeakSet()
+        # Copy-on-write, so that a record logged in one thread never sees the tuple change under it.
+        self._redactors: tuple[weakref.ref[Redactor], ...] = ()
         self._plain = Redactor()
 
     def add(self, redactor: Redactor) -> None:
-        self._redactors.add(redactor)
+        """Called under ``_GUARD_LOCK``; forgets the redactors whose clients are gone."""
+        alive = tuple(ref for ref in self._redactors if ref() is not None and ref() is not redactor)
+        self._redactors = (*alive, weakref.ref(redactor))
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -50,8 +53,10 @@ class _RedactingFilter(logging.Filter):
         except Exception:  # a malformed call: left as it is, for the handler to report as logging always does
             return True
         redacted = self._plain.redact(message)
-        for redactor in list(self._redactors):
-            redacted = redactor.redact(redacted)
+        for ref in self._redactors:
+            redactor = ref()
+            if redactor is not None:
+                redacted = redactor.redact(redacted)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
