@@ -2,7 +2,7 @@
 and every place a caller can see or keep is searched for it. The token must be found in none of them.
 
 Places: the typed errors (message, ``str``, ``repr``, ``args``, every attribute, a traceback, a pickle and what
-unpickles from it), the log at DEBUG (this client's, httpx's and httpcore's loggers, and the stderr handler
+unpickles from it), ``BulkJobs``' results, the log at DEBUG (this client's, httpx's and httpcore's loggers, and the stderr handler
 ``ATTENTIVE_LOG=debug`` installs), the CLI's output, the importer's files, and the conformance suite's failure
 records (exchange, curl line) and the JUnit and report files it scrubs. The detailed functions' ``Response`` is
 not a place: it is the raw answer, by contract.
@@ -29,7 +29,7 @@ from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.test_authentication_v2 import get_me_v2
 from attentive_client.client import LOGGER_NAME
-from attentive_client.runtime import Redactor, configure_from_environment
+from attentive_client.runtime import BulkJobError, BulkJobs, Redactor, configure_from_environment
 from click.testing import CliRunner
 
 from attentive_toolkit.cli.main import cli
@@ -50,6 +50,8 @@ def echo_everything(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/v2/me":
         body = {"message": f"bad credentials: you sent {sent}", "token": sent.split()[-1], "other": f"Bearer {OTHER}"}
         answer = httpx.Response(401, json=body)
+    elif request.method == "POST" and b"nojob@" in request.content:
+        answer = httpx.Response(202, json={"message": f"queued for {sent}", "token": sent.split()[-1]})
     elif request.url.path == "/v2/bulk/job/teapot":
         answer = httpx.Response(418, json={"message": f"I am a teapot; you are {sent}", "token": sent.split()[-1]})
     elif request.url.path == "/v2/bulk/job/garbled":
@@ -141,6 +143,11 @@ def client_places(echo_url: str) -> dict[str, str]:
     with pytest.raises(errors.UnexpectedStatus) as unexpected:
         get_bulk_job_status.sync_detailed("teapot", client=strict)
     places |= error_places("undocumented status error", unexpected.value)
+    jobs = BulkJobs(client)
+    places["BulkJobs results"] = repr(list(jobs.run([user_record(1)])))
+    with pytest.raises(BulkJobError) as no_job:
+        jobs.submit([{"identifiers": {"email": "nojob@example.com"}}])
+    places |= error_places("bulk job error", no_job.value)
     return places
 
 

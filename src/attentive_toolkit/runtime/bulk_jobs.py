@@ -126,7 +126,8 @@ class BulkJobs:
         body = self._json_or_raise(sent)
         job_id = body.get("batchJobId") if isinstance(body, dict) else None
         if not isinstance(job_id, str) or not job_id:
-            raise BulkJobError(f"the submit answer has no batchJobId: {body!r}"[:500], operation_id=SUBMIT_OPERATION)
+            message = self.client.redactor().redact(f"the submit answer has no batchJobId: {body!r}")
+            raise BulkJobError(message[:500], operation_id=SUBMIT_OPERATION)
         return job_id
 
     def status(self, job_id: str) -> BulkJob:
@@ -134,7 +135,8 @@ class BulkJobs:
         sent = self.client.send(self._status.method, self._status.path, {"method": self._status.method, "url": path})
         body = self._json_or_raise(sent)
         if not isinstance(body, dict) or not isinstance(body.get("status"), str):
-            raise BulkJobError(f"job {job_id}: the status answer has no status: {body!r}"[:500], operation_id="")
+            message = self.client.redactor().redact(f"job {job_id}: the status answer has no status: {body!r}")
+            raise BulkJobError(message[:500], operation_id="")
         total = body.get("totalRecords")
         url = body.get("url")
         return BulkJob(
@@ -164,7 +166,7 @@ class BulkJobs:
         """Stream a finished job's results, one typed record per line, without holding the file in memory.
 
         The token goes only to the API's own origin: a results URL elsewhere (a signed storage link) is fetched
-        without it.
+        without it. Each line is redacted before it is read: a server may echo the token in its messages.
         """
         if job.url is None:
             raise BulkJobError(f"job {job.job_id} ended {job.status} without a results URL", operation_id="")
@@ -179,10 +181,11 @@ class BulkJobs:
                         f"job {job.job_id}: results answered HTTP {response.status_code}", operation_id=""
                     )
                 position = 0
+                redactor = self.client.redactor()
                 for line in response.iter_lines():
                     if line.strip():
                         position += 1
-                        yield BulkResult.parse(position, line)
+                        yield BulkResult.parse(position, redactor.redact(line))
         finally:
             if not same_origin:
                 http.close()
