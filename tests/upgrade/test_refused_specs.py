@@ -3,6 +3,7 @@ byte-identical, nothing is fetched, and no command ends in a traceback."""
 
 from __future__ import annotations
 
+import copy
 import http.server
 import json
 import threading
@@ -30,7 +31,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     return copy_project(tmp_path_factory.mktemp("refused") / "project")
 
 
-def _with_ref(base: dict[str, Any], ref: str) -> dict[str, Any]:
+def _with_ref(our_spec: dict[str, Any], ref: str) -> dict[str, Any]:
+    base = copy.deepcopy(our_spec)
     node = base
     for part in ME_SCHEMA[:-1]:
         node = node[part]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import jsonpath_rfc9535 as jsonpath
 
+from .derived import DERIVATIONS
 from .overlay_document import OverlayAction, OverlayDocument
 
 Outcome = Literal["applied", "no-op"]
@@ -160,6 +161,8 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
             for location in locations:
                 parent, key = _locate(document, location)
                 current = document if key is None else parent[key]
+                if action.update_from is not None:
+                    incoming = DERIVATIONS[action.update_from](document, location, current)
                 value = _new_value(current, incoming, file, action, is_1_1=overlay.is_1_1)
                 changed = changed or value != current
                 if key is None:

@@ -19,6 +19,7 @@ from typing import Any
 from ..paths import ProjectPaths
 from ..spec.drift import drift
 from ..spec.effective import build_effective_spec, load_json, load_project_overlays
+from ..spec.findings import SpecFinding
 from ..spec.gaps import read_gap_table
 from ..spec.generation import PACKAGE_NAME, regenerate
 from .actions import ActionCheck, check_actions, with_previous
@@ -55,6 +56,7 @@ class UpdateReport:
     notes: list[str] = field(default_factory=list)
     outline: list[str] = field(default_factory=list)  # schemas and paths the new vendor spec drops or adds
     written: bool = False
+    generator_findings: list[SpecFinding] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -189,10 +191,11 @@ def update_spec(
         effective = build_effective_spec(staged)  # SpecRefused (with findings) when not usable OpenAPI
         previous_effective = load_json(paths.effective_spec) if paths.effective_spec.is_file() else None
         report.audit = run_audit(effective.document, previous_effective)
-        if report.audit.new and not accept_findings:
+        if report.audit.blocking and not accept_findings:
             report.stopped_by_findings = True
             return report
         regenerate(staged, effective)
+        report.generator_findings = list(effective.generator_findings)
         report.new_operations = new_operations(previous_effective, effective.document, staged.generated)
         if check_drift:
             report.drift = drift(staged, effective)
@@ -280,11 +283,23 @@ def render_update(report: UpdateReport) -> str:
             lines.append(report.audit.message + ".")
         else:
             lines.append(f"{len(report.audit.findings)} finding(s), {len(report.audit.new)} new with this spec.")
-            lines += [f"- new: `{line}`" for line in report.audit.new]
-            if report.audit.new:
+            lines += [f"- new: `{line}`" for line in report.audit.blocking]
+            if report.audit.unreachable:
+                lines += ["", "In schemas no operation reaches (reported; they change no call, so they don't stop it):"]
+                lines += ["", *[f"- new, unreachable: `{line}`" for line in report.audit.unreachable]]
+            if report.audit.blocking:
                 stopped = "The update stopped: nothing was written (`--accept-findings` swaps anyway)."
                 lines += ["", stopped if report.stopped_by_findings else "Accepted with `--accept-findings`.", ""]
-                lines += [f"- {advice}" for advice in overlay_advice(report.audit.new)]
+                lines += [f"- {advice}" for advice in overlay_advice(report.audit.blocking)]
+    if report.generator_findings:
+        lines += [
+            "",
+            "## Generator warnings",
+            "",
+            "In schemas no operation reaches (reported; no function changes):",
+            "",
+        ]
+        lines += [f"- `{finding.pointer}`: {finding.problem}" for finding in report.generator_findings]
     if report.changelog is not None:
         lines += ["", render_markdown(report.changelog).rstrip("\n")]
     return "\n".join(lines) + "\n"
