@@ -30,6 +30,8 @@ def _echo_report(report: UpdateReport) -> None:
     for gap in report.gaps:
         if gap.verdict != "still needed":
             click.echo(f"gap {gap.gap}: {gap.text} ({gap.title})", err=True)
+        if gap.verdict == "partly fixed":
+            click.echo(f"  fixed at {', '.join(gap.fixed_places)}; still needed at {', '.join(gap.places)}", err=True)
     for operation in report.new_operations:
         click.echo(f"new operation {operation.line()}", err=True)
     if report.audit is not None:

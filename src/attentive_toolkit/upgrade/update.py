@@ -218,6 +218,7 @@ def _gap_lines(report: UpdateReport) -> list[str]:
         f"{len(report.gaps_judged(verdict))} {text}"
         for verdict, text in (
             ("still needed", "still needed"),
+            ("partly fixed", "partly fixed by the vendor (actions stay)"),
             ("retire", "fixed by the vendor (retire)"),
             ("rewords", "fixed by the vendor (the overlay only rewords)"),
             ("broken", "broken"),
@@ -226,6 +227,9 @@ def _gap_lines(report: UpdateReport) -> list[str]:
     lines = ["", "## Gaps (overlays/README.md), judged by effect", "", f"{len(report.gaps)} gaps: {counts}."]
     fixed = report.fixed_by_vendor
     lines += ["", f"Fixed by the vendor with this spec: {', '.join(fixed) if fixed else 'none'}."]
+    partly = [gap.gap for gap in report.gaps_judged("partly fixed")]
+    if partly:
+        lines += ["", f"Partly fixed by the vendor with this spec: {', '.join(partly)}."]
     for gap in report.gaps:
         if gap.verdict == "still needed":
             continue
@@ -235,6 +239,9 @@ def _gap_lines(report: UpdateReport) -> list[str]:
         lines += [f"  - broken: `{problem}`" for problem in gap.broken]
         if gap.verdict == "rewords":
             lines += [f"  - differs only in wording at `{pointer}`" for pointer in gap.differences]
+        if gap.verdict == "partly fixed":
+            lines += [f"  - fixed by the vendor at `{place}`" for place in gap.fixed_places]
+            lines += [f"  - still needed at `{place}`" for place in gap.places]
     return lines
 
 
