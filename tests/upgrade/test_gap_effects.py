@@ -11,6 +11,7 @@ from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.spec.effective import load_project_overlays
 from attentive_toolkit.spec.gaps import read_gap_table
 from attentive_toolkit.upgrade.gap_effects import GapJudgement, is_wording, judge_gaps, with_previous
+from attentive_toolkit.upgrade.renames import Rename, find_renames
 
 from ..project_copy import REPO
 from . import specs
@@ -109,3 +110,16 @@ def test_a_gap_fixed_everywhere_is_not_partly_fixed(our_spec: dict[str, Any]) ->
         )
     }
     assert judged["G16"].verdict == "retire" and judged["G16"].fixed_places == ()
+
+
+def test_a_schema_renamed_with_every_reference_moved_is_a_rename(our_spec: dict[str, Any]) -> None:
+    renamed = specs.variant(our_spec, specs.schema_renamed)
+    assert find_renames(our_spec, renamed) == [Rename("BulkJobStatusResponse", "BulkJobStatus")]
+
+
+def test_a_schema_gone_with_its_content_changed_is_no_rename(our_spec: dict[str, Any]) -> None:
+    def renamed_and_changed(spec: dict[str, Any]) -> None:
+        specs.schema_renamed(spec)
+        spec["components"]["schemas"]["BulkJobStatus"]["properties"]["createdAt"] = {"type": "string"}
+
+    assert find_renames(our_spec, specs.variant(our_spec, renamed_and_changed)) == []

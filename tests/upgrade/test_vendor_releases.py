@@ -151,6 +151,10 @@ def test_a_renamed_schema_stops_the_update_until_the_actions_are_retargeted(
         "G19:",
         "G20:",
     ]
+    assert (
+        "the vendor renamed schema BulkJobStatusResponse to BulkJobStatus (same content, every reference moved): "
+        "retarget to `$.components.schemas.BulkJobStatus.properties.status`" in stopped.output
+    )
     overlay = paths.overlays / "05-bulk-jobs.overlay.yaml"
     text = overlay.read_text(encoding="utf-8")
     overlay.write_text(text.replace("schemas.BulkJobStatusResponse", "schemas.BulkJobStatus"), encoding="utf-8")

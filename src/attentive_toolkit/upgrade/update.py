@@ -6,8 +6,10 @@ A broken overlay action (its target is gone) or any failure before the swap leav
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ from .gap_effects import GapJudgement, judge_gaps
 from .gap_effects import with_previous as gaps_with_previous
 from .new_operations import NewOperation, new_operations
 from .provenance import read_provenance
+from .renames import Rename, find_renames, rename_for_target
 from .source import NewSpec, read_new_spec
 
 # Beside generated/ so that the final renames stay on one file system; the prefix is already git- and ruff-ignored.
@@ -57,6 +60,7 @@ class UpdateReport:
     outline: list[str] = field(default_factory=list)  # schemas and paths the new vendor spec drops or adds
     written: bool = False
     generator_findings: list[SpecFinding] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -144,6 +148,18 @@ def _outline(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _name_renames(checks: list[ActionCheck], report: UpdateReport) -> list[ActionCheck]:
+    """A broken action whose target names a schema the vendor renamed: its problem says the new name."""
+    named = []
+    for check in checks:
+        rename = rename_for_target(check.target, report.renames) if check.status == "broken" else None
+        if rename is not None:
+            retargeted = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(rename.old)}(?![A-Za-z0-9_])", rename.new, check.target)
+            check = dataclasses.replace(check, problem=f"{check.problem}; {rename.advice()} to `{retargeted}`")
+        named.append(check)
+    return named
+
+
 def _notes(paths: ProjectPaths, new: NewSpec, old_sha: str) -> list[str]:
     notes = []
     if new.problem:
@@ -179,7 +195,8 @@ def update_spec(
     report.outline = _outline(old_document, new.document)
     with staging(paths) as staged:
         staged.vendor_spec.write_bytes(new.data)
-        report.actions = with_previous(check_actions(staged, new.document), previous_checks)
+        report.renames = find_renames(old_document, new.document)
+        report.actions = _name_renames(with_previous(check_actions(staged, new.document), previous_checks), report)
         if report.unchanged:
             return report
         overlays, titles = load_project_overlays(staged), read_gap_table(staged.overlays)
@@ -281,6 +298,9 @@ def render_update(report: UpdateReport) -> str:
     if report.broken:
         lines += ["", "Broken: the target is gone; the update stopped.", ""]
         lines += [f"- `{c.file}` actions[{c.index}] `{c.target}`: {c.problem}" for c in report.broken]
+        if report.renames:
+            lines += ["", "Renamed by the vendor (same content, every reference moved):", ""]
+            lines += [f"- `{rename.old}` → `{rename.new}`" for rename in report.renames]
         if report.outline:
             lines += ["", "Compared with the old vendor spec (a rename shows as one gone and one new):", ""]
             lines += [f"- {line}" for line in report.outline]
