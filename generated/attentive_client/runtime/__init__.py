@@ -16,7 +16,7 @@ This folder is hand-written Python (linted, type-checked and tested where it liv
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
 """
 
-from . import errors
+from . import errors, media
 from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
 from .calls import Sent
 from .clients import (
@@ -64,6 +64,7 @@ __all__ = [
     "WindowBudget",
     "configure_from_environment",
     "errors",
+    "media",
     "header_number",
     "json_pointer",
     "mask_personal_data",
