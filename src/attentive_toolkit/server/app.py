@@ -21,6 +21,7 @@ from ..spec.effective import load_effective_spec
 from .auth import AuthResult, authorize
 from .bulk import BulkWorker
 from .clock import SandboxClock
+from .error_bodies import ErrorBodies
 from .faults import FaultInjector
 from .inspection import inspection_routes
 from .limits import BodyLimit
@@ -33,7 +34,7 @@ from .signing import RESULTS_ROUTE, LinkSigner, results_url
 from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
-from .validation import BadRequest, parse_body
+from .validation import BadRequest, Violation, parse_body
 
 log = logging.getLogger(__name__)
 Handler = Callable[["ServerState", Operation, Request], Awaitable[Response]]
@@ -54,6 +55,7 @@ class ServerState:
         self.tokens = settings.tokens if settings.tokens is not None else {DEV_TOKEN: self.api.scopes}
         self.checker = RequestChecker(self.api)
         self.answers = AnswerBuilder(self.api, self.checker)
+        self.errors = ErrorBodies(self.checker, self.answers)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
         self.limiter = WindowBudget(settings.monotonic)
@@ -140,6 +142,11 @@ def operation_endpoint(
 ) -> Callable[[Request], Awaitable[Response]]:
     """Auth, rate limit and faults around one operation; every answer carries the rate-limit headers."""
 
+    def refuse(
+        status: int, message: str, violations: list[Violation] | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
+        return state.errors.response(operation, status, message, violations, headers)
+
     async def endpoint(request: Request) -> Response:
         state.worker.requests_seen += 1
         limit = state.rate_limit(operation)
@@ -149,30 +156,30 @@ def operation_endpoint(
             auth = authorize(request.headers.get("authorization"), state.tokens, operation.scopes)
         if auth.token is None:
             headers = {**Budget(True, limit, limit).headers(), "www-authenticate": 'Bearer realm="attentive"'}
-            return error_response(401, auth.message, headers=headers)
+            return refuse(401, auth.message, headers=headers)
         budget = state.limiter.spend(auth.token, operation.operation_id, limit)
         headers = budget.headers()
         if auth.status:
-            return error_response(auth.status, auth.message, headers=headers)
+            return refuse(auth.status, auth.message, headers=headers)
         if not budget.allowed:
             message = f"rate limit exceeded: {limit} requests per second per token for {operation.operation_id}"
-            return error_response(429, message, headers=headers)
+            return refuse(429, message, headers=headers)
         decision = state.faults.decide(operation.operation_id)
         if decision.latency_seconds:
             await state.settings.sleep(decision.latency_seconds)
         if decision.failure == "drop":
             return DroppedResponse(headers)
         if decision.failure is not None:
-            return error_response(int(decision.failure), "injected fault", headers=headers)
+            return refuse(int(decision.failure), "injected fault", headers=headers)
         try:
             response = await handler(state, operation, request)
         except BadRequest as exc:
-            return error_response(400, exc.summary, exc.violations, headers)
+            return refuse(400, exc.summary, exc.violations, headers)
         except NotFound as exc:
-            return error_response(404, str(exc), headers=headers)
+            return refuse(404, str(exc), headers=headers)
         except Exception:
             log.exception("%s failed", operation.operation_id)
-            return error_response(500, "internal error; see the server log", headers=headers)
+            return refuse(500, "internal error; see the server log", headers=headers)
         response.headers.update(headers)
         return response
 
