@@ -11,18 +11,10 @@ import click
 from ..paths import project_paths
 from ..upgrade.vendoring import VendorError, check_copy, describe_origin, vendor
 from .outcome import CommandError
+from .refusals import refused_with_findings
 
 if TYPE_CHECKING:
     from ..upgrade.update import UpdateReport
-
-
-def _update_errors() -> tuple[type[Exception], ...]:
-    # Imported on use: the update needs the `codegen` extra (generator, griffe), `vendor` does not.
-    from ..spec.generation import GenerationError
-    from ..spec.overlay_document import OverlayDocumentError
-    from ..upgrade.update import UpdateError
-
-    return (UpdateError, GenerationError, OverlayDocumentError, ValueError, FileNotFoundError, OSError)
 
 
 def _echo_report(report: UpdateReport) -> None:
@@ -80,12 +72,10 @@ def update(new_spec: str, changelog_path: Path | None, dry_run: bool, accept_fin
         paths = project_paths()
     except FileNotFoundError as exc:
         raise CommandError(str(exc), kind="not-a-checkout") from exc
-    try:
+    with refused_with_findings("update stopped"):
         report = update_spec(
             paths, new_spec, changelog_path=changelog_path, dry_run=dry_run, accept_findings=accept_findings
         )
-    except _update_errors() as exc:
-        raise click.ClickException(f"update stopped, nothing was written: {exc}") from exc
     if report.unchanged:
         click.echo(f"{new_spec} is byte-identical to openapi.json: nothing to update.")
         return

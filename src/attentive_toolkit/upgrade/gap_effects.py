@@ -106,8 +106,8 @@ def apply_leniently(
             if skip_gap is not None and action.gap == skip_gap:
                 continue
             try:
-                # apply_action changes its input in place: keep the last good document if the action fails.
-                document, _report = apply_action(copy.deepcopy(document), overlay, action)
+                # apply_action is all or nothing: a failed action leaves the last good document as it was.
+                document, _report = apply_action(document, overlay, action)
             except OverlayActionError as exc:
                 problems[(overlay.file, action.index)] = exc.problem
     return document, problems

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
 from ..paths import ProjectPaths
 from ..spec.drift import drift
 from ..spec.effective import build_effective_spec, load_json, load_project_overlays
@@ -188,11 +186,7 @@ def update_spec(
         )
         if report.broken:
             return report
-        try:
-            effective = build_effective_spec(staged)
-        except OpenAPIValidationError as exc:
-            where = "/".join(str(part) for part in exc.absolute_path)
-            raise UpdateError(f"the new effective spec is not valid OpenAPI at /{where}: {exc.message}") from exc
+        effective = build_effective_spec(staged)  # SpecRefused (with findings) when not usable OpenAPI
         previous_effective = load_json(paths.effective_spec) if paths.effective_spec.is_file() else None
         report.audit = run_audit(effective.document, previous_effective)
         if report.audit.new and not accept_findings:
