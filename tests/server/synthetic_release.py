@@ -49,8 +49,10 @@ def _secured(scope: str) -> list[dict[str, list[str]]]:
     return [{"OAuthFlow": [scope]}]
 
 
-def synthetic_release() -> dict[str, Any]:
-    document = copy.deepcopy(load_effective_spec())
+def synthetic_release(base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``base`` (the effective spec when not given; the vendor's ``openapi.json`` for ``spec update``) with the
+    new operations."""
+    document = copy.deepcopy(base if base is not None else load_effective_spec())
     document["components"]["schemas"].update(copy.deepcopy(NODE_SCHEMAS))
     widget_id = {
         "name": "widget-id",
