@@ -5,6 +5,7 @@ from __future__ import annotations
 import hypothesis
 import pytest
 
+from attentive_toolkit.conformance.operations import operation_ids
 from attentive_toolkit.conformance.plugin import require_operations
 from attentive_toolkit.conformance.running import failure_report, recording_state_machine
 from attentive_toolkit.conformance.schema import STATEFUL_MAX_STEPS, session_schema
@@ -20,7 +21,14 @@ def test_bulk_submit_then_job_status(conformance: ConformanceSession) -> None:
     require_operations("postBulkUserAttributes", "getBulkJobStatus")
     if conformance.stats.limit_reached():
         pytest.skip(f"--max-failures {conformance.stats.max_failures} was reached before the stateful phase")
-    workflow = recording_state_machine(session_schema(current_session()).as_state_machine(), conformance)
+    # Only the link's two ends: with every operation of a larger spec in the machine, a few examples would
+    # rarely take the submit -> status path this test is about.
+    # (`exclude`, as `include` is ignored once the config has per-operation sections: schemathesis 4.32.5.)
+    ends = ("postBulkUserAttributes", "getBulkJobStatus")
+    linked = session_schema(current_session()).exclude(
+        operation_id=[name for name in operation_ids() if name not in ends]
+    )
+    workflow = recording_state_machine(linked.as_state_machine(), conformance)
     hypothesis.seed(conformance.options.seed)(workflow)
     settings = hypothesis.settings(
         max_examples=max(2, conformance.options.max_examples // 5),

@@ -23,6 +23,8 @@ from attentive_toolkit.server.settings import ServerSettings
 from attentive_toolkit.spec.effective import load_effective_spec
 
 AUTH = {"Authorization": "Bearer dev-token"}
+# Every scope the effective spec names: what the development token holds.
+EVERY_SCOPE = ApiSpec.from_document(load_effective_spec()).scopes
 
 
 @dataclass

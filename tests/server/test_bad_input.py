@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from attentive_toolkit.server.settings import ALL_SCOPES
-
-from .conftest import AUTH, upsert
+from .conftest import AUTH, EVERY_SCOPE, upsert
 
 USER = {"identifiers": {"email": "ada@example.com"}}
 LIMITED = {"Authorization": "Bearer limited"}
@@ -25,7 +23,7 @@ def state_snapshot(client: TestClient) -> dict[str, Any]:
 
 @pytest.fixture
 def seeded(make_client: Callable[..., TestClient]) -> TestClient:
-    client = make_client(tokens={"dev-token": ALL_SCOPES, "limited": frozenset({"attributes:write"})})
+    client = make_client(tokens={"dev-token": EVERY_SCOPE, "limited": frozenset({"attributes:write"})})
     assert upsert(
         client, {"identifiers": {"email": "old@example.com"}, "attributes": {"custom": {"Age": 30}}}
     ).is_success

@@ -36,10 +36,10 @@ from attentive_toolkit.conformance.documented import fetch_results
 from attentive_toolkit.server.app import create_app
 from attentive_toolkit.server.runner import running_server, serving_app
 from attentive_toolkit.server.security import NotLoopback
-from attentive_toolkit.server.settings import ALL_SCOPES, DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, ServerSettings
+from attentive_toolkit.server.settings import DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, ServerSettings
 
 from ..conformance.broken import Breaker, Exchange
-from .conftest import AUTH, FakeTime
+from .conftest import AUTH, EVERY_SCOPE, FakeTime
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -505,7 +505,7 @@ def echo_token(exchange: Exchange) -> None:
 def test_the_suite_scrubs_an_echoed_token_from_the_terminal_and_a_junit_file_anywhere(tmp_path: Path) -> None:
     junit = tmp_path / "elsewhere" / "results.xml"
     junit.parent.mkdir()
-    app = Breaker(create_app(ServerSettings(tokens={USER_TOKEN: ALL_SCOPES})), mutate=echo_token)
+    app = Breaker(create_app(ServerSettings(tokens={USER_TOKEN: EVERY_SCOPE})), mutate=echo_token)
     with serving_app(app) as url:
         returncode, output = run_conformance(tmp_path, f"--junitxml={junit}", "-rA", base_url=url)
     written = junit.read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from attentive_toolkit.server.runner import running_server
-from attentive_toolkit.server.settings import ALL_SCOPES, FaultConfig, OperationFaults, ServerSettings
+from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
 
-from .conftest import AUTH, FakeTime
+from .conftest import AUTH, EVERY_SCOPE, FakeTime
 
 OTHER = {"Authorization": "Bearer other"}
 
@@ -27,7 +27,7 @@ def test_limits_come_from_the_spec_and_every_answer_counts_down(client: TestClie
 def test_beyond_the_limit_is_429_per_token_until_the_window_passes(
     make_client: Callable[..., TestClient], fake_time: FakeTime
 ) -> None:
-    client = make_client(tokens={"dev-token": ALL_SCOPES, "other": ALL_SCOPES}, rate_limits={"getMeV2": 2})
+    client = make_client(tokens={"dev-token": EVERY_SCOPE, "other": EVERY_SCOPE}, rate_limits={"getMeV2": 2})
 
     answers = [client.get("/v2/me", headers=AUTH) for _ in range(3)]
 

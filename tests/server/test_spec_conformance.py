@@ -7,18 +7,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from attentive_toolkit.server.operations import rate_limit_of, read_operations
-from attentive_toolkit.server.settings import ALL_SCOPES
 from attentive_toolkit.spec.effective import load_effective_spec
 
 from .conftest import AUTH, SPEC_RESPONSES
-
-
-def test_the_dev_token_holds_every_scope_the_spec_declares() -> None:
-    document = load_effective_spec()
-
-    declared = document["components"]["securitySchemes"]["OAuthFlow"]["flows"]["authorizationCode"]["scopes"]
-
-    assert frozenset(declared) == ALL_SCOPES
 
 
 def test_rate_limits_and_scopes_are_read_from_the_spec() -> None:

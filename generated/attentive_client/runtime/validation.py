@@ -52,6 +52,24 @@ def openapi30_to_draft4(node: Any) -> Any:
     return node
 
 
+# OpenAPI's integer formats are ranges: a value outside one is as invalid as one past ``maximum``.
+_INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def with_integer_format_bounds(node: Any) -> Any:
+    """``format: int32``/``int64`` as the ``minimum``/``maximum`` they imply, where the schema sets none."""
+    if isinstance(node, dict):
+        converted = {key: with_integer_format_bounds(value) for key, value in node.items()}
+        bounds = _INTEGER_FORMATS.get(str(converted.get("format")))
+        if bounds is not None:
+            converted.setdefault("minimum", bounds[0])
+            converted.setdefault("maximum", bounds[1])
+        return converted
+    if isinstance(node, list):
+        return [with_integer_format_bounds(item) for item in node]
+    return node
+
+
 class SchemaCheck:
     """One compiled schema of the spec; its ``$ref``s (``#/components/...``) resolve against the spec's components."""
 
@@ -59,6 +77,7 @@ class SchemaCheck:
         root: dict[str, Any] = {**copy.deepcopy(dict(schema)), "components": copy.deepcopy(dict(components))}
         if openapi_version.startswith("3.0"):
             root = openapi30_to_draft4(root)
+        root = with_integer_format_bounds(root)
         self._validator = _validator_class(openapi_version)(root, validate_formats=True)
 
     def is_valid(self, instance: object) -> bool:

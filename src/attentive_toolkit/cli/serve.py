@@ -9,15 +9,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
-from attentive_client.runtime import Operation
+from attentive_client.runtime import ApiSpec, Operation
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
 from ..server.limits import describe_bytes
-from ..server.operations import is_stateful, read_operations
+from ..server.operations import is_stateful
 from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.security import NotLoopback, require_loopback
-from ..server.settings import ALL_SCOPES, DEV_TOKEN, FaultConfig, ServerSettings
+from ..server.settings import DEV_TOKEN, FaultConfig, ServerSettings
 from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
 
@@ -26,18 +26,19 @@ LISTEN_BACKLOG = 2048
 DEFAULTS = ServerSettings()
 
 
-def parse_token(text: str) -> tuple[str, frozenset[str]]:
-    """``TOKEN`` (every scope) or ``TOKEN=scope,scope`` (``TOKEN=`` for none)."""
+def parse_token(text: str, known: frozenset[str]) -> tuple[str, frozenset[str]]:
+    """``TOKEN`` (every scope) or ``TOKEN=scope,scope`` (``TOKEN=`` for none); ``known``: the scopes the effective
+    spec names, the only ones a token can be given."""
     token, has_scopes, scopes = text.partition("=")
     if not token:
         raise click.BadParameter("a token must not be empty", param_hint="--token")
     if not has_scopes:
-        return token, ALL_SCOPES
+        return token, known
     chosen = frozenset(scope.strip() for scope in scopes.split(",") if scope.strip())
-    unknown = sorted(chosen - ALL_SCOPES)
+    unknown = sorted(chosen - known)
     if unknown:
         raise click.BadParameter(
-            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_SCOPES))}", param_hint="--token"
+            f"unknown scope(s) {', '.join(unknown)}; the spec names: {', '.join(sorted(known))}", param_hint="--token"
         )
     return token, chosen
 
@@ -203,9 +204,10 @@ def serve(
     allowed_hosts: tuple[str, ...],
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
-    described = read_operations(load_effective_spec())
+    api = ApiSpec.from_document(load_effective_spec())
+    described = {operation.operation_id: operation for operation in api.operations}
     operations = set(described)
-    accepted = dict(parse_token(text) for text in tokens) if tokens else {DEV_TOKEN: ALL_SCOPES}
+    accepted = dict(parse_token(text, api.scopes) for text in tokens) if tokens else {DEV_TOKEN: api.scopes}
     settings = ServerSettings(
         tokens=accepted,
         db_path=db,

@@ -19,15 +19,8 @@ from ..paths import ProjectPaths, project_paths
 from ..spec.audit import audit
 from ..spec.effective import load_json
 from .outcome import CommandError, HelpfulGroup
+from .refusals import refused_with_findings
 from .upgrade_commands import update
-
-
-def pipeline_errors() -> tuple[type[Exception], ...]:
-    from ..spec.generation import GenerationError
-    from ..spec.overlay import OverlayActionError
-    from ..spec.overlay_document import OverlayDocumentError
-
-    return (OverlayDocumentError, OverlayActionError, GenerationError, ValueError, FileNotFoundError)
 
 
 def checkout() -> ProjectPaths:
@@ -50,10 +43,8 @@ def overlays(fail_on_no_op: bool) -> None:
     from ..spec.effective import build_effective_spec
 
     paths = checkout()
-    try:
+    with refused_with_findings("spec overlays"):
         effective = build_effective_spec(paths)
-    except pipeline_errors() as exc:
-        raise click.ClickException(str(exc)) from exc
     for report in effective.reports:
         click.echo(report.line())
     _warn_no_ops(effective.no_ops)
@@ -75,15 +66,15 @@ def regen() -> None:
     from ..spec.generation import regenerate
 
     paths = checkout()
-    try:
+    with refused_with_findings("spec regen"):
         effective = regenerate(paths)
-    except pipeline_errors() as exc:
-        raise click.ClickException(str(exc)) from exc
     applied = len(effective.reports) - len(effective.no_ops)
     click.echo(f"generated/ regenerated: {applied} overlay action(s) applied, effective spec {effective.sha256[:12]}")
     for report in effective.no_ops:
         click.echo(report.line(), err=True)
     _warn_no_ops(effective.no_ops)
+    for finding in effective.generator_findings:
+        click.echo(f"reported: {finding.line()}", err=True)
 
 
 @spec.command("drift")
@@ -93,11 +84,9 @@ def drift_command() -> None:
     from ..spec.effective import build_effective_spec
 
     paths = checkout()
-    try:
+    with refused_with_findings("spec drift"):
         effective = build_effective_spec(paths)
         difference = drift(paths, effective)
-    except pipeline_errors() as exc:
-        raise click.ClickException(str(exc)) from exc
     for report in effective.no_ops:
         click.echo(report.line(), err=True)
     _warn_no_ops(effective.no_ops)
@@ -115,10 +104,9 @@ def effective(path: Path | None) -> None:
     from ..spec.effective import build_effective_spec
 
     paths = checkout()
-    try:
-        click.echo(build_effective_spec(paths, path).text, nl=False)
-    except pipeline_errors() as exc:
-        raise click.ClickException(str(exc)) from exc
+    with refused_with_findings("spec effective"):
+        text = build_effective_spec(paths, path).text
+    click.echo(text, nl=False)
 
 
 @spec.command("audit")
@@ -130,10 +118,8 @@ def audit_command(path: Path | None, as_json: bool) -> None:
     Exits 1 when any gap is found.
     """
     target = path or checkout().vendor_spec
-    try:
+    with refused_with_findings(f"spec audit {target}"):
         findings = audit(load_json(target))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{target}: {exc}" if isinstance(exc, UnicodeDecodeError) else str(exc)) from exc
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(finding) for finding in findings], indent=2))
     else:

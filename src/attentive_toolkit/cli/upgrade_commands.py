@@ -11,18 +11,10 @@ import click
 from ..paths import project_paths
 from ..upgrade.vendoring import VendorError, check_copy, describe_origin, vendor
 from .outcome import CommandError
+from .refusals import refused_with_findings
 
 if TYPE_CHECKING:
     from ..upgrade.update import UpdateReport
-
-
-def _update_errors() -> tuple[type[Exception], ...]:
-    # Imported on use: the update needs the `codegen` extra (generator, griffe), `vendor` does not.
-    from ..spec.generation import GenerationError
-    from ..spec.overlay_document import OverlayDocumentError
-    from ..upgrade.update import UpdateError
-
-    return (UpdateError, GenerationError, OverlayDocumentError, ValueError, FileNotFoundError, OSError)
 
 
 def _echo_report(report: UpdateReport) -> None:
@@ -38,15 +30,25 @@ def _echo_report(report: UpdateReport) -> None:
     for gap in report.gaps:
         if gap.verdict != "still needed":
             click.echo(f"gap {gap.gap}: {gap.text} ({gap.title})", err=True)
+        if gap.verdict == "partly fixed":
+            click.echo(f"  fixed at {', '.join(gap.fixed_places)}; still needed at {', '.join(gap.places)}", err=True)
     for operation in report.new_operations:
         click.echo(f"new operation {operation.line()}", err=True)
     if report.audit is not None:
         if report.audit.available:
             click.echo(f"audit: {len(report.audit.findings)} finding(s), {len(report.audit.new)} new", err=True)
-            for line in report.audit.new:
+            for line in report.audit.blocking:
                 click.echo(f"  new: {line}", err=True)
+            for line in report.audit.unreachable:
+                click.echo(f"  new, in a schema no operation reaches (does not stop the update): {line}", err=True)
         else:
             click.echo(report.audit.message, err=True)
+    if report.generator_findings:
+        click.echo(
+            f"generator: {len(report.generator_findings)} model(s) dropped that no operation reaches (listed in the "
+            "changelog; no function changes)",
+            err=True,
+        )
     if report.drift is not None:
         click.echo("drift check: the regenerated client is exactly what its inputs produce", err=True)
     if report.changelog is not None:
@@ -80,12 +82,10 @@ def update(new_spec: str, changelog_path: Path | None, dry_run: bool, accept_fin
         paths = project_paths()
     except FileNotFoundError as exc:
         raise CommandError(str(exc), kind="not-a-checkout") from exc
-    try:
+    with refused_with_findings("update stopped"):
         report = update_spec(
             paths, new_spec, changelog_path=changelog_path, dry_run=dry_run, accept_findings=accept_findings
         )
-    except _update_errors() as exc:
-        raise click.ClickException(f"update stopped, nothing was written: {exc}") from exc
     if report.unchanged:
         click.echo(f"{new_spec} is byte-identical to openapi.json: nothing to update.")
         return

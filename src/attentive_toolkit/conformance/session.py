@@ -58,14 +58,19 @@ def current_session() -> ConformanceSession:
 
 
 def start_embedded_server(stack: contextlib.ExitStack, tokens: list[str]) -> str:
-    """The reference server on a free loopback port, accepting exactly ``tokens`` (with every scope)."""
-    from attentive_toolkit.server.runner import running_server
-    from attentive_toolkit.server.settings import ALL_SCOPES, ServerSettings
+    """The reference server on a free loopback port, accepting exactly ``tokens``, each with every scope the
+    effective spec names."""
+    from attentive_client.runtime import ApiSpec
 
+    from attentive_toolkit.server.runner import running_server
+    from attentive_toolkit.server.settings import ServerSettings
+
+    from ..spec.effective import load_effective_spec
     from .operations import operation_ids
 
+    every_scope = ApiSpec.from_document(load_effective_spec()).scopes
     settings = ServerSettings(
-        tokens=dict.fromkeys(tokens, ALL_SCOPES),
+        tokens=dict.fromkeys(tokens, every_scope),
         rate_limits=dict.fromkeys(operation_ids(), EMBEDDED_RATE_LIMIT),
     )
     url: Any = stack.enter_context(running_server(settings=settings, host="127.0.0.1", port=0))

@@ -16,7 +16,7 @@ This folder is hand-written Python (linted, type-checked and tested where it liv
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
 """
 
-from . import errors
+from . import errors, media
 from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
 from .calls import Sent
 from .clients import (
@@ -67,6 +67,7 @@ __all__ = [
     "header_number",
     "json_pointer",
     "mask_personal_data",
+    "media",
     "openapi30_to_draft4",
     "redact_headers",
     "scrub",

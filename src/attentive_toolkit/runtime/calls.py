@@ -90,7 +90,7 @@ class Call:
         self.owner = owner
         self.operation = operation
         self.request = request
-        self.body = request.get("json")
+        self.body = request["json"] if "json" in request else request.get("data")
         self.retries = retries
         self._policy: RetryPolicy | None = None
         # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).

@@ -385,7 +385,8 @@ class BaseClient:
     ) -> Call:
         operation = self.spec().find(method, path)
         if self.validate_requests:
-            operation.check_body(request.get("json"), self._secrets())
+            # A JSON body or a form's fields: either is checked against the operation's schema.
+            operation.check_body(request["json"] if "json" in request else request.get("data"), self._secrets())
         if extra_headers:
             request = {**request, "headers": merged_headers(request, extra_headers)}
         attempt_timeout = None

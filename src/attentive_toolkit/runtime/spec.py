@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from . import media
 from .errors import FieldError, RequestValidationError
 from .validation import SchemaCheck
 
@@ -28,7 +29,6 @@ _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 RATE_LIMIT_EXTENSION = "x-rate-limit-per-second"
 IDEMPOTENT_EXTENSION = "x-attentive-idempotent"
 NOT_RESENDABLE_EXTENSION = "x-attentive-not-resendable"
-JSON_MEDIA_TYPE = "application/json"
 
 
 class Operation:
@@ -53,8 +53,12 @@ class Operation:
             scope for requirement in self.security for scopes in requirement.values() for scope in scopes
         )
         self.idempotent = bool(definition.get(IDEMPOTENT_EXTENSION, method in _IDEMPOTENT_METHODS))
-        self.body_schema = _json_schema(api.resolve(definition.get("requestBody")))
-        self.body_required = bool((api.resolve(definition.get("requestBody")) or {}).get("required", False))
+        request_body = api.resolve(definition.get("requestBody"))
+        # The body's media types as the spec lists them; the first one the toolkit can encode is the one sent.
+        self.body_media_types: tuple[str, ...] = tuple(_content(request_body))
+        self.body_media_type = next((kind for kind in self.body_media_types if media.is_supported(kind)), None)
+        self.body_schema = _schema_of(request_body, self.body_media_type)
+        self.body_required = bool((request_body or {}).get("required", False))
         self._lock = threading.Lock()
         self._body_check: SchemaCheck | None = None
         self._response_checks: dict[str, SchemaCheck | None] = {}
@@ -177,18 +181,25 @@ class Operation:
         return self._guards
 
 
-def _json_schema(holder: Any) -> dict[str, Any] | None:
-    """The ``application/json`` schema of a request body or response object."""
-    if not isinstance(holder, dict):
+def _content(holder: Any) -> dict[str, Any]:
+    content = holder.get("content") if isinstance(holder, dict) else None
+    return content if isinstance(content, dict) else {}
+
+
+def _schema_of(holder: Any, media_type: str | None) -> dict[str, Any] | None:
+    """The schema of ``media_type`` in a request body or response object."""
+    if media_type is None:
         return None
-    content = holder.get("content")
-    if not isinstance(content, dict):
-        return None
-    media = content.get(JSON_MEDIA_TYPE) or next(
-        (value for key, value in content.items() if key.split(";")[0].strip().endswith("+json")), None
-    )
-    schema = media.get("schema") if isinstance(media, dict) else None
+    found = _content(holder).get(media_type)
+    schema = found.get("schema") if isinstance(found, dict) else None
     return schema if isinstance(schema, dict) else None
+
+
+def _json_schema(holder: Any) -> dict[str, Any] | None:
+    """The JSON (``application/json`` first, else ``+json``) schema of a response object."""
+    content = _content(holder)
+    kind = media.JSON if media.JSON in content else next((key for key in content if media.is_json(key)), None)
+    return _schema_of(holder, kind)
 
 
 def _carries(node: object, path: tuple[str, ...]) -> bool:
@@ -220,6 +231,19 @@ class ApiSpec:
         }
         # The generated modules ask with the same few (method, path) pairs on every call: remember the answers.
         self._by_call: dict[tuple[str, str], Operation] = {}
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """Every scope the spec names: those its operations require and those its security schemes declare."""
+        declared: set[str] = set()
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        for scheme in schemes.values():
+            scheme = self.resolve(scheme)
+            flows = scheme.get("flows") if isinstance(scheme, dict) else None
+            for flow in (flows or {}).values():
+                if isinstance(flow, dict) and isinstance(flow.get("scopes"), dict):
+                    declared.update(str(scope) for scope in flow["scopes"])
+        return frozenset(declared).union(*(operation.scopes for operation in self.operations))
 
     @classmethod
     def load(cls, path: Path) -> ApiSpec:

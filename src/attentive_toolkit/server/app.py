@@ -21,18 +21,20 @@ from ..spec.effective import load_effective_spec
 from .auth import AuthResult, authorize
 from .bulk import BulkWorker
 from .clock import SandboxClock
+from .error_bodies import ErrorBodies
 from .faults import FaultInjector
 from .inspection import inspection_routes
 from .limits import BodyLimit
 from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
 from .responses import DroppedResponse, FastJSONResponse, error_response
+from .routing import operation_routes
 from .security import HostPolicy, RequestGuard
-from .settings import ServerSettings
+from .settings import DEV_TOKEN, ServerSettings
 from .signing import RESULTS_ROUTE, LinkSigner, results_url
 from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
-from .validation import BadRequest, check_content_type, parse_json_body
+from .validation import BadRequest, Violation, parse_body
 
 log = logging.getLogger(__name__)
 Handler = Callable[["ServerState", Operation, Request], Awaitable[Response]]
@@ -50,8 +52,10 @@ class ServerState:
         self.document = document
         self.api = ApiSpec.from_document(document)
         self.operations = {operation.operation_id: operation for operation in self.api.operations}
+        self.tokens = settings.tokens if settings.tokens is not None else {DEV_TOKEN: self.api.scopes}
         self.checker = RequestChecker(self.api)
         self.answers = AnswerBuilder(self.api, self.checker)
+        self.errors = ErrorBodies(self.checker, self.answers)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
         self.limiter = WindowBudget(settings.monotonic)
@@ -71,8 +75,7 @@ class ServerState:
 
 
 async def json_body(state: ServerState, operation: Operation, request: Request) -> Any:
-    check_content_type(request.headers.get("content-type"))
-    body = parse_json_body(await request.body())
+    body = parse_body(operation, request.headers.get("content-type"), await request.body(), state.api.resolve)
     # The runtime's verdict, the same the client and the bulk importer reach for this body.
     state.checker.body(operation, body)
     return body
@@ -134,8 +137,15 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def operation_endpoint(state: ServerState, operation: Operation, handler: Handler) -> Callable[..., Any]:
+def operation_endpoint(
+    state: ServerState, operation: Operation, handler: Handler
+) -> Callable[[Request], Awaitable[Response]]:
     """Auth, rate limit and faults around one operation; every answer carries the rate-limit headers."""
+
+    def refuse(
+        status: int, message: str, violations: list[Violation] | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
+        return state.errors.response(operation, status, message, violations, headers)
 
     async def endpoint(request: Request) -> Response:
         state.worker.requests_seen += 1
@@ -143,33 +153,33 @@ def operation_endpoint(state: ServerState, operation: Operation, handler: Handle
         if is_public(operation):
             auth = AuthResult("", 0, "")  # `security: []`: documented as needing no credentials
         else:
-            auth = authorize(request.headers.get("authorization"), state.settings.tokens, operation.scopes)
+            auth = authorize(request.headers.get("authorization"), state.tokens, operation.scopes)
         if auth.token is None:
             headers = {**Budget(True, limit, limit).headers(), "www-authenticate": 'Bearer realm="attentive"'}
-            return error_response(401, auth.message, headers=headers)
+            return refuse(401, auth.message, headers=headers)
         budget = state.limiter.spend(auth.token, operation.operation_id, limit)
         headers = budget.headers()
         if auth.status:
-            return error_response(auth.status, auth.message, headers=headers)
+            return refuse(auth.status, auth.message, headers=headers)
         if not budget.allowed:
             message = f"rate limit exceeded: {limit} requests per second per token for {operation.operation_id}"
-            return error_response(429, message, headers=headers)
+            return refuse(429, message, headers=headers)
         decision = state.faults.decide(operation.operation_id)
         if decision.latency_seconds:
             await state.settings.sleep(decision.latency_seconds)
         if decision.failure == "drop":
             return DroppedResponse(headers)
         if decision.failure is not None:
-            return error_response(int(decision.failure), "injected fault", headers=headers)
+            return refuse(int(decision.failure), "injected fault", headers=headers)
         try:
             response = await handler(state, operation, request)
         except BadRequest as exc:
-            return error_response(400, exc.summary, exc.violations, headers)
+            return refuse(400, exc.summary, exc.violations, headers)
         except NotFound as exc:
-            return error_response(404, str(exc), headers=headers)
+            return refuse(404, str(exc), headers=headers)
         except Exception:
             log.exception("%s failed", operation.operation_id)
-            return error_response(500, "internal error; see the server log", headers=headers)
+            return refuse(500, "internal error; see the server log", headers=headers)
         response.headers.update(headers)
         return response
 
@@ -220,15 +230,16 @@ async def not_found(request: Request, exc: Exception) -> Response:
 def create_app(settings: ServerSettings | None = None, document: dict[str, Any] | None = None) -> Starlette:
     """The reference server as an ASGI app; ``app.state.server`` is its :class:`ServerState`."""
     state = ServerState(settings or ServerSettings(), document if document is not None else load_effective_spec())
-    routes: list[BaseRoute] = []
-    # A path with fewer templated segments first: `/v2/things/export` must not be taken for `/v2/things/{id}`.
-    for operation in sorted(state.operations.values(), key=lambda op: op.path.count("{")):
-        handler = HANDLERS[operation.operation_id] if is_stateful(operation) else stateless
+    for operation in state.operations.values():
         if not is_stateful(operation) and state.answers.answer(operation).problem:
             # Built now, so the log says at start which operation will answer 501 (every other one still works).
             log.warning("%s", state.answers.answer(operation).problem)
-        endpoint = operation_endpoint(state, operation, handler)
-        routes.append(Route(operation.path, endpoint, methods=[operation.method.upper()], name=operation.operation_id))
+
+    def endpoint_of(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
+        handler = HANDLERS[operation.operation_id] if is_stateful(operation) else stateless
+        return operation_endpoint(state, operation, handler)
+
+    routes: list[BaseRoute] = [*operation_routes(state.operations.values(), endpoint_of)]
     routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))
     routes.extend(inspection_routes())
 
@@ -243,7 +254,7 @@ def create_app(settings: ServerSettings | None = None, document: dict[str, Any] 
         middleware=[
             Middleware(DefaultRateLimitHeaders),
             # Before any body is read: foreign Host names, the sandbox's token and cross-site writes.
-            Middleware(RequestGuard, tokens=state.settings.tokens, hosts=HostPolicy(state.settings.allowed_hosts)),
+            Middleware(RequestGuard, tokens=state.tokens, hosts=HostPolicy(state.settings.allowed_hosts)),
             Middleware(BodyLimit, max_body_bytes=state.settings.max_body_bytes),
         ],
         exception_handlers={404: not_found},

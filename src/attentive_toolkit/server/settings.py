@@ -10,8 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DEV_TOKEN = "dev-token"
-# The scopes the effective spec's OAuthFlow declares (a test keeps this in step with the spec).
-ALL_SCOPES: frozenset[str] = frozenset({"attributes:write", "subscriptions:write", "events:write", "ecommerce:write"})
 JOB_RETENTION = timedelta(days=14)
 # The vendor accepts up to 256 users per bulk request. A full record (identifiers, named attributes, address,
 # subscriptions) is about 1 KiB of JSON; the server keeps up to 100 custom attributes per user, about 10 KiB more
@@ -90,8 +88,9 @@ def utc_now() -> datetime:
 
 @dataclass
 class ServerSettings:
-    # token -> scopes. The built-in development token has every scope.
-    tokens: Mapping[str, frozenset[str]] = field(default_factory=lambda: {DEV_TOKEN: ALL_SCOPES})
+    # token -> scopes. None: only the development token ``DEV_TOKEN``, holding every scope the effective spec names
+    # (``ApiSpec.scopes``), so it can call every operation of whatever release the project is on.
+    tokens: Mapping[str, frozenset[str]] | None = None
     # SQLite file that survives restarts; None keeps state in memory.
     db_path: Path | None = None
     # Seconds the bulk worker waits before each job transition (PENDING -> IN_PROGRESS -> COMPLETED).
@@ -127,7 +126,7 @@ class ServerSettings:
     def __repr__(self) -> str:
         # Tokens are secrets: never show them.
         return (
-            f"ServerSettings(tokens=<{len(self.tokens)} redacted>, db_path={self.db_path!r}, "
+            f"ServerSettings(tokens=<{len(self.tokens or {DEV_TOKEN: ()})} redacted>, db_path={self.db_path!r}, "
             f"job_pace_seconds={self.job_pace_seconds}, run_jobs_in_background={self.run_jobs_in_background}, "
             f"rate_limits={dict(self.rate_limits)!r}, faults={self.faults!r})"
         )

@@ -9,19 +9,17 @@ around it by the same endpoint wrapper as for the stateful operations (``app.ope
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from attentive_client.runtime import ApiSpec, Operation
+from attentive_client.runtime import ApiSpec, Operation, media
 from attentive_client.runtime.validation import SchemaCheck
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .responses import FastJSONResponse, error_response
-from .validation import BadRequest, Violation, check_content_type, parse_json_body
+from .validation import BadRequest, Violation, parse_body
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
 # Strings tried, in order, for a string schema with a pattern and no usable example.
 _STRING_CANDIDATES = ("a", "A", "en", "US", "+12025550123", "0", "a1", "example", "")
 _FORMAT_STRINGS = {
@@ -83,7 +81,7 @@ class RequestChecker:
             schema = parameter.get("schema")
             if not isinstance(schema, dict):
                 continue
-            value, problem = _coerce(raw, self.api.resolve(schema), self.api)
+            value, problem = media.coerce_text(raw, schema, self.api.resolve)
             if problem:
                 violations.append(Violation(f"/{location}/{name}", f"{where}: {problem}"))
                 continue
@@ -108,37 +106,6 @@ def _raw_value(request: Request, location: str, name: str, parameter: dict[str, 
     if location == "cookie":
         return request.cookies.get(name)
     return None
-
-
-def _coerce(raw: str | list[str], schema: Any, api: ApiSpec) -> tuple[Any, str]:
-    """A parameter's text as the JSON value its schema describes, or a problem saying why it can't be one."""
-    kind = schema.get("type") if isinstance(schema, dict) else None
-    if kind == "array":
-        items = api.resolve(schema.get("items") or {})
-        texts = raw if isinstance(raw, list) else [part for part in raw.split(",") if part != ""]
-        values = []
-        for text in texts:
-            value, problem = _coerce(text, items, api)
-            if problem:
-                return None, problem
-            values.append(value)
-        return values, ""
-    text = raw[-1] if isinstance(raw, list) else raw
-    if kind == "integer":
-        return (int(text), "") if _INTEGER.fullmatch(text) else (None, f"{text!r} is not an integer")
-    if kind == "number":
-        try:
-            number = float(text)
-        except ValueError:
-            return None, f"{text!r} is not a number"
-        if number != number or number in (float("inf"), float("-inf")):
-            return None, f"{text!r} is not a finite number"
-        return (int(text) if _INTEGER.fullmatch(text) else number), ""
-    if kind == "boolean":
-        if text not in ("true", "false"):
-            return None, f"{text!r} is not true or false"
-        return text == "true", ""
-    return text, ""
 
 
 @dataclass(frozen=True)
@@ -291,8 +258,8 @@ async def answer_from_spec(
     if operation.body_schema is not None:
         raw = await request.body()
         if raw.strip() or operation.body_required:
-            check_content_type(request.headers.get("content-type"))
-            checker.body(operation, parse_json_body(raw))
+            body = parse_body(operation, request.headers.get("content-type"), raw, checker.api.resolve)
+            checker.body(operation, body)
     answer = builder.answer(operation)
     if answer.problem:
         return error_response(501, answer.problem)
@@ -302,8 +269,7 @@ async def answer_from_spec(
 
 
 def _json_media(content: dict[str, Any]) -> dict[str, Any] | None:
-    for media_type, media in content.items():
-        base = media_type.split(";", 1)[0].strip().lower()
-        if base == "application/json" or base.endswith("+json"):
-            return media if isinstance(media, dict) else {}
+    for media_type, found in content.items():
+        if media.is_json(media_type):
+            return found if isinstance(found, dict) else {}
     return None

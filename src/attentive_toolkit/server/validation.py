@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from attentive_client.runtime import Operation, media
 
 from ..json_exact import NOT_PARSED, fast_loads
 
@@ -35,11 +38,22 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def check_content_type(content_type: str | None) -> None:
-    media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if media_type != "application/json":
+def parse_body(operation: Operation, content_type: str | None, raw: bytes, resolve: Callable[[Any], Any]) -> Any:
+    """The request body in one of the media types the spec lists for the operation, as a JSON value."""
+    kind = media.base_media_type(content_type)
+    listed = [media.base_media_type(listed) for listed in operation.body_media_types]
+    if kind not in listed or not media.is_supported(kind):
         shown = f"'{content_type}'" if content_type else "no Content-Type header"
-        raise BadRequest(f"unsupported content type: {shown}; send the body as application/json")
+        wanted = " or ".join(listed) or "no body"
+        raise BadRequest(f"unsupported content type: {shown}; send the body as {wanted}")
+    if media.is_json(kind):
+        return parse_json_body(raw)
+    body, problems = media.decode_form(raw, operation.body_schema, resolve)
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        violations = [Violation("", problem) for problem in problems]
+        raise BadRequest(f"the form body cannot be read: {len(problems)} {noun}", violations)
+    return body
 
 
 def parse_json_body(raw: bytes) -> Any:

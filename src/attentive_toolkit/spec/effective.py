@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..paths import ProjectPaths
 
 if TYPE_CHECKING:
+    from .findings import SpecFinding
     from .overlay import ActionReport
     from .overlay_document import OverlayDocument
 
@@ -21,6 +22,8 @@ class EffectiveSpec:
     reports: list[ActionReport]
     vendor_sha256: str
     overlays_sha256: str
+    # What the generator skipped that no operation reaches: reported by regen and update, stops neither.
+    generator_findings: list[SpecFinding] = field(default_factory=list, compare=False)
 
     @property
     def text(self) -> str:
@@ -74,19 +77,19 @@ def load_project_overlays(paths: ProjectPaths) -> list[OverlayDocument]:
 
 
 def build_effective_spec(paths: ProjectPaths, vendor_spec: Path | None = None) -> EffectiveSpec:
-    """Apply ``overlays/`` in name order to the vendor spec and validate the result as OpenAPI."""
+    """Apply ``overlays/`` in name order to the vendor spec and check the result is usable OpenAPI 3.0
+    (``validity``: raises SpecRefused with findings, never recurses through the spec's reference cycles)."""
     # Imported here: the overlay applier and the validator come with the `codegen` extra, and the server and the
     # bulk importer read the effective spec through this module without needing either.
-    from openapi_spec_validator import validate as validate_openapi
-
     from .overlay import apply_overlays
     from .overlay_document import overlay_files
+    from .validity import check_openapi
 
     source = vendor_spec or paths.vendor_spec
     files = overlay_files(paths.overlays)
     overlays = load_project_overlays(paths)
     document, reports = apply_overlays(load_json(source), overlays)
-    validate_openapi(document)
+    check_openapi(document, "the effective spec (vendor spec + overlays)")
     return EffectiveSpec(
         document=document,
         reports=reports,

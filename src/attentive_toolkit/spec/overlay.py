@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import jsonpath_rfc9535 as jsonpath
 
+from .derived import DERIVATIONS
+from .findings import pointer
 from .overlay_document import OverlayAction, OverlayDocument
 
 Outcome = Literal["applied", "no-op"]
@@ -42,6 +44,8 @@ class ActionReport:
     matched: int
     outcome: Outcome
     gap: str = ""
+    # The selected nodes the action changed, as JSON pointers: where the gap was in this document.
+    places: tuple[str, ...] = ()
 
     def line(self) -> str:
         summary = " ".join(self.description.split())
@@ -120,7 +124,12 @@ def _new_value(current: Any, incoming: Any, file: str, action: OverlayAction, *,
 
 
 def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction) -> tuple[Any, ActionReport]:
-    """Apply one action to ``document`` (changed in place where possible) and report what it did."""
+    """Apply one action to ``document`` (changed in place where possible) and report what it did.
+
+    All or nothing: an action that fails part way puts back what it had already changed, so callers can keep
+    trying the next action on the same document without copying the whole spec before each one (a copy per
+    action made the merged V1+V2 document take minutes).
+    """
     file = overlay.file
     locations = _select(document, action.target, file, action)
     if not locations:
@@ -131,14 +140,15 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
                 file, action.index, action.description, action.target, kind, 0, "no-op", action.gap
             )
         raise OverlayActionError(file, action, "matches nothing (was it renamed or removed by the vendor?)")
-    before = copy_module.deepcopy(document)
+    changed_at: list[tuple[str | int, ...]] = []
     if action.remove:
+        if any(not location for location in locations):
+            raise OverlayActionError(file, action, "would remove the whole document")
         # Remove deepest and last entries first so that earlier array indexes stay valid.
         for location in sorted(locations, key=lambda loc: (len(loc), loc), reverse=True):
-            if not location:
-                raise OverlayActionError(file, action, "would remove the whole document")
             parent, key = _locate(document, location)
             del parent[key]
+        changed_at = list(locations)
     else:
         incoming = action.update
         if action.copy is not None:
@@ -148,17 +158,30 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
                     file, action, f"copy source {action.copy!r} matches {len(sources)} nodes, not 1"
                 )
             incoming = copy_module.deepcopy(_get(document, sources[0]))
-        for location in locations:
-            parent, key = _locate(document, location)
-            current = document if key is None else parent[key]
-            value = _new_value(current, incoming, file, action, is_1_1=overlay.is_1_1)
-            if key is None:
-                document = value
-            else:
-                parent[key] = value
-    outcome: Outcome = "no-op" if document == before else "applied"
+        # merge() never changes the node it merges into, so the old node is its own undo record.
+        undo: list[tuple[Any, str | int, Any]] = []
+        try:
+            for location in locations:
+                parent, key = _locate(document, location)
+                current = document if key is None else parent[key]
+                if action.update_from is not None:
+                    incoming = DERIVATIONS[action.update_from](document, location, current)
+                value = _new_value(current, incoming, file, action, is_1_1=overlay.is_1_1)
+                if value != current:
+                    changed_at.append(location)
+                if key is None:
+                    document = value
+                else:
+                    undo.append((parent, key, current))
+                    parent[key] = value
+        except OverlayActionError:
+            for parent, key, current in reversed(undo):
+                parent[key] = current
+            raise
+    outcome: Outcome = "applied" if changed_at else "no-op"
+    places = tuple(pointer(*location) for location in changed_at)
     report = ActionReport(
-        file, action.index, action.description, action.target, action.kind, len(locations), outcome, action.gap
+        file, action.index, action.description, action.target, action.kind, len(locations), outcome, action.gap, places
     )
     return document, report
 

@@ -48,8 +48,8 @@ def check_actions(paths: ProjectPaths, vendor_document: dict[str, Any]) -> list[
     for overlay in load_project_overlays(paths):
         for action in overlay.actions:
             try:
-                # apply_action changes its input in place: keep the last good document if the action fails.
-                document, report = apply_action(copy.deepcopy(document), overlay, action)
+                # apply_action is all or nothing: a failed action leaves the last good document as it was.
+                document, report = apply_action(document, overlay, action)
             except OverlayActionError as exc:
                 checks.append(
                     ActionCheck(overlay.file, action.index, action.description, action.target, "broken", exc.problem)

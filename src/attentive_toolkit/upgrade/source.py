@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from openapi_spec_validator import validate as validate_openapi
+
+from ..spec.validity import validity_findings
 
 _TIMEOUT_SECONDS = 30.0
 
@@ -40,13 +41,9 @@ def read_bytes(source: str) -> bytes:
 
 
 def _validation_problem(document: dict[str, Any]) -> str:
-    try:
-        validate_openapi(document)
-    except Exception as exc:  # the validator raises several unrelated exception types
-        where = "/".join(str(part) for part in getattr(exc, "absolute_path", []) or [])
-        message = getattr(exc, "message", None) or str(exc).splitlines()[0]
-        return f"at /{where}: {message}" if where else str(message)
-    return ""
+    findings = validity_findings(document)
+    shown = "; ".join(f"at {finding.pointer or '/'}: {finding.problem}" for finding in findings[:3])
+    return shown + (f"; and {len(findings) - 3} more" if len(findings) > 3 else "")
 
 
 def read_new_spec(source: str) -> NewSpec:
