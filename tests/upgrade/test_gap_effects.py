@@ -10,7 +10,8 @@ import pytest
 from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.spec.effective import load_project_overlays
 from attentive_toolkit.spec.gaps import read_gap_table
-from attentive_toolkit.upgrade.gap_effects import GapJudgement, is_wording, judge_gaps
+from attentive_toolkit.upgrade.gap_effects import GapJudgement, is_wording, judge_gaps, with_previous
+from attentive_toolkit.upgrade.renames import Rename, find_renames
 
 from ..project_copy import REPO
 from . import specs
@@ -76,3 +77,49 @@ def test_wording_is_prose_and_examples_not_properties_named_like_them(
     location: tuple[str, ...], changed: bool, wording: bool
 ) -> None:
     assert is_wording(location, changed) is wording
+
+
+def test_a_gap_fixed_at_some_of_its_places_is_partly_fixed_naming_them(our_spec: dict[str, Any]) -> None:
+    """The vendor adds bearer tokens to the upsert, while a new operation it publishes accepts only OAuth: G16 is
+    partly fixed, fixed at the upsert and still needed at the new operation, and its action stays."""
+
+    def upsert_fixed_new_operation_not(spec: dict[str, Any]) -> None:
+        specs.operations_with_gaps(spec)
+        upsert = spec["paths"]["/v2/user/attributes"]["post"]
+        upsert["security"] = [{"bearerAuth": []}, *upsert["security"]]
+
+    previous = judge_gaps(our_spec, OVERLAYS, TITLES)
+    judged = {
+        j.gap: j
+        for j in with_previous(
+            judge_gaps(specs.variant(our_spec, upsert_fixed_new_operation_not), OVERLAYS, TITLES), previous
+        )
+    }
+    assert judged["G16"].verdict == "partly fixed"
+    assert judged["G16"].fixed_places == ("/paths/~1v2~1user~1attributes/post",)
+    assert judged["G16"].places == ("/paths/~1v2~1events~1custom/post",)
+    assert all(j.verdict == "still needed" for gap, j in judged.items() if gap != "G16")
+
+
+def test_a_gap_fixed_everywhere_is_not_partly_fixed(our_spec: dict[str, Any]) -> None:
+    previous = judge_gaps(our_spec, OVERLAYS, TITLES)
+    judged = {
+        j.gap: j
+        for j in with_previous(
+            judge_gaps(specs.variant(our_spec, specs.gaps_fixed_in_other_words), OVERLAYS, TITLES), previous
+        )
+    }
+    assert judged["G16"].verdict == "retire" and judged["G16"].fixed_places == ()
+
+
+def test_a_schema_renamed_with_every_reference_moved_is_a_rename(our_spec: dict[str, Any]) -> None:
+    renamed = specs.variant(our_spec, specs.schema_renamed)
+    assert find_renames(our_spec, renamed) == [Rename("BulkJobStatusResponse", "BulkJobStatus")]
+
+
+def test_a_schema_gone_with_its_content_changed_is_no_rename(our_spec: dict[str, Any]) -> None:
+    def renamed_and_changed(spec: dict[str, Any]) -> None:
+        specs.schema_renamed(spec)
+        spec["components"]["schemas"]["BulkJobStatus"]["properties"]["createdAt"] = {"type": "string"}
+
+    assert find_renames(our_spec, specs.variant(our_spec, renamed_and_changed)) == []

@@ -3,6 +3,7 @@ byte-identical, nothing is fetched, and no command ends in a traceback."""
 
 from __future__ import annotations
 
+import copy
 import http.server
 import json
 import threading
@@ -30,7 +31,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     return copy_project(tmp_path_factory.mktemp("refused") / "project")
 
 
-def _with_ref(base: dict[str, Any], ref: str) -> dict[str, Any]:
+def _with_ref(our_spec: dict[str, Any], ref: str) -> dict[str, Any]:
+    base = copy.deepcopy(our_spec)
     node = base
     for part in ME_SCHEMA[:-1]:
         node = node[part]
@@ -111,3 +113,23 @@ def test_a_structural_error_is_named_by_the_meta_schema_with_its_pointer() -> No
     assert [(f.tool, f.pointer) for f in findings] == [
         ("OpenAPI 3.0 meta-schema (jsonschema-rs)", "/paths/~1v2~1me/get/responses/200")
     ]
+
+
+@pytest.mark.parametrize("command", ["regen", "effective", "drift"])
+def test_an_unforeseen_failure_is_a_finding_not_a_traceback(
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A bug in the pipeline (here the overlay applier blowing up) refuses the spec with a finding that names the
+    toolkit and how to get the traceback; the tree stays as it was."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.delenv("ATTENTIVE_DEBUG", raising=False)
+    monkeypatch.setattr("attentive_toolkit.spec.overlay.apply_overlays", broken)
+    before = tree_bytes(project.root)
+    code, output = _invoke(project, "spec", command)
+    assert code == 1
+    assert "attentive-toolkit: /: spec " in output and "(RuntimeError: boom)" in output
+    assert "ATTENTIVE_DEBUG=1" in output and "Traceback" not in output
+    assert tree_bytes(project.root) == before

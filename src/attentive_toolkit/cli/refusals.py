@@ -67,7 +67,8 @@ def refused_with_findings(step: str) -> Iterator[None]:
     """Turn every failure inside the block into a refusal with findings (exit 1), never a traceback."""
     try:
         yield
-    except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+    except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt, ModuleNotFoundError):
+        # ModuleNotFoundError: cli/outcome.py names the extra to install.
         raise
     except SpecRefused as exc:
         raise refusal(f"{step}: {exc.subject}", exc.findings) from exc

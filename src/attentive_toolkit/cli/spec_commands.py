@@ -73,6 +73,8 @@ def regen() -> None:
     for report in effective.no_ops:
         click.echo(report.line(), err=True)
     _warn_no_ops(effective.no_ops)
+    for finding in effective.generator_findings:
+        click.echo(f"reported: {finding.line()}", err=True)
 
 
 @spec.command("drift")

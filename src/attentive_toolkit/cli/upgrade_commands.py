@@ -30,15 +30,25 @@ def _echo_report(report: UpdateReport) -> None:
     for gap in report.gaps:
         if gap.verdict != "still needed":
             click.echo(f"gap {gap.gap}: {gap.text} ({gap.title})", err=True)
+        if gap.verdict == "partly fixed":
+            click.echo(f"  fixed at {', '.join(gap.fixed_places)}; still needed at {', '.join(gap.places)}", err=True)
     for operation in report.new_operations:
         click.echo(f"new operation {operation.line()}", err=True)
     if report.audit is not None:
         if report.audit.available:
             click.echo(f"audit: {len(report.audit.findings)} finding(s), {len(report.audit.new)} new", err=True)
-            for line in report.audit.new:
+            for line in report.audit.blocking:
                 click.echo(f"  new: {line}", err=True)
+            for line in report.audit.unreachable:
+                click.echo(f"  new, in a schema no operation reaches (does not stop the update): {line}", err=True)
         else:
             click.echo(report.audit.message, err=True)
+    if report.generator_findings:
+        click.echo(
+            f"generator: {len(report.generator_findings)} model(s) dropped that no operation reaches (listed in the "
+            "changelog; no function changes)",
+            err=True,
+        )
     if report.drift is not None:
         click.echo("drift check: the regenerated client is exactly what its inputs produce", err=True)
     if report.changelog is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..paths import ProjectPaths
 
 if TYPE_CHECKING:
+    from .findings import SpecFinding
     from .overlay import ActionReport
     from .overlay_document import OverlayDocument
 
@@ -21,6 +22,8 @@ class EffectiveSpec:
     reports: list[ActionReport]
     vendor_sha256: str
     overlays_sha256: str
+    # What the generator skipped that no operation reaches: reported by regen and update, stops neither.
+    generator_findings: list[SpecFinding] = field(default_factory=list, compare=False)
 
     @property
     def text(self) -> str:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from ..paths import ProjectPaths
 from .effective import EffectiveSpec, build_effective_spec, digest_files
+from .findings import SpecRefused
+from .generator_warnings import read_warnings
+from .reachability import reachable_schemas
 
 GENERATOR_VERSION = "0.29.1"
 PACKAGE_NAME = "attentive_client"
@@ -95,11 +98,16 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
             "--custom-template-path", str(paths.templates),
             "--output-path", str(project_dir),
             "--meta", "uv",
-            "--fail-on-warning",
         ]  # fmt: skip
+        # Without --fail-on-warning: its warnings are read as findings (generator_warnings.py) instead.
         result = subprocess.run(command, capture_output=True, text=True, env=_tool_env(), cwd=paths.root, check=False)
-        if result.returncode != 0 or "Error(s) encountered" in result.stdout or "Warning(s)" in result.stdout:
-            raise GenerationError(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}".rstrip())
+        output = f"{result.stdout}\n{result.stderr}"
+        if result.returncode != 0 or "Error(s) encountered" in output:
+            raise GenerationError(f"openapi-python-client failed:\n{output}".rstrip())
+        warnings = read_warnings(output, reachable_schemas(spec.document))
+        if warnings.findings:
+            raise SpecRefused("openapi-python-client skipped part of the client", warnings.findings)
+        spec.generator_findings.extend(warnings.unreachable)
     copy_runtime(project_dir / PACKAGE_NAME)
     (project_dir / "openapi.json").write_text(spec.text, encoding="utf-8")
     # Package data: the runtime validates request bodies against it and reads each operation's rate limit.

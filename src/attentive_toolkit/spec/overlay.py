@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import jsonpath_rfc9535 as jsonpath
 
+from .derived import DERIVATIONS
+from .findings import pointer
 from .overlay_document import OverlayAction, OverlayDocument
 
 Outcome = Literal["applied", "no-op"]
@@ -42,6 +44,8 @@ class ActionReport:
     matched: int
     outcome: Outcome
     gap: str = ""
+    # The selected nodes the action changed, as JSON pointers: where the gap was in this document.
+    places: tuple[str, ...] = ()
 
     def line(self) -> str:
         summary = " ".join(self.description.split())
@@ -136,7 +140,7 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
                 file, action.index, action.description, action.target, kind, 0, "no-op", action.gap
             )
         raise OverlayActionError(file, action, "matches nothing (was it renamed or removed by the vendor?)")
-    changed = False
+    changed_at: list[tuple[str | int, ...]] = []
     if action.remove:
         if any(not location for location in locations):
             raise OverlayActionError(file, action, "would remove the whole document")
@@ -144,7 +148,7 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
         for location in sorted(locations, key=lambda loc: (len(loc), loc), reverse=True):
             parent, key = _locate(document, location)
             del parent[key]
-        changed = True
+        changed_at = list(locations)
     else:
         incoming = action.update
         if action.copy is not None:
@@ -160,8 +164,11 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
             for location in locations:
                 parent, key = _locate(document, location)
                 current = document if key is None else parent[key]
+                if action.update_from is not None:
+                    incoming = DERIVATIONS[action.update_from](document, location, current)
                 value = _new_value(current, incoming, file, action, is_1_1=overlay.is_1_1)
-                changed = changed or value != current
+                if value != current:
+                    changed_at.append(location)
                 if key is None:
                     document = value
                 else:
@@ -171,9 +178,10 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
             for parent, key, current in reversed(undo):
                 parent[key] = current
             raise
-    outcome: Outcome = "applied" if changed else "no-op"
+    outcome: Outcome = "applied" if changed_at else "no-op"
+    places = tuple(pointer(*location) for location in changed_at)
     report = ActionReport(
-        file, action.index, action.description, action.target, action.kind, len(locations), outcome, action.gap
+        file, action.index, action.description, action.target, action.kind, len(locations), outcome, action.gap, places
     )
     return document, report
 

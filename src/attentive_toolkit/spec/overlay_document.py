@@ -48,6 +48,8 @@ OVERLAY_SCHEMA: dict[str, Any] = {
                     # Project extensions: the audit row an action fixes, and "written for a class of nodes".
                     "x-gap": {"type": "string", "pattern": GAP_ID_PATTERN},
                     "x-class": {"type": "boolean"},
+                    # The update's value is computed from the document (spec/derived.py names the derivations).
+                    "x-update-from": {"enum": ["used-oauth-scopes"]},
                 },
                 "patternProperties": _EXTENSIONS,
                 "additionalProperties": False,
@@ -84,6 +86,9 @@ class OverlayAction:
     gap: str = ""
     # Written for a class of nodes (a filter over every operation, say): matching none is a no-op, not an error.
     is_class: bool = False
+    # A derivation (spec/derived.py) that computes the update at each selected node: the set of values a class
+    # gap needs (say, every scope the operations use) is not something an RFC 9535 query can state.
+    update_from: str | None = None
 
     @property
     def kind(self) -> str:
@@ -136,6 +141,8 @@ def parse_overlay(
         if len(modifiers) != 1:
             problem = "has no update, remove or copy" if not modifiers else f"mixes {' and '.join(modifiers)}"
             raise OverlayDocumentError(file, where, f"{problem}; an action needs exactly one")
+        if "x-update-from" in raw and "update" not in raw:
+            raise OverlayDocumentError(file, f"{where}.x-update-from", "needs an update (an empty {} is enough)")
         if "copy" in raw and not version.startswith("1.1."):
             raise OverlayDocumentError(file, f"{where}.copy", f"copy needs overlay 1.1.x, this document is {version}")
         description = raw.get("description", "").strip()
@@ -158,6 +165,7 @@ def parse_overlay(
                 copy=raw.get("copy"),
                 gap=raw.get("x-gap", ""),
                 is_class=bool(raw.get("x-class", False)),
+                update_from=raw.get("x-update-from"),
             )
         )
     return OverlayDocument(file=file, version=version, title=data["info"]["title"], actions=tuple(actions))

@@ -15,14 +15,36 @@ class AuditOutcome:
     findings: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)  # findings the previous effective spec did not have
     message: str = ""
+    # New findings inside a schema no operation reaches: reported, but they change no call, so they don't stop.
+    unreachable: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[str]:
+        """New findings that stop an update: those where an operation can reach them."""
+        return [line for line in self.new if line not in self.unreachable]
 
 
 def _finding_lines(audit: Any, document: dict[str, Any]) -> list[str]:
-    lines = []
+    return [line for line, _pointer in _findings(audit, document)]
+
+
+def _findings(audit: Any, document: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
     for finding in audit(document):
         line = getattr(finding, "line", None)
-        lines.append(line() if callable(line) else str(finding))
-    return lines
+        found.append((line() if callable(line) else str(finding), str(getattr(finding, "pointer", ""))))
+    return found
+
+
+def _unreachable(document: dict[str, Any], findings: list[tuple[str, str]]) -> set[str]:
+    from ..spec.reachability import reachable_schemas, schema_of_pointer
+
+    reachable = reachable_schemas(document)
+    return {
+        line
+        for line, pointer in findings
+        if (schema := schema_of_pointer(pointer)) is not None and schema not in reachable
+    }
 
 
 def run_audit(document: dict[str, Any], previous: dict[str, Any] | None = None) -> AuditOutcome:
@@ -33,16 +55,19 @@ def run_audit(document: dict[str, Any], previous: dict[str, Any] | None = None) 
     audit = getattr(module, "audit", None)
     if not callable(audit):
         return AuditOutcome(False, message=f"spec audit not run: {_AUDIT_MODULE} has no audit(document) function")
-    findings = _finding_lines(audit, document)
+    found = _findings(audit, document)
+    findings = [line for line, _pointer in found]
     before = set(_finding_lines(audit, previous)) if previous is not None else set()
     new = [line for line in findings if line not in before] if previous is not None else []
-    return AuditOutcome(True, findings, new)
+    unreachable = _unreachable(document, found)
+    return AuditOutcome(True, findings, new, unreachable=[line for line in new if line in unreachable])
 
 
 # Where the fix for each audit rule belongs: the overlay file of its theme and the gap it resembles.
 _ADVICE = {
     "required-undeclared": "declare the property in the overlay of its schema's theme (as G3 does in 02-subscriptions)",
-    "undeclared-oauth-scope": "declare the scope in overlays/04-auth.overlay.yaml (as G14 does)",
+    "undeclared-oauth-scope": "G14's class action (overlays/04-auth.overlay.yaml) declares every used scope; "
+    "if it didn't, check that its target still selects the OAuth flows",
     "undeclared-security-scheme": "declare the scheme in overlays/04-auth.overlay.yaml",
     "schema-without-type": "give the schema its type and bounds (as G2 does in 01-bulk-request)",
     "operation-without-4xx": "add the responses in overlays/06-responses.overlay.yaml (G23's class actions add "

@@ -16,9 +16,10 @@ from typing import Any, Literal
 from ..spec.overlay import OverlayActionError, apply_action
 from ..spec.overlay_document import OverlayDocument
 
-Verdict = Literal["still needed", "retire", "rewords", "broken"]
+Verdict = Literal["still needed", "partly fixed", "retire", "rewords", "broken"]
 VERDICT_TEXT: dict[Verdict, str] = {
     "still needed": "still needed",
+    "partly fixed": "partly fixed by the vendor: its actions stay",
     "retire": "fixed by the vendor: retire",
     "rewords": "fixed by the vendor; the overlay only rewords",
     "broken": "broken",
@@ -39,6 +40,10 @@ class GapJudgement:
     # JSON pointers where the effective spec with the gap's actions differs from the one without them.
     differences: tuple[str, ...] = ()
     before: Verdict | None = field(default=None, compare=False)
+    # JSON pointers of the nodes the gap's actions change: where the gap is in this spec.
+    places: tuple[str, ...] = field(default=(), compare=False)
+    # For "partly fixed": the places the previous spec had the gap and this one no longer does.
+    fixed_places: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def text(self) -> str:
@@ -96,9 +101,13 @@ def is_wording(location: Location, changed: bool) -> bool:
 
 
 def apply_leniently(
-    vendor: dict[str, Any], overlays: list[OverlayDocument], skip_gap: str | None = None
+    vendor: dict[str, Any],
+    overlays: list[OverlayDocument],
+    skip_gap: str | None = None,
+    places: dict[str, list[str]] | None = None,
 ) -> tuple[Any, dict[tuple[str, int], str]]:
-    """Apply every action except ``skip_gap``'s; a broken action is skipped and its problem returned."""
+    """Apply every action except ``skip_gap``'s; a broken action is skipped and its problem returned. ``places``,
+    when given, collects per gap the pointers of the nodes its actions changed."""
     document: Any = copy.deepcopy(vendor)
     problems: dict[tuple[str, int], str] = {}
     for overlay in overlays:
@@ -107,15 +116,20 @@ def apply_leniently(
                 continue
             try:
                 # apply_action is all or nothing: a failed action leaves the last good document as it was.
-                document, _report = apply_action(document, overlay, action)
+                document, report = apply_action(document, overlay, action)
             except OverlayActionError as exc:
                 problems[(overlay.file, action.index)] = exc.problem
+                continue
+            if places is not None:
+                gap_places = places.setdefault(action.gap, [])
+                gap_places.extend(place for place in report.places if place not in gap_places)
     return document, problems
 
 
 def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: dict[str, str]) -> list[GapJudgement]:
     """One judgement per gap named by the overlays, in the order the gaps first appear."""
-    full, problems = apply_leniently(vendor, overlays)
+    places: dict[str, list[str]] = {}
+    full, problems = apply_leniently(vendor, overlays, places=places)
     by_gap: dict[str, list[tuple[str, int]]] = {}
     for overlay in overlays:
         for action in overlay.actions:
@@ -140,13 +154,33 @@ def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: 
         else:
             verdict = "still needed"
         shown = tuple(_pointer(location) for location, _changed in found[:_MAX_DIFFERENCES])
-        judgements.append(GapJudgement(gap, titles.get(gap, ""), verdict, labels, (), shown))
+        judgements.append(
+            GapJudgement(gap, titles.get(gap, ""), verdict, labels, (), shown, places=tuple(places.get(gap, ())))
+        )
     return judgements
 
 
+def _with_before(judgement: GapJudgement, previous: GapJudgement | None) -> GapJudgement:
+    """``judgement`` with the previous spec's verdict; a gap still needed that the vendor fixed at some of the
+    places it had before is "partly fixed", naming those places."""
+    verdict: Verdict = judgement.verdict
+    fixed: tuple[str, ...] = ()
+    if previous is not None and verdict == "still needed" and previous.verdict in ("still needed", "partly fixed"):
+        fixed = tuple(place for place in previous.places if place not in judgement.places)
+        verdict = "partly fixed" if fixed else verdict
+    return GapJudgement(
+        judgement.gap,
+        judgement.title,
+        verdict,
+        judgement.actions,
+        judgement.broken,
+        judgement.differences,
+        previous.verdict if previous is not None else None,
+        judgement.places,
+        fixed,
+    )
+
+
 def with_previous(judgements: list[GapJudgement], previous: list[GapJudgement]) -> list[GapJudgement]:
-    before = {judgement.gap: judgement.verdict for judgement in previous}
-    return [
-        GapJudgement(j.gap, j.title, j.verdict, j.actions, j.broken, j.differences, before.get(j.gap))
-        for j in judgements
-    ]
+    before = {judgement.gap: judgement for judgement in previous}
+    return [_with_before(judgement, before.get(judgement.gap)) for judgement in judgements]

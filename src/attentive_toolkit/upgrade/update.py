@@ -6,8 +6,10 @@ A broken overlay action (its target is gone) or any failure before the swap leav
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from typing import Any
 from ..paths import ProjectPaths
 from ..spec.drift import drift
 from ..spec.effective import build_effective_spec, load_json, load_project_overlays
+from ..spec.findings import SpecFinding
 from ..spec.gaps import read_gap_table
 from ..spec.generation import PACKAGE_NAME, regenerate
 from .actions import ActionCheck, check_actions, with_previous
@@ -28,6 +31,7 @@ from .gap_effects import GapJudgement, judge_gaps
 from .gap_effects import with_previous as gaps_with_previous
 from .new_operations import NewOperation, new_operations
 from .provenance import read_provenance
+from .renames import Rename, find_renames, rename_for_target
 from .source import NewSpec, read_new_spec
 
 # Beside generated/ so that the final renames stay on one file system; the prefix is already git- and ruff-ignored.
@@ -55,6 +59,8 @@ class UpdateReport:
     notes: list[str] = field(default_factory=list)
     outline: list[str] = field(default_factory=list)  # schemas and paths the new vendor spec drops or adds
     written: bool = False
+    generator_findings: list[SpecFinding] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -142,6 +148,18 @@ def _outline(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _name_renames(checks: list[ActionCheck], report: UpdateReport) -> list[ActionCheck]:
+    """A broken action whose target names a schema the vendor renamed: its problem says the new name."""
+    named = []
+    for check in checks:
+        rename = rename_for_target(check.target, report.renames) if check.status == "broken" else None
+        if rename is not None:
+            retargeted = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(rename.old)}(?![A-Za-z0-9_])", rename.new, check.target)
+            check = dataclasses.replace(check, problem=f"{check.problem}; {rename.advice()} to `{retargeted}`")
+        named.append(check)
+    return named
+
+
 def _notes(paths: ProjectPaths, new: NewSpec, old_sha: str) -> list[str]:
     notes = []
     if new.problem:
@@ -177,7 +195,8 @@ def update_spec(
     report.outline = _outline(old_document, new.document)
     with staging(paths) as staged:
         staged.vendor_spec.write_bytes(new.data)
-        report.actions = with_previous(check_actions(staged, new.document), previous_checks)
+        report.renames = find_renames(old_document, new.document)
+        report.actions = _name_renames(with_previous(check_actions(staged, new.document), previous_checks), report)
         if report.unchanged:
             return report
         overlays, titles = load_project_overlays(staged), read_gap_table(staged.overlays)
@@ -189,10 +208,11 @@ def update_spec(
         effective = build_effective_spec(staged)  # SpecRefused (with findings) when not usable OpenAPI
         previous_effective = load_json(paths.effective_spec) if paths.effective_spec.is_file() else None
         report.audit = run_audit(effective.document, previous_effective)
-        if report.audit.new and not accept_findings:
+        if report.audit.blocking and not accept_findings:
             report.stopped_by_findings = True
             return report
         regenerate(staged, effective)
+        report.generator_findings = list(effective.generator_findings)
         report.new_operations = new_operations(previous_effective, effective.document, staged.generated)
         if check_drift:
             report.drift = drift(staged, effective)
@@ -215,6 +235,7 @@ def _gap_lines(report: UpdateReport) -> list[str]:
         f"{len(report.gaps_judged(verdict))} {text}"
         for verdict, text in (
             ("still needed", "still needed"),
+            ("partly fixed", "partly fixed by the vendor (actions stay)"),
             ("retire", "fixed by the vendor (retire)"),
             ("rewords", "fixed by the vendor (the overlay only rewords)"),
             ("broken", "broken"),
@@ -223,6 +244,9 @@ def _gap_lines(report: UpdateReport) -> list[str]:
     lines = ["", "## Gaps (overlays/README.md), judged by effect", "", f"{len(report.gaps)} gaps: {counts}."]
     fixed = report.fixed_by_vendor
     lines += ["", f"Fixed by the vendor with this spec: {', '.join(fixed) if fixed else 'none'}."]
+    partly = [gap.gap for gap in report.gaps_judged("partly fixed")]
+    if partly:
+        lines += ["", f"Partly fixed by the vendor with this spec: {', '.join(partly)}."]
     for gap in report.gaps:
         if gap.verdict == "still needed":
             continue
@@ -232,6 +256,9 @@ def _gap_lines(report: UpdateReport) -> list[str]:
         lines += [f"  - broken: `{problem}`" for problem in gap.broken]
         if gap.verdict == "rewords":
             lines += [f"  - differs only in wording at `{pointer}`" for pointer in gap.differences]
+        if gap.verdict == "partly fixed":
+            lines += [f"  - fixed by the vendor at `{place}`" for place in gap.fixed_places]
+            lines += [f"  - still needed at `{place}`" for place in gap.places]
     return lines
 
 
@@ -271,6 +298,9 @@ def render_update(report: UpdateReport) -> str:
     if report.broken:
         lines += ["", "Broken: the target is gone; the update stopped.", ""]
         lines += [f"- `{c.file}` actions[{c.index}] `{c.target}`: {c.problem}" for c in report.broken]
+        if report.renames:
+            lines += ["", "Renamed by the vendor (same content, every reference moved):", ""]
+            lines += [f"- `{rename.old}` → `{rename.new}`" for rename in report.renames]
         if report.outline:
             lines += ["", "Compared with the old vendor spec (a rename shows as one gone and one new):", ""]
             lines += [f"- {line}" for line in report.outline]
@@ -280,11 +310,23 @@ def render_update(report: UpdateReport) -> str:
             lines.append(report.audit.message + ".")
         else:
             lines.append(f"{len(report.audit.findings)} finding(s), {len(report.audit.new)} new with this spec.")
-            lines += [f"- new: `{line}`" for line in report.audit.new]
-            if report.audit.new:
+            lines += [f"- new: `{line}`" for line in report.audit.blocking]
+            if report.audit.unreachable:
+                lines += ["", "In schemas no operation reaches (reported; they change no call, so they don't stop it):"]
+                lines += ["", *[f"- new, unreachable: `{line}`" for line in report.audit.unreachable]]
+            if report.audit.blocking:
                 stopped = "The update stopped: nothing was written (`--accept-findings` swaps anyway)."
                 lines += ["", stopped if report.stopped_by_findings else "Accepted with `--accept-findings`.", ""]
-                lines += [f"- {advice}" for advice in overlay_advice(report.audit.new)]
+                lines += [f"- {advice}" for advice in overlay_advice(report.audit.blocking)]
+    if report.generator_findings:
+        lines += [
+            "",
+            "## Generator warnings",
+            "",
+            "In schemas no operation reaches (reported; no function changes):",
+            "",
+        ]
+        lines += [f"- `{finding.pointer}`: {finding.problem}" for finding in report.generator_findings]
     if report.changelog is not None:
         lines += ["", render_markdown(report.changelog).rstrip("\n")]
     return "\n".join(lines) + "\n"
