@@ -181,3 +181,24 @@ def test_a_run_mostly_answered_429_warns_and_says_how_to_pace() -> None:
         "tests": {"passed": 1}, "failures": [], "problems": [], "warnings": [warning],
     }  # fmt: skip
     assert f"  WARNING     {warning}" in render_summary(data).splitlines()
+
+
+def test_nothing_listening_on_a_loopback_target_says_to_start_the_reference_server() -> None:
+    import socket
+    from types import SimpleNamespace
+
+    from attentive_toolkit.conformance.preflight import token_problem
+
+    with socket.socket() as probe:  # bound, never listening: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        session = SimpleNamespace(
+            base_url=url,
+            api_token="dev-token",
+            redactor=Redactor(["dev-token"]),
+            policy=decide_policy(url, allow_writes=False, rate_limit=None),
+        )
+        problem = token_problem(session)  # type: ignore[arg-type]
+    assert problem is not None and problem.startswith(f"cannot reach {url}: ConnectError")
+    port = url.rsplit(":", 1)[1]
+    assert problem.endswith(f"(nothing listens there: start the reference server with `attentive serve --port {port}`)")
