@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from attentive_toolkit.bulk.report import EXIT_REJECTED, EXIT_UNKNOWN
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import FaultConfig, OperationFaults, ServerSettings
@@ -30,6 +32,7 @@ def assert_stored_once(base_url: str, count: int, accepted_lines: set[int], unkn
             assert subscriptions.get(email, 0) <= wanted_subscriptions
 
 
+@pytest.mark.e2e
 def test_ten_thousand_records_through_429s_500s_and_dropped_connections(tmp_path: Path) -> None:
     count = 10_000
     source = write_users(tmp_path / "users.jsonl", count, subscribed_every=10)

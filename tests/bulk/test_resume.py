@@ -41,6 +41,7 @@ def submitted_batches(journal: Path) -> int:
         return 0
 
 
+@pytest.mark.e2e
 def test_a_run_killed_mid_import_resumes_and_stores_each_record_once(tmp_path: Path) -> None:
     count = 2_000
     source = write_users(tmp_path / "users.jsonl", count, subscribed_every=10)

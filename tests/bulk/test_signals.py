@@ -16,6 +16,9 @@ from attentive_toolkit.server.settings import ServerSettings
 from .conftest import stored_users, write_users
 from .test_resume import READY_DEADLINE_SECONDS, start_import, submitted_batches
 
+# An importer subprocess stopped by a signal and resumed: end to end, run once.
+pytestmark = pytest.mark.e2e
+
 # A stop must be quick even when the pacer is holding every sender back for a second at a time.
 STOP_DEADLINE_SECONDS = 3.0
 

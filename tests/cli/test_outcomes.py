@@ -150,6 +150,44 @@ def test_base_url_comes_from_the_environment(
     assert status == 0 and json.loads(out)["companyName"]
 
 
+def test_nothing_listening_on_loopback_says_to_start_the_reference_server(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        monkeypatch.setenv("ATTENTIVE_API_TOKEN", "dev-token")
+        status, _, err = attentive(capsys, "me", "--base-url", f"http://127.0.0.1:{port}")
+    assert status == 1
+    assert f"hint: nothing answers at http://127.0.0.1:{port}: start the reference server there with " in err
+    assert f"`attentive serve --port {port}`" in err
+    assert "Traceback" not in err
+
+
+def test_subscribe_without_a_sign_up_source_or_locale_names_the_flags(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATTENTIVE_API_TOKEN", "dev-token")
+    status, _, err = attentive(capsys, "upsert", "--phone", "+15005550006", "--subscribe", "TEXT")
+    assert status == 2
+    assert "--subscribe TEXT needs --sign-up-source-id ID or --locale LANGUAGE-COUNTRY (e.g. en-US)" in err
+    assert "anyOf" not in err
+
+
+def test_conformance_run_without_the_suites_tools_says_what_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "for name in ('pytest', 'schemathesis', 'hypothesis', '_pytest'):\n"
+        "    sys.modules[name] = None\n"
+        "from attentive_toolkit.cli.main import main; main()\n"
+    )
+    process = _python(code, "conformance", "run")
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert "this command needs the conformance suite's tools" in err
+    assert "python -m pip install -e '.[conformance]' (in the attentive-toolkit checkout)" in err
+
+
 def test_ctrl_c_exits_130_without_aborted(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(**_: object) -> None:
         raise KeyboardInterrupt
@@ -219,15 +257,16 @@ def test_codegen_commands_without_the_codegen_extra_say_what_to_install(tmp_path
     _out, err = process.communicate(timeout=120)
     assert process.returncode == 1, err
     assert "Traceback" not in err
-    assert "pip install 'attentive-toolkit[codegen]'" in err
+    # attentive-toolkit is on no package index: the hint installs the extra from the checkout.
+    assert "python -m pip install -e '.[codegen]' (in the attentive-toolkit checkout)" in err
 
 
 def test_serve_and_bulk_import_need_no_codegen_module() -> None:
     code = (
         "import sys\n"
         "import attentive_toolkit.cli.main, attentive_toolkit.server.app, attentive_toolkit.bulk.importer\n"
-        "from attentive_toolkit.cli.outcome import CODEGEN_MODULES\n"
-        "print(sorted(name for name in CODEGEN_MODULES if name in sys.modules))\n"
+        "from attentive_toolkit.cli.outcome import EXTRA_MODULES\n"
+        "print(sorted(name for name in EXTRA_MODULES['codegen'] if name in sys.modules))\n"
     )
     process = _python(code)
     out, err = process.communicate(timeout=120)

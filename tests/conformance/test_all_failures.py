@@ -20,6 +20,9 @@ from .careless import Careless
 from .suite_runner import SuiteRun, run_suite
 from .test_suite_catches_breakage import reference_app
 
+# Conformance runs in subprocesses: end to end, run once (see docs/development.md).
+pytestmark = pytest.mark.e2e
+
 UNIT_PHASES = ("examples", "coverage", "fuzzing")
 TOKEN = "s3cret-careless-token"
 UPSERT = "POST /v2/user/attributes"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from attentive_client.runtime import ApiSpec
 from attentive_client.runtime.redaction import Redactor
 
 from attentive_toolkit.conformance.checks import rate_limit_problems
 from attentive_toolkit.conformance.options import DEFAULT_SEED, OptionError, resolve_options
 from attentive_toolkit.conformance.redaction import redact_tree
 from attentive_toolkit.conformance.safety import DEFAULT_REMOTE_RATE_LIMIT, decide_policy
+from attentive_toolkit.spec.effective import load_effective_spec
 
 
 def test_remote_target_gets_reads_only_and_a_rate_limit_by_default() -> None:
@@ -108,3 +111,79 @@ def test_stateless_operations_are_marked_only_on_a_reference_server() -> None:
     }  # fmt: skip
     lines = render_summary(data).splitlines()
     assert [line.split()[1] for line in lines if line.endswith("[stateless]")] == ["/v2/things"]
+
+
+def test_a_loopback_target_that_is_not_embedded_is_paced_to_the_spec() -> None:
+    separate = decide_policy("http://127.0.0.1:8080", allow_writes=False, rate_limit=None)
+    embedded = decide_policy("http://127.0.0.1:8080", allow_writes=False, rate_limit=None, embedded=True)
+    chosen = decide_policy("http://127.0.0.1:8080", allow_writes=False, rate_limit="10/s")
+    assert separate.paced_to_spec and not embedded.paced_to_spec and not chosen.paced_to_spec
+    assert "each operation paced to its documented rate limit" in " ".join(separate.banner())
+    assert "no client-side rate limit" in " ".join(embedded.banner())
+
+
+def test_spec_pacing_spaces_each_operation_under_its_documented_limit() -> None:
+    from attentive_toolkit.conformance.operations import operation_labels
+    from attentive_toolkit.conformance.pacing import SPEC_RATE_SHARE, SpecPacing
+
+    now = [0.0]
+    sends: dict[str, list[float]] = {}
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacing = SpecPacing(clock=lambda: now[0], sleep=sleep)
+    labels = list(operation_labels().values())
+    for _ in range(50):
+        for label in labels:
+            method, path = label.split(" ", 1)
+            pacing.wait(method, path)
+            sends.setdefault(label, []).append(now[0])
+    pacing.wait("DELETE", "/v2/me")  # not an operation of the spec: sent at once, nothing to pace
+    spec = ApiSpec.from_document(load_effective_spec())
+    for label, times in sends.items():
+        method, path = label.split(" ", 1)
+        rate = spec.find(method, path).rate_limit_per_second
+        assert rate is not None
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        assert min(gaps) >= 1 / (rate * SPEC_RATE_SHARE) - 1e-9, label
+
+
+def test_a_run_mostly_answered_429_warns_and_says_how_to_pace() -> None:
+    from attentive_toolkit.conformance.summary import rate_limited_warning, render_summary
+
+    assert rate_limited_warning(1000, 50) is None, "5% is still a run that tested the operations"
+    assert rate_limited_warning(0, 0) is None
+    warning = rate_limited_warning(808, 504)
+    assert warning == (
+        "504 of 808 cases (62%) were answered 429 Too Many Requests: they tested the target's rate limiter, not its "
+        "operations. Pace the run: on loopback leave --rate-limit out (each operation is then paced to its "
+        "documented limit), elsewhere give a lower one (e.g. --rate-limit 10/s)"
+    )
+    data = {
+        "target": "http://127.0.0.1:8080", "embedded": False, "seed": 1, "max_examples": 1, "safety": [],
+        "operations": {}, "skipped_operations": {}, "cases": 808, "checks": {}, "check_runs": 0,
+        "tests": {"passed": 1}, "failures": [], "problems": [], "warnings": [warning],
+    }  # fmt: skip
+    assert f"  WARNING     {warning}" in render_summary(data).splitlines()
+
+
+def test_nothing_listening_on_a_loopback_target_says_to_start_the_reference_server() -> None:
+    import socket
+    from types import SimpleNamespace
+
+    from attentive_toolkit.conformance.preflight import token_problem
+
+    with socket.socket() as probe:  # bound, never listening: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        session = SimpleNamespace(
+            base_url=url,
+            api_token="dev-token",
+            redactor=Redactor(["dev-token"]),
+            policy=decide_policy(url, allow_writes=False, rate_limit=None),
+        )
+        problem = token_problem(session)  # type: ignore[arg-type]
+    assert problem is not None and problem.startswith(f"cannot reach {url}: ConnectError")
+    port = url.rsplit(":", 1)[1]
+    assert problem.endswith(f"(nothing listens there: start the reference server with `attentive serve --port {port}`)")

@@ -26,6 +26,9 @@ from .broken import (
 )
 from .suite_runner import run_suite
 
+# Conformance runs in subprocesses: end to end, run once (see docs/development.md).
+pytestmark = pytest.mark.e2e
+
 ME = "GET /v2/me"
 UPSERT = "POST /v2/user/attributes"
 BULK = "POST /v2/bulk/user/attributes"
@@ -72,6 +75,11 @@ def test_broken_variant_is_caught_by_the_right_check(
     assert check in run.failed_checks(label), f"{check} not among {run.failed_checks(label)}:\n{run.output}"
     assert "curl -X" in run.output, "a failure must come with a curl command to reproduce it"
     assert "dev-token" not in run.output + run.report_text(), "the token leaked into the output or a report"
+    # The operation's failure starts with what broke, not with the source of the suite's own hooks.
+    heading = f" test_operation[{label}] "
+    section = run.output.split(heading, 1)[1].split("\n", 1)[1]
+    assert section.startswith(f"{label}: "), section[:300]
+    assert "pytest_runtest_call" not in run.output
 
 
 def test_the_unbroken_reference_server_passes(report_dir: Path) -> None:

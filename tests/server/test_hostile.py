@@ -199,6 +199,7 @@ def send_until_refused(sock: socket.socket, head: bytes, chunk: bytes, total: in
     return sent
 
 
+@pytest.mark.e2e
 @needs_proc
 def test_memory_stays_bounded_under_a_200_mb_body(capsys: pytest.CaptureFixture[str]) -> None:
     payload = b"x" * (256 * 1024)
@@ -269,6 +270,7 @@ def test_connections_over_the_cap_are_refused_with_503() -> None:
     assert b"too many open connections (the limit is 2)" in answer
 
 
+@pytest.mark.e2e
 @needs_proc
 def test_200_slowloris_connections_are_closed_and_memory_stays_bounded(capsys: pytest.CaptureFixture[str]) -> None:
     partial = b"GET /v2/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * (32 * 1024)
@@ -305,6 +307,7 @@ def test_200_slowloris_connections_are_closed_and_memory_stays_bounded(capsys: p
 # ---------------------------------------------------------------------------------------------- stopping
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_the_server_with_a_request_hanging_and_exit_0(stop: signal.Signals) -> None:
     latency = ("--fault", "getMeV2:latencyRate=1", "--fault", "getMeV2:latencySeconds=600")
@@ -488,6 +491,7 @@ def everything_written(folder: Path) -> str:
     return "".join(path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*")) if path.is_file())
 
 
+@pytest.mark.e2e
 def test_the_embedded_conformance_server_accepts_the_users_token(tmp_path: Path) -> None:
     returncode, output = run_conformance(tmp_path)
 
@@ -502,6 +506,7 @@ def echo_token(exchange: Exchange) -> None:
         exchange.set_json({"companyName": 42, "echo": exchange.request_headers.get("authorization", "")})
 
 
+@pytest.mark.e2e
 def test_the_suite_scrubs_an_echoed_token_from_the_terminal_and_a_junit_file_anywhere(tmp_path: Path) -> None:
     junit = tmp_path / "elsewhere" / "results.xml"
     junit.parent.mkdir()

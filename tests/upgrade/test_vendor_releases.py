@@ -26,6 +26,9 @@ from ..project_copy import copy_project, tree_bytes
 from . import specs
 from .conformance_run import SuiteRun, run_conformance
 
+# Project copies regenerated and conformance runs in subprocesses: end to end, run once.
+pytestmark = pytest.mark.e2e
+
 
 @dataclass(frozen=True)
 class Release:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import ssl
 import threading
@@ -43,6 +44,10 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://api.attentivemobile.com"
+# Read when the caller doesn't pass base_url / token, the way openai-python reads OPENAI_BASE_URL: a script run
+# with ATTENTIVE_BASE_URL=http://127.0.0.1:8080 talks to `attentive serve`, never to production by accident.
+BASE_URL_ENVIRONMENT_VARIABLE = "ATTENTIVE_BASE_URL"
+TOKEN_ENVIRONMENT_VARIABLE = "ATTENTIVE_API_TOKEN"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0, pool=10.0)
 DEFAULT_MAX_RETRIES = 2
 # A call, retries and waits included, never outlives this: a server trickling one byte at a time can't hold it.
@@ -61,6 +66,17 @@ def _spec_at(path: Path) -> ApiSpec:
             spec = _SPECS.get(path) or ApiSpec.load(path)
             _SPECS[path] = spec
     return spec
+
+
+def _base_url_from_environment() -> str:
+    return os.environ.get(BASE_URL_ENVIRONMENT_VARIABLE, "").strip() or DEFAULT_BASE_URL
+
+
+def _token_from_environment() -> str:
+    token = os.environ.get(TOKEN_ENVIRONMENT_VARIABLE, "").strip()
+    if not token:
+        raise errors.MissingTokenError(TOKEN_ENVIRONMENT_VARIABLE)
+    return token
 
 
 def _logger(name: str) -> logging.Logger:
@@ -123,7 +139,8 @@ class BaseClient:
 
     The following are accepted as keyword arguments and will be used to construct httpx Clients internally:
 
-        ``base_url``: the API's base URL; the vendor's production URL unless given.
+        ``base_url``: the API's base URL; unless given, ``ATTENTIVE_BASE_URL`` when set, else the vendor's
+        production URL.
 
         ``cookies``, ``headers``: sent with every request (a ``User-Agent`` naming this package, its version and
         the spec's digest is added unless ``headers`` sets one).
@@ -155,7 +172,7 @@ class BaseClient:
     logger_name: ClassVar[str] = __name__.split(".")[0]
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
-    _base_url: str = field(default=DEFAULT_BASE_URL, alias="base_url")
+    _base_url: str = field(factory=_base_url_from_environment, alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies", repr=_redacted_headers_repr)
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=_redacted_headers_repr)
     _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
@@ -329,6 +346,8 @@ class BaseClient:
         """
         call = self._start(method, path, request, max_retries, timeout, extra_headers)
         client = self.get_httpx_client()
+        if client.is_closed:
+            raise errors.ClientClosedError(operation_id=call.operation.operation_id)
         pacer = self.pacer_for(call.operation)
         while True:
             while (wait := call.pacing_wait(pacer)) > 0:
@@ -358,6 +377,8 @@ class BaseClient:
         """``send`` for asyncio: the same checks, pacing, retries and deadline, waiting with ``async_sleep``."""
         call = self._start(method, path, request, max_retries, timeout, extra_headers)
         client = self.get_async_httpx_client()
+        if client.is_closed:
+            raise errors.ClientClosedError(operation_id=call.operation.operation_id)
         pacer = self.pacer_for(call.operation)
         while True:
             while (wait := call.pacing_wait(pacer)) > 0:
@@ -478,12 +499,13 @@ class BaseAuthenticatedClient(BaseClient):
     """A client that sends a token with every request. See ``BaseClient`` for every other setting.
 
     Attributes:
-        token: The token to use for authentication (never shown in ``repr``, logs or errors)
+        token: The token to use for authentication (never shown in ``repr``, logs or errors); unless given,
+            ``ATTENTIVE_API_TOKEN`` (``errors.MissingTokenError`` when that is unset too)
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
     """
 
-    token: str = field(kw_only=True, repr=False)
+    token: str = field(factory=_token_from_environment, kw_only=True, repr=False)
     prefix: str = field(default="Bearer", kw_only=True)
     auth_header_name: str = field(default="Authorization", kw_only=True)
 

@@ -80,6 +80,18 @@ def emit(document: Any) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+def connection_hint(error: errors.APIConnectionError) -> str:
+    """What to do when nothing answered: on loopback, that is usually a reference server not started yet."""
+    url = httpx.URL(error.url)
+    if url.host in ("127.0.0.1", "localhost", "::1"):
+        port = url.port or 80
+        return (
+            f"nothing answers at {url.scheme}://{url.netloc.decode()}: start the reference server there with "
+            f"`attentive serve --port {port}`, or set {BASE_URL_VARIABLE} (or --base-url) to the API's URL"
+        )
+    return f"no answer from {url.host}: check {BASE_URL_VARIABLE} (or --base-url) and your network"
+
+
 def api_error(error: errors.AttentiveError) -> CommandError:
     # The client scrubs its token from every message it builds.
     details: dict[str, Any] = {"error_type": type(error).__name__}
@@ -87,7 +99,10 @@ def api_error(error: errors.AttentiveError) -> CommandError:
         value = getattr(error, name, None)
         if value is not None:
             details[name] = value
-    return CommandError(str(error), kind="api", **details)
+    message = str(error)
+    if isinstance(error, errors.APIConnectionError) and not isinstance(error, errors.APITimeoutError):
+        message += f"\nhint: {connection_hint(error)}"
+    return CommandError(message, kind="api", **details)
 
 
 @click.command(epilog=ENVIRONMENT_HELP)
@@ -130,7 +145,7 @@ def parse_custom(values: tuple[str, ...]) -> dict[str, Any]:
 @click.option(
     "--subscribe",
     type=click.Choice(["TEXT", "EMAIL"]),
-    help="Opt in on this channel (MARKETING); needs --sign-up-source-id or a locale.",
+    help="Opt in on this channel (MARKETING); needs --sign-up-source-id or --locale.",
 )
 @click.option("--sign-up-source-id")
 @click.option("--locale", help="language-COUNTRY, e.g. en-US")
@@ -171,6 +186,11 @@ def upsert(
         attributes["custom"] = parse_custom(custom)
     if attributes:
         record["attributes"] = attributes
+    if subscribe and not (sign_up_source_id or locale):
+        raise click.UsageError(
+            f"--subscribe {subscribe} needs --sign-up-source-id ID or --locale LANGUAGE-COUNTRY (e.g. en-US): "
+            "a subscription says where the person signed up"
+        )
     if subscribe:
         subscription: dict[str, Any] = {"channel": subscribe, "subscriptionType": "MARKETING"}
         if sign_up_source_id:

@@ -1,4 +1,5 @@
-"""``attentive conformance replay ID``: re-run one recorded failure of a conformance run against the target."""
+"""``attentive conformance run``: the conformance suite (the main job); ``attentive conformance replay ID``: re-run
+one recorded failure of a run against the target."""
 
 from __future__ import annotations
 
@@ -13,11 +14,35 @@ from attentive_client.runtime.redaction import Redactor
 from ..conformance.options import DEFAULT_REPORT_DIR
 from ..conformance.replay import ReplayError, load_failure, render, resend
 from ..conformance.spec_rules import load_rules
+from .outcome import CommandError, HelpfulGroup
 
 
-@click.group()
+@click.group(cls=HelpfulGroup)
 def conformance() -> None:
-    """Work with the results of a conformance run (`tox -e conformance`)."""
+    """Run the conformance suite, and work with its results."""
+
+
+@conformance.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": ["-h", "--help"]},
+    add_help_option=True,
+)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def run(pytest_args: tuple[str, ...]) -> None:
+    """Run the conformance suite: against the embedded reference server, or --base-url URL.
+
+    Every option goes to the suite (pytest): --base-url URL, --allow-writes, --rate-limit 10/s, --max-examples N,
+    --operations ID,ID, --report-dir DIR, --seed N, and pytest's own (-x, -k EXPR, -q). A loopback target other
+    than the embedded server is paced to each operation's documented rate limit. The token is ATTENTIVE_API_TOKEN
+    (never a flag). `attentive conformance run -- --help` lists every option.
+
+    Exit status: pytest's (0 passed, 1 failed, 2 interrupted, 4 usage error)."""
+    from ..conformance.suite import SuiteMissing, run_suite
+
+    try:
+        status = run_suite(pytest_args)
+    except SuiteMissing as exc:
+        raise CommandError(str(exc), kind="missing-suite") from exc
+    sys.exit(status)
 
 
 @conformance.command()

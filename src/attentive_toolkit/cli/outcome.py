@@ -22,10 +22,16 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in the toolkit, not in what the user ga
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`attentive spec effective | head`)
 DEBUG_VARIABLE = "ATTENTIVE_DEBUG"
 
-# Top-level modules that only the `codegen` extra installs (see pyproject.toml).
-CODEGEN_MODULES = frozenset(
-    {"openapi_python_client", "griffe", "openapi_spec_validator", "jsonpath_rfc9535", "jsonschema", "yaml", "ruff"}
-)
+# Top-level modules that only an extra installs (see pyproject.toml), and what the extra is for.
+EXTRA_MODULES = {
+    "codegen": frozenset(
+        {"openapi_python_client", "griffe", "openapi_spec_validator", "jsonpath_rfc9535", "jsonschema", "yaml", "ruff"}
+    ),
+    "conformance": frozenset({"pytest", "schemathesis", "hypothesis", "_pytest"}),
+}
+EXTRA_PURPOSE = {"codegen": "the code generation tools", "conformance": "the conformance suite's tools"}
+# attentive-toolkit is installed from its checkout (it is on no package index): the hint says so.
+INSTALL_EXTRA = "python -m pip install -e '.[{extra}]' (in the attentive-toolkit checkout)"
 
 
 class CommandError(click.ClickException):
@@ -79,11 +85,11 @@ def report(error: click.ClickException, as_json: bool) -> int:
 
 def _missing_module(exc: ModuleNotFoundError) -> str:
     name = (exc.name or "").split(".")[0]
-    if name in CODEGEN_MODULES:
-        return (
-            f"this command needs the code generation tools (missing module {name!r}): "
-            "pip install 'attentive-toolkit[codegen]'"
-        )
+    for extra, modules in EXTRA_MODULES.items():
+        if name in modules:
+            return f"this command needs {EXTRA_PURPOSE[extra]} (missing module {name!r}): " + INSTALL_EXTRA.format(
+                extra=extra
+            )
     return f"a module this command needs is not installed: {name or exc}"
 
 

@@ -116,6 +116,16 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     return result
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """An operation's failure is reported as its list of failures alone: the traceback would show the source of
+    ``pytest_runtest_call`` above, the suite's own machinery, before the part that says what broke."""
+    report: pytest.TestReport = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(OperationFailed):
+        report.longrepr = str(call.excinfo.value)
+    return report
+
+
 def scrub_report(report: pytest.TestReport | pytest.CollectReport) -> None:
     """Redact a report in place before the terminal and the JUnit writer read it: the failure text (a server may
     echo the token in an answer the report quotes) and the captured output."""
@@ -200,6 +210,7 @@ __all__ = [
     "pytest_report_header",
     "pytest_runtest_call",
     "pytest_runtest_logreport",
+    "pytest_runtest_makereport",
     "pytest_terminal_summary",
     "pytest_unconfigure",
 ]

@@ -24,7 +24,11 @@ def token_problem(session: ConformanceSession, client: httpx.Client | None = Non
     try:
         response = client.get(session.base_url + path, headers={"Authorization": f"Bearer {session.api_token}"})
     except httpx.HTTPError as exc:
-        return f"cannot reach {session.base_url}: {type(exc).__name__}: {session.redactor.redact(str(exc))}"
+        problem = f"cannot reach {session.base_url}: {type(exc).__name__}: {session.redactor.redact(str(exc))}"
+        if isinstance(exc, httpx.ConnectError) and not session.policy.remote:
+            port = httpx.URL(session.base_url).port or 80
+            problem += f" (nothing listens there: start the reference server with `attentive serve --port {port}`)"
+        return problem
     finally:
         if own_client:
             client.close()

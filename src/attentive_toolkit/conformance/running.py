@@ -34,9 +34,15 @@ def run_case(case: Any) -> None:
         # --max-failures: the rest of the run is generated but not sent, and the gate says so.
         stats.skip_case(str(case.operation.label))
         return
+    pace(session, case)
     # A failure is already recorded, de-duplicated, by the after_validate hook; raising would end the operation.
     with contextlib.suppress(FailureGroup):
         case.call_and_validate(session=http_session(session))
+
+
+def pace(session: ConformanceSession, case: Any) -> None:
+    if session.pacing is not None:
+        session.pacing.wait(str(case.operation.method), str(case.operation.path))
 
 
 class OperationFailed(AssertionError):
@@ -66,6 +72,7 @@ def recording_state_machine(machine: Any, session: ConformanceSession) -> Any:
             return super().step(input)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            pace(session, case)  # called once per step, just before the step's request is sent
             return {**super().get_call_kwargs(case), "session": http_session(session)}
 
         def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:

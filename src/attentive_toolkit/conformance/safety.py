@@ -1,5 +1,6 @@
 """What the suite may do to a target: a host that is not loopback gets no writes unless allowed, and a rate
-limit below the vendor's unless one is given."""
+limit below the vendor's unless one is given; a loopback target other than the embedded server is paced to the
+spec's per-operation limits unless a rate limit is given."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class SafetyPolicy:
     remote: bool
     writes_allowed: bool
     rate_limit: str | None
+    # Each operation paced to its documented limit (``pacing.SpecPacing``): a separate `attentive serve` enforces
+    # those limits, where the embedded server is started with limits no run reaches.
+    paced_to_spec: bool = False
 
     def allows(self, method: str) -> bool:
         return self.writes_allowed or method.upper() not in WRITE_METHODS
@@ -40,7 +44,12 @@ class SafetyPolicy:
             writes = "writes ALLOWED: POST operations will create or change users on this target"
         else:
             writes = "writes SKIPPED: POST operations are not sent (allow them with --allow-writes)"
-        limit = f"rate limit {self.rate_limit}" if self.rate_limit else "no client-side rate limit"
+        if self.rate_limit:
+            limit = f"rate limit {self.rate_limit}"
+        elif self.paced_to_spec:
+            limit = "each operation paced to its documented rate limit (override with --rate-limit)"
+        else:
+            limit = "no client-side rate limit"
         return [f"target host {self.host}: {where}", writes, limit]
 
 
@@ -50,13 +59,15 @@ def decide_policy(
     allow_writes: bool,
     rate_limit: str | None,
     host_is_loopback: HostCheck = is_loopback_host,
+    embedded: bool = False,
 ) -> SafetyPolicy:
-    """Loopback targets get everything; any other host gets reads only and a gentle rate limit by default."""
+    """Loopback targets get everything, paced to the spec unless embedded; any other host gets reads only and a
+    gentle rate limit by default."""
     host = host_of(base_url)
     remote = not host_is_loopback(host)
     if remote:
         return SafetyPolicy(host, True, allow_writes, rate_limit or DEFAULT_REMOTE_RATE_LIMIT)
-    return SafetyPolicy(host, False, True, rate_limit)
+    return SafetyPolicy(host, False, True, rate_limit, paced_to_spec=not embedded and rate_limit is None)
 
 
 class UnsafeWriteBlocked(RuntimeError):

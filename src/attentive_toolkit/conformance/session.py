@@ -40,6 +40,8 @@ class ConformanceSession:
     schema: Any = field(default=None, repr=False)
     # The run's HTTP connection pool (``running.http_session``), closed with the session.
     http: Any = field(default=None, repr=False)
+    # Waits before each case when the policy paces to the spec (``pacing.SpecPacing``); None: no waiting.
+    pacing: Any = field(default=None, repr=False)
 
     def close(self) -> None:
         self.exit_stack.close()
@@ -102,6 +104,7 @@ def open_session(options: ConformanceOptions, host_is_loopback: HostCheck | None
             allow_writes=options.allow_writes,
             rate_limit=options.rate_limit,
             host_is_loopback=host_is_loopback,
+            embedded=options.embedded,
         )
     except BaseException:
         stack.close()
@@ -117,6 +120,10 @@ def open_session(options: ConformanceOptions, host_is_loopback: HostCheck | None
         stats=new_stats(options, redactor),
         exit_stack=stack,
     )
+    if policy.paced_to_spec:
+        from .pacing import SpecPacing
+
+        _current.pacing = SpecPacing()
     return _current
 
 

@@ -44,6 +44,21 @@ def no_success_reason(session: ConformanceSession, label: str) -> str:
     )
 
 
+# Past this share of 429 answers a run mostly tested the target's rate limiter: the summary warns.
+RATE_LIMITED_SHARE = 0.05
+
+
+def rate_limited_warning(cases: int, refused: int) -> str | None:
+    """The warning for a run in which more than ``RATE_LIMITED_SHARE`` of the cases were answered 429."""
+    if cases == 0 or refused / cases <= RATE_LIMITED_SHARE:
+        return None
+    return (
+        f"{refused} of {cases} cases ({refused / cases:.0%}) were answered 429 Too Many Requests: they tested the "
+        "target's rate limiter, not its operations. Pace the run: on loopback leave --rate-limit out (each "
+        "operation is then paced to its documented limit), elsewhere give a lower one (e.g. --rate-limit 10/s)"
+    )
+
+
 def summary_data(session: ConformanceSession, skipped: dict[str, str], outcome: dict[str, int]) -> dict[str, Any]:
     stats = session.stats
     stateless = stateless_labels(session.options.reference_server)
@@ -64,6 +79,8 @@ def summary_data(session: ConformanceSession, skipped: dict[str, str], outcome: 
         },
         "skipped_operations": skipped,
         "cases": stats.total_cases,
+        "rate_limited": (refused := sum(op.statuses[429] for op in stats.operations.values())),
+        "warnings": [warning] if (warning := rate_limited_warning(stats.total_cases, refused)) else [],
         "checks": dict(sorted(stats.checks.items())),
         "check_runs": sum(stats.checks.values()),
         "failures": failures_data(session),
@@ -173,6 +190,8 @@ def render_summary(data: dict[str, Any]) -> str:
     lines.append("  tests       " + ", ".join(f"{count} {name}" for name, count in sorted(tests.items())))
     lines += render_failures(data)
     lines += render_coverage(data)
+    for warning in data.get("warnings", []):
+        lines.append(f"  WARNING     {warning}")
     for problem in data["problems"]:
         lines.append(f"  FAIL        {problem}")
     return "\n".join(lines) + "\n"

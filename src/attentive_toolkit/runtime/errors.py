@@ -9,6 +9,8 @@
         ``RateLimitError`` 429, ``ServerError`` 5xx, ``UnexpectedStatus`` any other status the spec does not document
     ``MalformedResponseError``   a 2xx answer whose body is not what the spec documents
     ``ResponseTooLargeError``    an answer larger than the client's ``max_response_bytes``
+    ``ClientClosedError``        a call through a client whose ``with`` block has ended
+    ``MissingTokenError``        no token given and ``ATTENTIVE_API_TOKEN`` unset
 
 Nothing a caller can see or keep carries the client's token, even when the server echoed it back: the message,
 ``str``, ``repr``, the answer's ``headers``, ``body`` and ``json``, and a pickle of the error are redacted before
@@ -304,6 +306,28 @@ class ResponseTooLargeError(AttentiveError):
         super().__init__(message, operation_id=operation_id)
 
 
+class ClientClosedError(AttentiveError):
+    """The client was closed (its ``with`` block ended, or ``close`` was called): nothing was sent.
+
+    A closed client can't be reopened; make a new one, or keep one ``with`` block around every call.
+    """
+
+    def __init__(self, *, operation_id: str) -> None:
+        message = (
+            f"{operation_id}: request not sent, the client is closed (its `with` block has ended): "
+            "make a new client, or keep the calls inside one `with client:` block"
+        )
+        super().__init__(message, operation_id=operation_id)
+
+
+class MissingTokenError(AttentiveError, ValueError):
+    """An ``AuthenticatedClient`` was made without a token, and ``ATTENTIVE_API_TOKEN`` is unset or empty."""
+
+    def __init__(self, variable: str) -> None:
+        message = f"no token: pass token=... to AuthenticatedClient, or set the {variable} environment variable"
+        super().__init__(message, operation_id="")
+
+
 def status_error_class(status_code: int) -> type[APIStatusError]:
     """The class for a non-2xx status: one per status the spec documents, ``UnexpectedStatus`` for the rest."""
     if 500 <= status_code <= 599:
@@ -328,9 +352,11 @@ __all__ = [
     "APITimeoutError",
     "AttentiveError",
     "BadRequestError",
+    "ClientClosedError",
     "FieldError",
     "ForbiddenError",
     "MalformedResponseError",
+    "MissingTokenError",
     "NotFoundError",
     "RateLimitError",
     "RequestValidationError",
