@@ -149,6 +149,8 @@ class BulkImport:
         return asyncio.run(self.run_async())
 
     async def run_async(self) -> ImportReport:
+        # The run's clock starts here, not when the importer was built (a caller may build it well before).
+        self.counters.started = time.monotonic()
         self._gate = OrderGate()
         self._stopped = asyncio.Event()
         # From the very start: a Ctrl-C while the input is hashed still ends in a report and exit 130.
