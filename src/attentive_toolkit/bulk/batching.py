@@ -113,11 +113,10 @@ class Batcher:
     def _close(self, guarded: bool) -> Batch:
         batch = self._open.pop(guarded)
         batch.seq, self._seq = self._seq, self._seq + 1
+        batch.after_held = self.held.holds_any(batch.keys)
         for key in batch.keys:
             if self._open_keys.get(key) is guarded:
                 del self._open_keys[key]
-            if key in self.held:
-                batch.after_held = True
             earlier = self.latest.get(key)
             if earlier is not None:
                 batch.after.add(earlier[0])
