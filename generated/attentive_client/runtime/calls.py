@@ -128,13 +128,22 @@ class Call:
         timeout = self._attempt_timeout()
         try:
             if timeout is None:
-                return client.build_request(**self.request)
-            return client.build_request(**self.request, timeout=timeout)
+                request = client.build_request(**self.request)
+            else:
+                request = client.build_request(**self.request, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
                 operation_id=self.operation.operation_id, errors=[problem], secrets=self.owner.redactor().secrets
             ) from None
+        limit = self.operation.max_body_bytes
+        if limit is not None:
+            # The declared length: known without reading a streamed body. A server would refuse a larger one
+            # (413, or a dropped connection while the body is still being sent), so it is never sent.
+            size = int(request.headers.get("content-length") or 0)
+            if size > limit:
+                raise errors.RequestTooLargeError(operation_id=self.operation.operation_id, size=size, limit=limit)
+        return request
 
     def _attempt_timeout(self) -> httpx.Timeout | None:
         remaining = self.remaining()
