@@ -2,7 +2,8 @@
 
 The client, the reference server, the bulk importer, the conformance suite and the validating proxy all ask an
 ``ApiSpec`` rather than reading the document themselves: an operation's id, method and path, its rate limit
-(``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body validator, and whether a request may be sent again
+(``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body
+validator, and whether a request may be sent again
 (``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties).
 """
 
@@ -47,7 +48,9 @@ class Operation:
             self.rate_limit_per_second = float(rate)
         cap = definition.get(MAX_BODY_EXTENSION)
         # The largest request body the server takes, in bytes (None: the spec sets none).
-        self.max_body_bytes: int | None = cap if isinstance(cap, int) and not isinstance(cap, bool) and cap > 0 else None
+        self.max_body_bytes: int | None = (
+            cap if isinstance(cap, int) and not isinstance(cap, bool) and cap > 0 else None
+        )
         requirements = definition.get("security", api.document.get("security", []))
         self.security: tuple[dict[str, tuple[str, ...]], ...] = tuple(
             {str(scheme): tuple(scopes) for scheme, scopes in requirement.items()} for requirement in requirements

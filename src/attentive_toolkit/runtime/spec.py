@@ -2,7 +2,8 @@
 
 The client, the reference server, the bulk importer, the conformance suite and the validating proxy all ask an
 ``ApiSpec`` rather than reading the document themselves: an operation's id, method and path, its rate limit
-(``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body validator, and whether a request may be sent again
+(``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body
+validator, and whether a request may be sent again
 (``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties).
 """
 
