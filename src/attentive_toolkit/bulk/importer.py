@@ -21,8 +21,9 @@ from . import transport
 from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
 from .checks import LineChecker
 from .csv_source import read_csv
-from .inputfile import check_csv_header, input_facts
+from .inputfile import InputFacts, check_csv_header, input_facts
 from .journal import BatchState, Journal, Outcome
+from .lock import ImportLock, content_lock_path, default_lock_dir, journal_lock_path
 from .ordering import Fate, OrderGate
 from .report import ImportReport, build_report
 from .results import reconcile_results
@@ -65,6 +66,8 @@ class ImportOptions:
     job_patience_seconds: float = 3600.0
     # SIGINT and SIGTERM stop the run cleanly (report written, resumable); only where the process is ours.
     handle_signals: bool = False
+    # Where the locks on input contents live (one importer per input); None: ``lock.default_lock_dir()``.
+    lock_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.input_format is None:
@@ -93,6 +96,16 @@ class Counters:
     last_sent: float = 0.0  # when the latest batch was taken by the server
     records_sent: int = 0
     requests: int = 0  # bulk submits answered, whatever the status
+
+
+# The option each journal setting comes from, so that a mismatch names what to change.
+IDENTITY_LABELS = {
+    "source": "the input file",
+    "sha256": "the input's content (sha256)",
+    "format": "--format",
+    "columns": "--columns",
+    "batch_size": "--batch-size",
+}
 
 
 def remove_journal(path: Path) -> None:
@@ -158,9 +171,19 @@ class BulkImport:
     async def _run(self) -> ImportReport:
         options = self.options
         assert options.journal is not None and options.rejects is not None and options.report is not None
-        if options.input_format == "csv":
-            check_csv_header(options.source, options.columns)
-        facts = input_facts(options.source)
+        with ImportLock() as lock:
+            # The journal's lock before a byte of the input is read; the content's as soon as it is hashed.
+            lock.take(journal_lock_path(options.journal), f"the journal {options.journal}")
+            if options.input_format == "csv":
+                check_csv_header(options.source, options.columns)
+            facts = input_facts(options.source)
+            where = options.lock_dir or default_lock_dir()
+            lock.take(content_lock_path(where, facts.sha256), f"this input (sha256 {facts.sha256[:16]}...)")
+            return await self._run_locked(facts)
+
+    async def _run_locked(self, facts: InputFacts) -> ImportReport:
+        options = self.options
+        assert options.journal is not None and options.rejects is not None and options.report is not None
         self.counters.total = facts.lines
         identity = {
             "source": str(options.source.resolve()),
@@ -171,7 +194,7 @@ class BulkImport:
         }
         fresh = not options.journal.exists()
         with Journal(options.journal, self.redact) as journal:
-            resumed = journal.bind(identity)
+            resumed = journal.bind(identity, IDENTITY_LABELS)
             self.journal = journal
             try:
                 async with httpx.AsyncClient() as self.plain_http:
@@ -186,6 +209,7 @@ class BulkImport:
         report.journal = str(options.journal)
         report.stopped = self._stop
         report.signal = self.signal
+        report.requests_sent = self.counters.requests
         report.throttled = self.submit_pacer.throttled + self.status_pacer.throttled
         report.elapsed_seconds = round(time.monotonic() - self.counters.started, 3)
         if report.elapsed_seconds > 0:

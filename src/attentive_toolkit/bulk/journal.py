@@ -122,8 +122,9 @@ class Journal:
     def meta(self) -> dict[str, str]:
         return {key: value for key, value in self._db.execute("SELECT key, value FROM meta")}
 
-    def bind(self, identity: dict[str, Any]) -> bool:
-        """Tie the journal to one input and its settings. Returns True when resuming an earlier run."""
+    def bind(self, identity: dict[str, Any], labels: Mapping[str, str] | None = None) -> bool:
+        """Tie the journal to one input and its settings. Returns True when resuming an earlier run. A mismatch
+        names each setting that differs (by its ``labels`` name, an option say) with both values."""
         wanted = json.dumps(identity, sort_keys=True)
         meta = self.meta()
         stored = meta.get("identity")
@@ -140,8 +141,8 @@ class Journal:
             return False
         if stored != wanted:
             raise JournalMismatch(
-                f"{self.path} records a run over different input or settings ({stored}); "
-                "pass another --journal, or delete this one to start over"
+                f"{self.path} records a run with other settings: {_differences(json.loads(stored), identity, labels)}; "
+                "run with the journal's values to resume it, pass another --journal, or delete it to start over"
             )
         return True
 
@@ -282,6 +283,18 @@ class Journal:
 
     def open_batches(self) -> list[BatchRow]:
         return list(self.batches_in(BatchState.SENDING, BatchState.SUBMITTED))
+
+
+def _differences(stored: Any, wanted: dict[str, Any], labels: Mapping[str, str] | None) -> str:
+    if not isinstance(stored, dict):
+        return "its settings are unreadable"
+    names = labels or {}
+    found = [
+        f"{names.get(key, key)} is {json.dumps(stored.get(key))} in the journal, {json.dumps(wanted.get(key))} now"
+        for key in sorted(set(stored) | set(wanted))
+        if stored.get(key) != wanted.get(key)
+    ]
+    return "; ".join(found) or "its settings are written differently"
 
 
 def _batch_row(row: tuple[Any, ...]) -> BatchRow:
