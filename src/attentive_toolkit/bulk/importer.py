@@ -17,8 +17,9 @@ import httpx
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
 
+from ..json_exact import encoded_size
 from . import transport
-from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
+from .batching import BODY_ENVELOPE, MAX_BATCH_SIZE, Batch, Batcher, Valid
 from .checks import LineChecker
 from .csv_source import read_csv
 from .inputfile import InputFacts, check_csv_header, input_facts
@@ -105,6 +106,7 @@ IDENTITY_LABELS = {
     "format": "--format",
     "columns": "--columns",
     "batch_size": "--batch-size",
+    "max_body_bytes": "the spec's x-max-body-bytes",
 }
 
 
@@ -132,6 +134,9 @@ class BulkImport:
         self.api = ApiSpec.from_document(spec) if spec is not None else client.spec()
         self.checker = LineChecker(validator or RecordValidator(self.api))
         self.submit_operation = self.api.operation(SUBMIT_OPERATION)
+        # Batches stay within the spec's body cap; a record that alone exceeds it is refused by its line.
+        self.max_body_bytes = self.submit_operation.max_body_bytes
+        self.max_record_bytes = None if self.max_body_bytes is None else self.max_body_bytes - BODY_ENVELOPE
         self.submit_pacer = self._pacer(SUBMIT_OPERATION)
         self.status_pacer = self._pacer(STATUS_OPERATION)
         # Others may spend the same token: the share follows what the server says is left of each window.
@@ -191,6 +196,7 @@ class BulkImport:
             "format": options.input_format,
             "columns": options.columns,
             "batch_size": options.batch_size,
+            "max_body_bytes": self.max_body_bytes,
         }
         fresh = not options.journal.exists()
         with Journal(options.journal, self.redact) as journal:
@@ -287,8 +293,8 @@ class BulkImport:
 
     def _source_lines(self) -> Iterator[SourceLine]:
         if self.options.input_format == "csv":
-            return read_csv(self.options.source, self.options.columns)
-        return read_jsonl(self.options.source)
+            return read_csv(self.options.source, self.options.columns, self.max_record_bytes)
+        return read_jsonl(self.options.source, self.max_record_bytes)
 
     def _valid_records(self) -> Generator[Valid, None, None]:
         """Valid records in file order; every other line is journalled with its outcome as it is read."""
@@ -301,8 +307,14 @@ class BulkImport:
                     assert line.record is not None
                     reason = self.checker.reason(line.record)
                     if reason is None:
-                        yield Valid(line.line_no, span, line.record)
-                        continue
+                        size = encoded_size(line.record)
+                        if self.max_record_bytes is None or size <= self.max_record_bytes:
+                            yield Valid(line.line_no, span, line.record, size)
+                            continue
+                        reason = (
+                            f"the record is {size} bytes as JSON, over the {self.max_record_bytes} bytes one record "
+                            "may take in a request body (x-max-body-bytes): not sent"
+                        )
                     raw = line.raw or _excerpt(line.record)
                     settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, reason, raw, span))
                 elif line.kind is LineKind.BROKEN:
@@ -321,7 +333,7 @@ class BulkImport:
             self.journal.record_lines(settled)
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
-        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size)
+        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size, self.max_body_bytes)
         records = self._valid_records()
         try:
             for item in records:
@@ -342,6 +354,10 @@ class BulkImport:
         lines = batch.physical_lines
         if row is None or (row.state is BatchState.SENDING and not row.guarded):
             await self._dispatch(queue, batch)
+        elif row.state is BatchState.SPLIT:
+            # Refused as too large by an earlier run and split: its parts carry on where they were.
+            for part in self._resumed_parts(batch):
+                await self._handle(queue, part)
         elif row.state is BatchState.SENDING:
             # Killed while this request was in flight: it may have reached the server, and it carries
             # subscriptions, so sending it again could text people twice.
@@ -363,6 +379,15 @@ class BulkImport:
 
     # --- settling --------------------------------------------------------------------------------------------
 
+    def _resumed_parts(self, batch: Batch) -> list[Batch]:
+        position = {line: index for index, line in enumerate(batch.lines)}
+        parts = []
+        for row in self.journal.parts(batch.seq):
+            start = position[row.lines[0]]
+            parts.append(batch.part(row.seq, start, start + len(row.lines)))
+        batch.open_parts = len(parts)
+        return parts
+
     def _handled(self, batch: Batch) -> None:
         if not batch.handled:
             batch.handled = True
@@ -370,11 +395,24 @@ class BulkImport:
 
     def _settled(self, batch: Batch, fate: Fate) -> None:
         self._handled(batch)
+        if batch.parent is not None:
+            self._part_settled(batch.parent, fate)
+            return
         self._gate.settle(batch.seq, fate)
         if fate is Fate.FINAL:
             self._batcher.forget(batch)  # later lines of its users need not wait for it any more
         elif fate is Fate.HELD:
             self._batcher.hold(batch)  # later lines of its users are left for the next run too
+
+    def _part_settled(self, parent: Batch, fate: Fate) -> None:
+        """A batch split for its size is settled when its last part is: held if any part is held (its users' later
+        lines wait for the next run), else unknown if any part is."""
+        if fate is Fate.HELD or (fate is Fate.UNKNOWN and parent.parts_fate is Fate.FINAL):
+            parent.parts_fate = fate
+        parent.open_parts -= 1
+        if parent.open_parts == 0:
+            parent.handled = True  # its lines were counted through its parts
+            self._settled(parent, parent.parts_fate)
 
     def _finish(
         self,
@@ -445,7 +483,10 @@ class BulkImport:
                 return None
             sent_at = time.monotonic()
             self.submit_share.sent(sent_at)
-            answer = await transport.submit(self.client, batch.records, self.policy)
+            answer = await transport.submit(self.client, batch.records, self.policy, batch.body_bytes)
+            if isinstance(answer, transport.TooLarge):
+                await self._split(batch, answer.reason)
+                return None
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
                 if answer.maybe_sent and batch.guarded:
@@ -518,6 +559,27 @@ class BulkImport:
             rejects = [(line, reason, _excerpt(record)) for line, record in pairs]
             self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
             return None
+
+    async def _split(self, batch: Batch, reason: str) -> None:
+        """A body refused for its size was not applied: send it again in two halves (each split again if need be),
+        or, for a single record, refuse that record by its line."""
+        if len(batch) == 1:
+            note = f"refused for its size: {reason}"
+            self._finish(
+                batch, BatchState.REJECTED, Fate.FINAL, rejects=[(batch.lines[0], note, _excerpt(batch.records[0]))]
+            )
+            return
+        middle = len(batch) // 2
+        first = self.journal.next_part_seq()
+        parts = [batch.part(first, 0, middle), batch.part(first - 1, middle, len(batch))]
+        note = f"sent again in {len(parts)} parts (batches {first}, {first - 1}): {reason}"
+        self.journal.split(batch.seq, [(part.seq, part.lines, part.spans) for part in parts], batch.guarded, note)
+        batch.open_parts = len(parts)
+        for part in parts:
+            try:
+                await self._submit(part)
+            except Exception as exc:  # as in ``_sender``: this part's outcome, not the run's
+                self._give_up(part, self.redact(f"not sent: {type(exc).__name__}: {exc}"), resendable=not part.guarded)
 
     # --- following jobs --------------------------------------------------------------------------------------
 

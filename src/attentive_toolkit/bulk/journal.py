@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
@@ -31,8 +31,11 @@ CREATE TABLE IF NOT EXISTS batches (
     accepted INTEGER NOT NULL DEFAULT 0,
     -- 1 when sending the batch again cannot repeat a subscription: a resumed run sends it again.
     resendable INTEGER NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    -- a part of the batch ``parent``, which a server refused as too large and which was split (``split``)
+    parent INTEGER
 );
+CREATE INDEX IF NOT EXISTS batches_by_parent ON batches(parent) WHERE parent IS NOT NULL;
 CREATE TABLE IF NOT EXISTS outcomes (
     line INTEGER PRIMARY KEY,
     outcome TEXT NOT NULL,
@@ -54,6 +57,7 @@ class BatchState(Enum):
     DONE = "done"  # job terminal, results reconciled
     REJECTED = "rejected"  # the server refused the whole batch
     UNKNOWN = "unknown"  # fate unknown: reported for review
+    SPLIT = "split"  # refused as too large: its lines are in its parts (rows whose ``parent`` is this batch)
 
 
 class Outcome(Enum):
@@ -181,6 +185,32 @@ class Journal:
                 "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch, span) VALUES (?, 'unknown', ?, ?, ?)",
                 [(line, note, seq, span) for line, span in zip(lines, spans, strict=True)],
             )
+
+    def split(self, seq: int, parts: list[tuple[int, array[int], array[int]]], guarded: bool, note: str) -> None:
+        """Replace batch ``seq`` (refused as too large, so never applied) by ``parts`` ``(seq, lines, spans)``, each
+        not sent yet and so sent by a later run if this one stops first, in one transaction."""
+        note = self._scrub(note)
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("UPDATE batches SET state = 'split', job_id = NULL, note = ? WHERE seq = ?", (note, seq))
+            self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
+            self._db.executemany(
+                "INSERT INTO batches (seq, lines, spans, size, guarded, state, resendable, note, parent) "
+                "VALUES (?, ?, ?, ?, ?, 'unknown', 1, 'not sent yet: part of a batch split for its size', ?)",
+                [
+                    (part, pack_lines(lines), pack_lines(spans), len(lines), int(guarded), seq)
+                    for part, lines, spans in parts
+                ],
+            )
+
+    def parts(self, seq: int) -> list[BatchRow]:
+        rows = self._db.execute(f"SELECT {BATCH_COLUMNS} FROM batches WHERE parent = ? ORDER BY seq DESC", (seq,))
+        return [_batch_row(row) for row in rows]
+
+    def next_part_seq(self) -> int:
+        """A number for a new part: parts count down from -1, apart from the batches' own 0, 1, 2..."""
+        (lowest,) = self._db.execute("SELECT MIN(seq) FROM batches").fetchone()
+        return min(int(lowest or 0), 0) - 1
 
     def submitted(self, seq: int, job_id: str) -> None:
         self._db.execute("UPDATE batches SET state = 'submitted', job_id = ? WHERE seq = ?", (job_id, seq))
