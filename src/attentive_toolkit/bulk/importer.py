@@ -93,6 +93,7 @@ class Counters:
     confirmed: int = 0
     handled: int = 0  # settled while reading, taken by the server, or settled without being taken
     jobs: int = 0
+    jobs_finished: int = 0  # jobs followed to their end (or found gone)
     started: float = field(default_factory=time.monotonic)
     last_sent: float = 0.0  # when the latest batch was taken by the server
     records_sent: int = 0
@@ -368,6 +369,7 @@ class BulkImport:
         elif row.state is BatchState.SUBMITTED:
             assert row.job_id is not None
             self.counters.sent += lines
+            self.counters.jobs += 1  # an earlier run's job, followed by this one
             self._handled(batch)
             self._follow(batch, row.job_id)
         else:
@@ -630,6 +632,7 @@ class BulkImport:
             elif isinstance(answer, transport.Answer) and answer.status == 404:
                 note = f"job {job_id} is unknown to the server (jobs are kept 14 days): {answer.message}"
                 self._give_up(batch, note, resendable=not batch.guarded)
+                self.counters.jobs_finished += 1
                 return True
             elif isinstance(answer, transport.Answer) and answer.status == 429:
                 continue
@@ -651,9 +654,11 @@ class BulkImport:
             if state == "COMPLETED":
                 return "retry"
             if not batch.guarded and batch.resent < self.options.max_attempts:
+                self.counters.jobs_finished += 1  # that job is over; the batch's next one is counted when taken
                 return "resend"
             note = f"job {job_id} FAILED without per-record results: {body.get('message', '')}".rstrip(": ")
             self._give_up(batch, note, resendable=not batch.guarded)
+            self.counters.jobs_finished += 1
             return "settled"
         try:
             response = await transport.download(self.client, self.base_url, url, self.plain_http)
@@ -667,6 +672,7 @@ class BulkImport:
         rejects = [(line, reason, _excerpt(inputs[line])) for line, reason in results.rejected]
         fate = Fate.UNKNOWN if results.unknown else Fate.FINAL
         self._finish(batch, BatchState.DONE, fate, rejects=rejects, unknown=results.unknown, note=note)
+        self.counters.jobs_finished += 1
         return "settled"
 
 

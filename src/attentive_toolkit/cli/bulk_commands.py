@@ -56,6 +56,10 @@ class JsonErrorsCommand(click.Command):
             ctx.exit(error.exit_code)
 
 
+def print_job(batch: int, job_id: str) -> None:
+    click.echo(f"batch {batch}: job {job_id}", err=True)
+
+
 @click.group()
 def bulk() -> None:
     """Bulk import of users through the bulk endpoint."""
@@ -76,6 +80,7 @@ def bulk() -> None:
 @click.option("--batch-size", type=click.IntRange(1, 256), default=256, show_default=True)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=ImportOptions.concurrency, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="No progress; print the report (or the error) as JSON.")
+@click.option("--verbose", is_flag=True, help="Print each bulk job's id as the server takes it.")
 def import_command(
     source: Path,
     input_format: str | None,
@@ -86,6 +91,7 @@ def import_command(
     batch_size: int,
     concurrency: int,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Import SOURCE (JSON Lines: one upsert per line; or CSV with a column mapping).
 
@@ -114,7 +120,9 @@ def import_command(
     except (ValueError, click.UsageError) as error:
         fail(error.format_message() if isinstance(error, click.UsageError) else str(error), as_json)
     display = ProgressDisplay() if not as_json and sys.stderr.isatty() else None
-    on_job = display.job if display is not None else None
+    on_job = None
+    if verbose:
+        on_job = display.job if display is not None else print_job
     importer = BulkImport(
         client, base_url_from_env(), options, on_progress=display.update if display else None, on_job=on_job
     )
