@@ -1,4 +1,5 @@
-"""Valid records grouped into batches of at most 256, and what each batch must wait for.
+"""Valid records grouped into batches of at most 256 and at most the spec's body cap in bytes, and what each batch
+must wait for.
 
 Records that make a request unresendable (the runtime decides: today, those that carry subscriptions) go into
 batches of their own ("guarded"): sending such a batch twice can text people twice, so a guarded batch whose fate
@@ -20,8 +21,11 @@ from typing import Any
 
 from .held import HeldKeys
 from .identity import identity_keys
+from .ordering import Fate
 
 MAX_BATCH_SIZE = 256
+# ``{"users":[`` and ``]}`` around the records, which are joined by commas.
+BODY_ENVELOPE = len(b'{"users":[]}')
 
 
 @dataclass(slots=True)
@@ -42,6 +46,13 @@ class Batch:
     # A user of this batch was in a batch already left for the next run: this one is left too.
     after_held: bool = False
     resent: int = 0  # times sent again in this run after its job failed as a whole
+    # Each record's size encoded as JSON (parallel to ``lines``), and the request body they make together.
+    sizes: array[int] = field(default_factory=lambda: array("q"))
+    body_bytes: int = BODY_ENVELOPE - 1
+    # A part of a batch a server refused as too large: the batch it came from, settled when all its parts are.
+    parent: Batch | None = None
+    open_parts: int = 0
+    parts_fate: Fate = Fate.FINAL
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -53,12 +64,33 @@ class Batch:
     def physical_lines(self) -> int:
         return sum(self.spans)
 
+    def part(self, seq: int, start: int, stop: int) -> Batch:
+        """Records ``start:stop`` of this batch as a batch of their own (numbered ``seq``), settling into this one."""
+        sizes = self.sizes[start:stop]
+        return Batch(
+            seq=seq,
+            guarded=self.guarded,
+            lines=self.lines[start:stop],
+            spans=self.spans[start:stop],
+            records=self.records[start:stop],
+            sizes=sizes,
+            body_bytes=BODY_ENVELOPE - 1 + sum(sizes) + len(sizes),
+            # It keeps the batch's place in file order: whatever the batch waited for, its parts wait for.
+            after=self.after,
+            follows=[item for item in self.follows if item[2] in set(self.lines[start:stop])],
+            handled=self.handled,
+            after_held=self.after_held,
+            resent=self.resent,
+            parent=self,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Valid:
     line_no: int
     span: int
     record: dict[str, Any]
+    size: int = 0  # bytes, encoded as JSON
 
 
 Guard = Callable[[dict[str, Any]], bool]
@@ -69,10 +101,11 @@ class Batcher:
     batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight;
     ``hold`` moves a batch left for the next run to the bounded ``held`` set)."""
 
-    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE) -> None:
+    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE, max_body_bytes: int | None = None) -> None:
         if not 1 <= size <= MAX_BATCH_SIZE:
             raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
         self.size = size
+        self.max_body_bytes = max_body_bytes
         self._guarded = guarded
         self.latest: dict[int, tuple[int, int]] = {}
         self._seq = 0
@@ -91,12 +124,18 @@ class Batcher:
                 closed.append(self._close(other))
         guarded = self._guarded(record)
         batch = self._open.get(guarded)
+        limit = self.max_body_bytes
+        if batch is not None and limit is not None and batch.body_bytes + item.size + 1 > limit:
+            closed.append(self._close(guarded))
+            batch = None
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
         line_no = item.line_no
         batch.lines.append(line_no)
         batch.spans.append(item.span)
         batch.records.append(record)
+        batch.sizes.append(item.size)
+        batch.body_bytes += item.size + 1
         batch.keys.extend(keys)
         key_lines = batch.key_lines
         for key in keys:
@@ -134,10 +173,12 @@ class Batcher:
         self.forget(batch)
 
 
-def batches(records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+def batches(
+    records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE, max_body_bytes: int | None = None
+) -> Iterator[Batch]:
     """Batches numbered 0, 1, 2... in the order they close; the same input always gives the same batches, which
     is what lets a resumed run recognise the batches its journal knows."""
-    batcher = Batcher(guarded, size)
+    batcher = Batcher(guarded, size, max_body_bytes)
     for item in records:
         yield from batcher.add(item)
     yield from batcher.finish()

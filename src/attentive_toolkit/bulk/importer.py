@@ -17,12 +17,14 @@ import httpx
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
 
+from ..json_exact import encoded_size
 from . import transport
-from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
+from .batching import BODY_ENVELOPE, MAX_BATCH_SIZE, Batch, Batcher, Valid
 from .checks import LineChecker
 from .csv_source import read_csv
-from .inputfile import check_csv_header, input_facts
+from .inputfile import InputFacts, check_csv_header, input_facts
 from .journal import BatchState, Journal, Outcome
+from .lock import ImportLock, content_lock_path, default_lock_dir, journal_lock_path
 from .ordering import Fate, OrderGate
 from .report import ImportReport, build_report
 from .results import reconcile_results
@@ -65,6 +67,8 @@ class ImportOptions:
     job_patience_seconds: float = 3600.0
     # SIGINT and SIGTERM stop the run cleanly (report written, resumable); only where the process is ours.
     handle_signals: bool = False
+    # Where the locks on input contents live (one importer per input); None: ``lock.default_lock_dir()``.
+    lock_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.input_format is None:
@@ -89,10 +93,22 @@ class Counters:
     confirmed: int = 0
     handled: int = 0  # settled while reading, taken by the server, or settled without being taken
     jobs: int = 0
+    jobs_finished: int = 0  # jobs followed to their end (or found gone)
     started: float = field(default_factory=time.monotonic)
     last_sent: float = 0.0  # when the latest batch was taken by the server
     records_sent: int = 0
     requests: int = 0  # bulk submits answered, whatever the status
+
+
+# The option each journal setting comes from, so that a mismatch names what to change.
+IDENTITY_LABELS = {
+    "source": "the input file",
+    "sha256": "the input's content (sha256)",
+    "format": "--format",
+    "columns": "--columns",
+    "batch_size": "--batch-size",
+    "max_body_bytes": "the spec's x-max-body-bytes",
+}
 
 
 def remove_journal(path: Path) -> None:
@@ -119,6 +135,9 @@ class BulkImport:
         self.api = ApiSpec.from_document(spec) if spec is not None else client.spec()
         self.checker = LineChecker(validator or RecordValidator(self.api))
         self.submit_operation = self.api.operation(SUBMIT_OPERATION)
+        # Batches stay within the spec's body cap; a record that alone exceeds it is refused by its line.
+        self.max_body_bytes = self.submit_operation.max_body_bytes
+        self.max_record_bytes = None if self.max_body_bytes is None else self.max_body_bytes - BODY_ENVELOPE
         self.submit_pacer = self._pacer(SUBMIT_OPERATION)
         self.status_pacer = self._pacer(STATUS_OPERATION)
         # Others may spend the same token: the share follows what the server says is left of each window.
@@ -160,9 +179,19 @@ class BulkImport:
     async def _run(self) -> ImportReport:
         options = self.options
         assert options.journal is not None and options.rejects is not None and options.report is not None
-        if options.input_format == "csv":
-            check_csv_header(options.source, options.columns)
-        facts = input_facts(options.source)
+        with ImportLock() as lock:
+            # The journal's lock before a byte of the input is read; the content's as soon as it is hashed.
+            lock.take(journal_lock_path(options.journal), f"the journal {options.journal}")
+            if options.input_format == "csv":
+                check_csv_header(options.source, options.columns)
+            facts = input_facts(options.source)
+            where = options.lock_dir or default_lock_dir()
+            lock.take(content_lock_path(where, facts.sha256), f"this input (sha256 {facts.sha256[:16]}...)")
+            return await self._run_locked(facts)
+
+    async def _run_locked(self, facts: InputFacts) -> ImportReport:
+        options = self.options
+        assert options.journal is not None and options.rejects is not None and options.report is not None
         self.counters.total = facts.lines
         identity = {
             "source": str(options.source.resolve()),
@@ -170,10 +199,11 @@ class BulkImport:
             "format": options.input_format,
             "columns": options.columns,
             "batch_size": options.batch_size,
+            "max_body_bytes": self.max_body_bytes,
         }
         fresh = not options.journal.exists()
         with Journal(options.journal, self.redact) as journal:
-            resumed = journal.bind(identity)
+            resumed = journal.bind(identity, IDENTITY_LABELS)
             self.journal = journal
             try:
                 async with httpx.AsyncClient() as self.plain_http:
@@ -188,6 +218,7 @@ class BulkImport:
         report.journal = str(options.journal)
         report.stopped = self._stop
         report.signal = self.signal
+        report.requests_sent = self.counters.requests
         report.throttled = self.submit_pacer.throttled + self.status_pacer.throttled
         report.elapsed_seconds = round(time.monotonic() - self.counters.started, 3)
         if report.elapsed_seconds > 0:
@@ -265,8 +296,8 @@ class BulkImport:
 
     def _source_lines(self) -> Iterator[SourceLine]:
         if self.options.input_format == "csv":
-            return read_csv(self.options.source, self.options.columns)
-        return read_jsonl(self.options.source)
+            return read_csv(self.options.source, self.options.columns, self.max_record_bytes)
+        return read_jsonl(self.options.source, self.max_record_bytes)
 
     def _valid_records(self) -> Generator[Valid, None, None]:
         """Valid records in file order; every other line is journalled with its outcome as it is read."""
@@ -279,8 +310,14 @@ class BulkImport:
                     assert line.record is not None
                     reason = self.checker.reason(line.record)
                     if reason is None:
-                        yield Valid(line.line_no, span, line.record)
-                        continue
+                        size = encoded_size(line.record)
+                        if self.max_record_bytes is None or size <= self.max_record_bytes:
+                            yield Valid(line.line_no, span, line.record, size)
+                            continue
+                        reason = (
+                            f"the record is {size} bytes as JSON, over the {self.max_record_bytes} bytes one record "
+                            "may take in a request body (x-max-body-bytes): not sent"
+                        )
                     raw = line.raw or _excerpt(line.record)
                     settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, reason, raw, span))
                 elif line.kind is LineKind.BROKEN:
@@ -299,7 +336,7 @@ class BulkImport:
             self.journal.record_lines(settled)
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
-        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size)
+        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size, self.max_body_bytes)
         records = self._valid_records()
         try:
             for item in records:
@@ -320,6 +357,10 @@ class BulkImport:
         lines = batch.physical_lines
         if row is None or (row.state is BatchState.SENDING and not row.guarded):
             await self._dispatch(queue, batch)
+        elif row.state is BatchState.SPLIT:
+            # Refused as too large by an earlier run and split: its parts carry on where they were.
+            for part in self._resumed_parts(batch):
+                await self._handle(queue, part)
         elif row.state is BatchState.SENDING:
             # Killed while this request was in flight: it may have reached the server, and it carries
             # subscriptions, so sending it again could text people twice.
@@ -330,6 +371,7 @@ class BulkImport:
         elif row.state is BatchState.SUBMITTED:
             assert row.job_id is not None
             self.counters.sent += lines
+            self.counters.jobs += 1  # an earlier run's job, followed by this one
             self._handled(batch)
             self._follow(batch, row.job_id)
         else:
@@ -341,6 +383,15 @@ class BulkImport:
 
     # --- settling --------------------------------------------------------------------------------------------
 
+    def _resumed_parts(self, batch: Batch) -> list[Batch]:
+        position = {line: index for index, line in enumerate(batch.lines)}
+        parts = []
+        for row in self.journal.parts(batch.seq):
+            start = position[row.lines[0]]
+            parts.append(batch.part(row.seq, start, start + len(row.lines)))
+        batch.open_parts = len(parts)
+        return parts
+
     def _handled(self, batch: Batch) -> None:
         if not batch.handled:
             batch.handled = True
@@ -348,11 +399,24 @@ class BulkImport:
 
     def _settled(self, batch: Batch, fate: Fate) -> None:
         self._handled(batch)
+        if batch.parent is not None:
+            self._part_settled(batch.parent, fate)
+            return
         self._gate.settle(batch.seq, fate)
         if fate is Fate.FINAL:
             self._batcher.forget(batch)  # later lines of its users need not wait for it any more
         elif fate is Fate.HELD:
             self._batcher.hold(batch)  # later lines of its users are left for the next run too
+
+    def _part_settled(self, parent: Batch, fate: Fate) -> None:
+        """A batch split for its size is settled when its last part is: held if any part is held (its users' later
+        lines wait for the next run), else unknown if any part is."""
+        if fate is Fate.HELD or (fate is Fate.UNKNOWN and parent.parts_fate is Fate.FINAL):
+            parent.parts_fate = fate
+        parent.open_parts -= 1
+        if parent.open_parts == 0:
+            parent.handled = True  # its lines were counted through its parts
+            self._settled(parent, parent.parts_fate)
 
     def _finish(
         self,
@@ -423,7 +487,10 @@ class BulkImport:
                 return None
             sent_at = time.monotonic()
             self.submit_share.sent(sent_at)
-            answer = await transport.submit(self.client, batch.records, self.policy)
+            answer = await transport.submit(self.client, batch.records, self.policy, batch.body_bytes)
+            if isinstance(answer, transport.TooLarge):
+                await self._split(batch, answer.reason)
+                return None
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
                 if answer.maybe_sent and batch.guarded:
@@ -497,6 +564,27 @@ class BulkImport:
             self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
             return None
 
+    async def _split(self, batch: Batch, reason: str) -> None:
+        """A body refused for its size was not applied: send it again in two halves (each split again if need be),
+        or, for a single record, refuse that record by its line."""
+        if len(batch) == 1:
+            note = f"refused for its size: {reason}"
+            self._finish(
+                batch, BatchState.REJECTED, Fate.FINAL, rejects=[(batch.lines[0], note, _excerpt(batch.records[0]))]
+            )
+            return
+        middle = len(batch) // 2
+        first = self.journal.next_part_seq()
+        parts = [batch.part(first, 0, middle), batch.part(first - 1, middle, len(batch))]
+        note = f"sent again in {len(parts)} parts (batches {first}, {first - 1}): {reason}"
+        self.journal.split(batch.seq, [(part.seq, part.lines, part.spans) for part in parts], batch.guarded, note)
+        batch.open_parts = len(parts)
+        for part in parts:
+            try:
+                await self._submit(part)
+            except Exception as exc:  # as in ``_sender``: this part's outcome, not the run's
+                self._give_up(part, self.redact(f"not sent: {type(exc).__name__}: {exc}"), resendable=not part.guarded)
+
     # --- following jobs --------------------------------------------------------------------------------------
 
     def _follow(self, batch: Batch, job_id: str) -> None:
@@ -546,6 +634,7 @@ class BulkImport:
             elif isinstance(answer, transport.Answer) and answer.status == 404:
                 note = f"job {job_id} is unknown to the server (jobs are kept 14 days): {answer.message}"
                 self._give_up(batch, note, resendable=not batch.guarded)
+                self.counters.jobs_finished += 1
                 return True
             elif isinstance(answer, transport.Answer) and answer.status == 429:
                 continue
@@ -567,9 +656,11 @@ class BulkImport:
             if state == "COMPLETED":
                 return "retry"
             if not batch.guarded and batch.resent < self.options.max_attempts:
+                self.counters.jobs_finished += 1  # that job is over; the batch's next one is counted when taken
                 return "resend"
             note = f"job {job_id} FAILED without per-record results: {body.get('message', '')}".rstrip(": ")
             self._give_up(batch, note, resendable=not batch.guarded)
+            self.counters.jobs_finished += 1
             return "settled"
         try:
             response = await transport.download(self.client, self.base_url, url, self.plain_http)
@@ -583,6 +674,7 @@ class BulkImport:
         rejects = [(line, reason, _excerpt(inputs[line])) for line, reason in results.rejected]
         fate = Fate.UNKNOWN if results.unknown else Fate.FINAL
         self._finish(batch, BatchState.DONE, fate, rejects=rejects, unknown=results.unknown, note=note)
+        self.counters.jobs_finished += 1
         return "settled"
 
 

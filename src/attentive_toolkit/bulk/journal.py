@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
@@ -31,8 +31,11 @@ CREATE TABLE IF NOT EXISTS batches (
     accepted INTEGER NOT NULL DEFAULT 0,
     -- 1 when sending the batch again cannot repeat a subscription: a resumed run sends it again.
     resendable INTEGER NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    -- a part of the batch ``parent``, which a server refused as too large and which was split (``split``)
+    parent INTEGER
 );
+CREATE INDEX IF NOT EXISTS batches_by_parent ON batches(parent) WHERE parent IS NOT NULL;
 CREATE TABLE IF NOT EXISTS outcomes (
     line INTEGER PRIMARY KEY,
     outcome TEXT NOT NULL,
@@ -54,6 +57,7 @@ class BatchState(Enum):
     DONE = "done"  # job terminal, results reconciled
     REJECTED = "rejected"  # the server refused the whole batch
     UNKNOWN = "unknown"  # fate unknown: reported for review
+    SPLIT = "split"  # refused as too large: its lines are in its parts (rows whose ``parent`` is this batch)
 
 
 class Outcome(Enum):
@@ -122,8 +126,9 @@ class Journal:
     def meta(self) -> dict[str, str]:
         return {key: value for key, value in self._db.execute("SELECT key, value FROM meta")}
 
-    def bind(self, identity: dict[str, Any]) -> bool:
-        """Tie the journal to one input and its settings. Returns True when resuming an earlier run."""
+    def bind(self, identity: dict[str, Any], labels: Mapping[str, str] | None = None) -> bool:
+        """Tie the journal to one input and its settings. Returns True when resuming an earlier run. A mismatch
+        names each setting that differs (by its ``labels`` name, an option say) with both values."""
         wanted = json.dumps(identity, sort_keys=True)
         meta = self.meta()
         stored = meta.get("identity")
@@ -140,8 +145,8 @@ class Journal:
             return False
         if stored != wanted:
             raise JournalMismatch(
-                f"{self.path} records a run over different input or settings ({stored}); "
-                "pass another --journal, or delete this one to start over"
+                f"{self.path} records a run with other settings: {_differences(json.loads(stored), identity, labels)}; "
+                "run with the journal's values to resume it, pass another --journal, or delete it to start over"
             )
         return True
 
@@ -180,6 +185,32 @@ class Journal:
                 "INSERT OR REPLACE INTO outcomes (line, outcome, reason, batch, span) VALUES (?, 'unknown', ?, ?, ?)",
                 [(line, note, seq, span) for line, span in zip(lines, spans, strict=True)],
             )
+
+    def split(self, seq: int, parts: list[tuple[int, array[int], array[int]]], guarded: bool, note: str) -> None:
+        """Replace batch ``seq`` (refused as too large, so never applied) by ``parts`` ``(seq, lines, spans)``, each
+        not sent yet and so sent by a later run if this one stops first, in one transaction."""
+        note = self._scrub(note)
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("UPDATE batches SET state = 'split', job_id = NULL, note = ? WHERE seq = ?", (note, seq))
+            self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
+            self._db.executemany(
+                "INSERT INTO batches (seq, lines, spans, size, guarded, state, resendable, note, parent) "
+                "VALUES (?, ?, ?, ?, ?, 'unknown', 1, 'not sent yet: part of a batch split for its size', ?)",
+                [
+                    (part, pack_lines(lines), pack_lines(spans), len(lines), int(guarded), seq)
+                    for part, lines, spans in parts
+                ],
+            )
+
+    def parts(self, seq: int) -> list[BatchRow]:
+        rows = self._db.execute(f"SELECT {BATCH_COLUMNS} FROM batches WHERE parent = ? ORDER BY seq DESC", (seq,))
+        return [_batch_row(row) for row in rows]
+
+    def next_part_seq(self) -> int:
+        """A number for a new part: parts count down from -1, apart from the batches' own 0, 1, 2..."""
+        (lowest,) = self._db.execute("SELECT MIN(seq) FROM batches").fetchone()
+        return min(int(lowest or 0), 0) - 1
 
     def submitted(self, seq: int, job_id: str) -> None:
         self._db.execute("UPDATE batches SET state = 'submitted', job_id = ? WHERE seq = ?", (job_id, seq))
@@ -282,6 +313,18 @@ class Journal:
 
     def open_batches(self) -> list[BatchRow]:
         return list(self.batches_in(BatchState.SENDING, BatchState.SUBMITTED))
+
+
+def _differences(stored: Any, wanted: dict[str, Any], labels: Mapping[str, str] | None) -> str:
+    if not isinstance(stored, dict):
+        return "its settings are unreadable"
+    names = labels or {}
+    found = [
+        f"{names.get(key, key)} is {json.dumps(stored.get(key))} in the journal, {json.dumps(wanted.get(key))} now"
+        for key in sorted(set(stored) | set(wanted))
+        if stored.get(key) != wanted.get(key)
+    ]
+    return "; ".join(found) or "its settings are written differently"
 
 
 def _batch_row(row: tuple[Any, ...]) -> BatchRow:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..json_exact import fast_loads
+from .lines import LongLine, read_line
 from .strict import BOM, DECODER, StrictError, bom_column, has_lone_surrogate, surely_unique_keys
 
 RAW_TEXT_LIMIT = 2000
@@ -92,11 +93,17 @@ def _parse_strictly(line_no: int, data: bytes) -> SourceLine:
     return SourceLine(line_no, LineKind.RECORD, record=value)
 
 
-def read_jsonl(path: Path) -> Iterator[SourceLine]:
+def read_jsonl(path: Path, max_line_bytes: int | None = None) -> Iterator[SourceLine]:
     """Stream ``path`` line by line. A UTF-8 BOM at the start and CRLF line endings are tolerated; blank lines are
-    reported as BLANK so they can be counted, never silently dropped."""
+    reported as BLANK so they can be counted, never silently dropped. A line over ``max_line_bytes`` is BROKEN
+    by its size, without being held whole."""
     with path.open("rb") as stream:
-        for line_no, data in enumerate(stream, start=1):
+        line_no = 0
+        while (data := read_line(stream, max_line_bytes)) is not None:
+            line_no += 1
+            if isinstance(data, LongLine):
+                yield broken(line_no, data.reason, data.decode("utf-8", "replace"))
+                continue
             if line_no == 1 and data.startswith(BOM):
                 data = data[len(BOM) :]
             data = data.rstrip(b"\r\n")

@@ -62,6 +62,13 @@ class NoAnswer:
     reason: str
 
 
+@dataclass(frozen=True)
+class TooLarge:
+    """The body is too large for the server (or for the spec's cap): nothing was applied; send it in parts."""
+
+    reason: str
+
+
 def _no_answer(error: errors.APIConnectionError, policy: RetryPolicy) -> NoAnswer:
     cause = error.__cause__
     # The runtime's policy knows which failures happen before a request leaves: only those are certainly unsent.
@@ -69,14 +76,24 @@ def _no_answer(error: errors.APIConnectionError, policy: RetryPolicy) -> NoAnswe
     return NoAnswer(maybe_sent=not never_sent, reason=str(error))
 
 
-async def submit(client: AuthenticatedClient, records: list[dict[str, Any]], policy: RetryPolicy) -> Answer | NoAnswer:
+async def submit(
+    client: AuthenticatedClient, records: list[dict[str, Any]], policy: RetryPolicy, body_bytes: int
+) -> Answer | NoAnswer | TooLarge:
+    """One attempt; ``body_bytes`` is the body's size as the importer measured it."""
     try:
         response = await post_bulk_user_attributes.asyncio_detailed(
             client=client, body=ValidatedUsers(records), max_retries=0
         )
+    except errors.RequestTooLargeError as error:
+        return TooLarge(f"{error.size} bytes, over the spec's x-max-body-bytes of {error.limit}")
     except errors.APIConnectionError as error:
+        if policy.refused_for_size(error.__cause__, body_bytes):
+            return TooLarge(f"the connection was dropped while a body of {body_bytes} bytes was being sent ({error})")
         return _no_answer(error, policy)
-    return Answer(int(response.status_code), httpx.Headers(response.headers), _json(response.content))
+    answer = Answer(int(response.status_code), httpx.Headers(response.headers), _json(response.content))
+    if answer.status == 413:
+        return TooLarge(f"HTTP 413 for a body of {body_bytes} bytes: {answer.message}")
+    return answer
 
 
 async def job_status(client: AuthenticatedClient, job_id: str, policy: RetryPolicy) -> Answer | NoAnswer:

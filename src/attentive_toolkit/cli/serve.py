@@ -7,9 +7,10 @@ import json
 import socket
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
-from attentive_client.runtime import Operation
+from attentive_client.runtime import ApiSpec, Operation
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
@@ -145,9 +146,8 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 @click.option(
     "--max-body-bytes",
     type=click.IntRange(min=1),
-    default=DEFAULTS.max_body_bytes,
-    show_default=True,
-    help="Larger request bodies are refused with 413 (default: 256 users x 16 KiB).",
+    default=None,
+    help="Larger request bodies are refused with 413. Default: each operation's x-max-body-bytes in the spec.",
 )
 @click.option(
     "--header-timeout",
@@ -195,7 +195,7 @@ def serve(
     faults_file: Path | None,
     fault_items: tuple[str, ...],
     seed: int,
-    max_body_bytes: int,
+    max_body_bytes: int | None,
     header_timeout: float,
     body_timeout: float,
     max_connections: int,
@@ -203,7 +203,9 @@ def serve(
     allowed_hosts: tuple[str, ...],
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
-    described = read_operations(load_effective_spec())
+    document = load_effective_spec()
+    described = read_operations(document)
+    body_cap = describe_bytes(max_body_bytes) if max_body_bytes else per_operation_cap(document)
     operations = set(described)
     accepted = dict(parse_token(text) for text in tokens) if tokens else {DEV_TOKEN: ALL_SCOPES}
     settings = ServerSettings(
@@ -226,7 +228,7 @@ def serve(
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
     click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/ (token required)", nl=True)
     click.echo(
-        f"Limits: bodies up to {describe_bytes(max_body_bytes)}, {max_connections} connections, headers within "
+        f"Limits: bodies up to {body_cap}, {max_connections} connections, headers within "
         f"{header_timeout:g} s, bodies within {body_timeout:g} s"
     )
     for line in describe_operations(described.values()):
@@ -241,3 +243,8 @@ def serve(
         pass
     finally:
         sock.close()
+
+
+def per_operation_cap(document: dict[str, Any]) -> str:
+    largest = ApiSpec.from_document(document).max_body_bytes
+    return f"{describe_bytes(largest)} (x-max-body-bytes)" if largest else "the undeclared default"

@@ -149,16 +149,25 @@ class Call:
         """The next attempt's request, its timeouts cut to what is left of the deadline."""
         self.attempt += 1
         timeout = self._attempt_timeout()
-        request = self._encoded()
+        encoded = self._encoded()
         try:
             if timeout is None:
-                return client.build_request(**request)
-            return client.build_request(**request, timeout=timeout)
+                request = client.build_request(**encoded)
+            else:
+                request = client.build_request(**encoded, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
                 operation_id=self.operation.operation_id, errors=[problem], secrets=self.owner.redactor().secrets
             ) from None
+        limit = self.operation.max_body_bytes
+        if limit is not None:
+            # The declared length: known without reading a streamed body. A server would refuse a larger one
+            # (413, or a dropped connection while the body is still being sent), so it is never sent.
+            size = int(request.headers.get("content-length") or 0)
+            if size > limit:
+                raise errors.RequestTooLargeError(operation_id=self.operation.operation_id, size=size, limit=limit)
+        return request
 
     def _encoded(self) -> dict[str, Any]:
         """The request with its JSON body encoded, once for every attempt of the call (orjson where installed)."""
