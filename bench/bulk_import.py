@@ -70,18 +70,23 @@ async def logged_submit(*args, **kwargs):
     return answer
 transport.submit = logged_submit
 client = AuthenticatedClient(base_url=url, token="dev-token")
-importer = BulkImport(client, url, ImportOptions(source=source, job_patience_seconds=patience))
+cpu_at_last_job = [0.0]
+def on_job(seq, job_id):
+    cpu_at_last_job[0] = time.process_time()
+options = ImportOptions(source=source, job_patience_seconds=patience)
+importer = BulkImport(client, url, options, on_job=on_job)
 time.sleep(max(start_at - time.time(), 0))
 started, cpu_started, mono_started = time.time(), time.process_time(), time.monotonic()
 report = importer.run()
 ended, cpu = time.time(), time.process_time() - cpu_started
+cpu_sending = cpu_at_last_job[0] - cpu_started
 counters = importer.counters
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
     "lines": report.lines, "records_sent": counters.records_sent, "requests": counters.requests,
     "throttled": importer.submit_pacer.throttled, "started": started, "ended": ended,
     "last_sent": started + counters.last_sent - mono_started, "balanced": report.balanced,
-    "counts": report.counts, "cpu_run": cpu, "cpu_process": usage.ru_utime + usage.ru_stime,
+    "counts": report.counts, "cpu_run": cpu, "cpu_sending": cpu_sending, "cpu_process": usage.ru_utime + usage.ru_stime,
     "peak_rss_kib": usage.ru_maxrss, "attempts": attempts,
 }))
 """
@@ -174,6 +179,7 @@ def describe(label: str, outcomes: list[dict[str, Any]]) -> float:
     first = min(o["attempts"][0][0] for o in outcomes if o["attempts"])
     last = max(o["last_sent"] for o in outcomes)
     cpu = sum(o["cpu_run"] for o in outcomes)
+    cpu_sending = sum(o["cpu_sending"] for o in outcomes)
     process_cpu = sum(o["cpu_process"] for o in outcomes)
     overall = sent / (last - started)
     sending = sent / (last - first)
@@ -185,8 +191,12 @@ def describe(label: str, outcomes: list[dict[str, Any]]) -> float:
     print(f"  sending {last - first:.2f} s: {sending:,.0f} records/s = {sending / CEILING:.1%} of the ceiling")
     print(f"  requests answered 429: {throttled} of {requests} = {throttled / max(requests, 1):.2%}")
     print(
-        f"  importer CPU in run(): {cpu:.2f} s = {cpu / sent * 1e6:.1f} us per record "
-        f"(process CPU incl. start-up {process_cpu:.2f} s = {process_cpu / sent * 1e6:.1f} us per record)"
+        f"  importer CPU to the last batch taken: {cpu_sending:.2f} s = {cpu_sending / sent * 1e6:.1f} us per record"
+        " (target <= 15)"
+    )
+    print(
+        f"  importer CPU in run(), report included: {cpu / sent * 1e6:.1f} us per record; whole process, start-up "
+        f"included: {process_cpu / sent * 1e6:.1f} us per record"
     )
     if len(outcomes) > 1:
         shares = [o["records_sent"] / sent for o in outcomes]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from .held import HeldKeys
@@ -85,7 +86,7 @@ class Batch:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per record, and frozen costs a call per field
 class Valid:
     line_no: int
     span: int
@@ -151,16 +152,23 @@ class Batcher:
 
     def _close(self, guarded: bool) -> Batch:
         batch = self._open.pop(guarded)
-        batch.seq, self._seq = self._seq, self._seq + 1
+        seq = batch.seq = self._seq
+        self._seq += 1
         batch.after_held = self.held.holds_any(batch.keys)
+        open_keys = self._open_keys
         for key in batch.keys:
-            if self._open_keys.get(key) is guarded:
-                del self._open_keys[key]
-            earlier = self.latest.get(key)
-            if earlier is not None:
-                batch.after.add(earlier[0])
-                batch.follows.append((earlier[0], earlier[1], batch.key_lines[key]))
-            self.latest[key] = (batch.seq, batch.key_lines[key])
+            if open_keys.get(key) is guarded:
+                del open_keys[key]
+        latest = self.latest
+        key_lines = batch.key_lines
+        # Most batches share no user with a batch still in flight: one look in C instead of one per user.
+        if not latest.keys().isdisjoint(key_lines):
+            for key, line in key_lines.items():
+                earlier = latest.get(key)
+                if earlier is not None:
+                    batch.after.add(earlier[0])
+                    batch.follows.append((earlier[0], earlier[1], line))
+        latest.update(zip(key_lines, zip(repeat(seq), key_lines.values(), strict=False), strict=True))
         return batch
 
     def forget(self, batch: Batch) -> None:

@@ -310,7 +310,7 @@ class BulkImport:
                     assert line.record is not None
                     reason = self.checker.reason(line.record)
                     if reason is None:
-                        size = encoded_size(line.record)
+                        size = line.size or encoded_size(line.record)
                         if self.max_record_bytes is None or size <= self.max_record_bytes:
                             yield Valid(line.line_no, span, line.record, size)
                             continue

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..json_exact import fast_loads
 from .lines import LongLine, read_line
-from .strict import BOM, DECODER, StrictError, bom_column, has_lone_surrogate, surely_unique_keys
+from .strict import BOM, DECODER, StrictError, bom_column, compact_json, has_lone_surrogate, surely_unique_keys
 
 RAW_TEXT_LIMIT = 2000
 
@@ -27,12 +27,14 @@ class LineKind(Enum):
     SKIPPED = "skipped"  # not data: a CSV header row
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made per input line, and a frozen dataclass pays a call per field to be built.
+@dataclass(slots=True)
 class SourceLine:
     """One input unit: a line of JSON Lines or a record of CSV, numbered from 1 as an editor shows it.
 
     ``last_line`` is the last physical line the unit covers (a CSV value may span lines); every physical line
-    from ``line_no`` to ``last_line`` shares this unit's outcome.
+    from ``line_no`` to ``last_line`` shares this unit's outcome. ``size`` is the record's size as compact JSON
+    when reading it already encoded it (0: not measured).
     """
 
     line_no: int
@@ -41,6 +43,7 @@ class SourceLine:
     reason: str = ""
     raw: str = ""
     last_line: int = 0
+    size: int = 0
 
     @property
     def span(self) -> int:
@@ -60,8 +63,10 @@ def parse_json_line(line_no: int, data: bytes) -> SourceLine:
     # The fast path: orjson, when the line is an object that cannot have held a duplicate key, has no stray BOM
     # and no escape that could make a lone surrogate. orjson refuses invalid UTF-8, NaN and deep nesting itself.
     value = fast_loads(data)
-    if isinstance(value, dict) and BOM not in data and surely_unique_keys(data, value):
-        return SourceLine(line_no, LineKind.RECORD, record=value)
+    if isinstance(value, dict) and BOM not in data:
+        encoded = compact_json(value)  # once: it also gives the record's size in a request body
+        if encoded is not None and surely_unique_keys(data, encoded):
+            return SourceLine(line_no, LineKind.RECORD, record=value, size=len(encoded))
     return _parse_strictly(line_no, data)
 
 

@@ -43,16 +43,21 @@ def _no_constants(name: str) -> Any:
 DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_no_constants)
 
 
-def surely_unique_keys(data: bytes, value: Any) -> bool:
-    """True when ``value``, parsed from ``data`` by a parser that keeps the last of duplicate keys, cannot have
-    lost one. Written out again, a value that lost a key loses that key's colon; every other colon (a key's, or one
-    inside a string) is written again as it was read, unless the text spelled it as an escape: with no ``\\u``
-    escape in ``data``, equal colon counts mean nothing was dropped. Unequal counts send the caller to the strict
-    parser, which names the key."""
+def compact_json(value: Any) -> bytes | None:
+    """``value`` as compact UTF-8 JSON by orjson; None for what orjson refuses (an integer beyond 64 bits)."""
     try:
-        return b"\\u" not in data and data.count(b":") == orjson.dumps(value).count(b":")
+        return orjson.dumps(value)
     except orjson.JSONEncodeError:
-        return False
+        return None
+
+
+def surely_unique_keys(data: bytes, encoded: bytes) -> bool:
+    """True when the value ``encoded`` (written out again by ``compact_json``), parsed from ``data`` by a parser
+    that keeps the last of duplicate keys, cannot have lost one. Written out again, a value that lost a key loses
+    that key's colon; every other colon (a key's, or one inside a string) is written again as it was read, unless
+    the text spelled it as an escape: with no ``\\u`` escape in ``data``, equal colon counts mean nothing was
+    dropped. Unequal counts send the caller to the strict parser, which names the key."""
+    return b"\\u" not in data and data.count(b":") == encoded.count(b":")
 
 
 def bom_column(data: bytes) -> int | None:
