@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import attrs
 import httpx
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
@@ -206,7 +207,11 @@ class BulkImport:
             resumed = journal.bind(identity, IDENTITY_LABELS)
             self.journal = journal
             try:
-                async with httpx.AsyncClient() as self.plain_http:
+                # Submits skip the client's check of the whole body: every record in it was checked against the
+                # same runtime validator as it was read, and batches keep to the spec's count and byte caps, so
+                # checking the body again would validate each record twice (a tenth of the import's CPU).
+                submit_client = attrs.evolve(self.client, validate_requests=False)
+                async with httpx.AsyncClient() as self.plain_http, submit_client as self.submit_client:
                     await self._pipeline()
             except BaseException:
                 if fresh and not any(True for _ in journal.jobs()) and self.counters.records_sent == 0:
@@ -487,7 +492,7 @@ class BulkImport:
                 return None
             sent_at = time.monotonic()
             self.submit_share.sent(sent_at)
-            answer = await transport.submit(self.client, batch.records, self.policy, batch.body_bytes)
+            answer = await transport.submit(self.submit_client, batch.records, self.policy, batch.body_bytes)
             if isinstance(answer, transport.TooLarge):
                 await self._split(batch, answer.reason)
                 return None

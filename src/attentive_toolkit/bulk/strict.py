@@ -92,11 +92,13 @@ def identifier_problem(record: dict[str, Any]) -> str | None:
     identifiers = record.get("identifiers")
     if not isinstance(identifiers, dict):
         return None
+    custom = identifiers.get("customIdentifiers")
+    if not custom and "".join(value for value in identifiers.values() if type(value) is str).isprintable():
+        return None  # the common case, in one pass in C: no custom identifier, every value printable
     for name in SINGLE_IDENTIFIERS:
         value = identifiers.get(name)
         if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):
             return f"/identifiers/{name}: control or invisible character {bad}"
-    custom = identifiers.get("customIdentifiers")
     for index, item in enumerate(custom if isinstance(custom, list) else []):
         for part in ("key", "value"):
             value = item.get(part) if isinstance(item, dict) else None
