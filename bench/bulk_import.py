@@ -155,18 +155,28 @@ def importers(url: str, sources: list[Path], patience: float = 0.0) -> list[dict
     return [json.loads(process.communicate()[0].splitlines()[-1]) for process in processes]
 
 
-def server_windows(outcomes: list[dict[str, Any]]) -> list[list[int]]:
-    """Requests the server took per window and importer. The reference server opens a window at the first
-    request after the last one expired and counts for one second; loopback requests arrive as they leave."""
+def server_windows(outcomes: list[dict[str, Any]]) -> list[tuple[float, list[int]]]:
+    """Requests the server took per window and importer, with when each window opened. The reference server opens
+    a window at the first request after the last one expired and counts for one second; loopback requests arrive
+    as they leave."""
     attempts = sorted((left, who) for who, o in enumerate(outcomes) for left, status in o["attempts"] if status == 202)
-    windows: list[list[int]] = []
+    windows: list[tuple[float, list[int]]] = []
     start = float("-inf")
     for left, who in attempts:
         if left - start >= 1.0:
             start = left
-            windows.append([0] * len(outcomes))
-        windows[-1][who] += 1
+            windows.append((start, [0] * len(outcomes)))
+        windows[-1][1][who] += 1
     return windows
+
+
+def shared_windows(outcomes: list[dict[str, Any]]) -> list[list[int]]:
+    """The full windows in which every importer was sending: opened a second or more after the last of them
+    started, and closed before the first of them sent its last request."""
+    sends = [[left for left, _ in o["attempts"]] for o in outcomes if o["attempts"]]
+    after = max(min(times) for times in sends) + 1.0
+    before = min(max(times) for times in sends)
+    return [counts for start, counts in server_windows(outcomes) if start >= after and start + 1.0 <= before]
 
 
 def describe(label: str, outcomes: list[dict[str, Any]]) -> float:
@@ -202,15 +212,14 @@ def describe(label: str, outcomes: list[dict[str, Any]]) -> float:
         shares = [o["records_sent"] / sent for o in outcomes]
         print("  shares over the run: " + " / ".join(f"{share:.1%}" for share in shares))
         windows = server_windows(outcomes)
-        # Full windows after the first second: not the first (both starting), not the last (one finishing).
-        full = [w for w in windows[1:-1] if sum(w)]
-        worst = min((min(w) / sum(w) for w in full), default=0.0)
+        full = shared_windows(outcomes)
+        worst = min((min(w) / sum(w) for w in full if sum(w)), default=0.0)
         print(
-            f"  server windows: {len(windows)}; in the {len(full)} full ones after the first, the smaller share is "
-            f"{worst:.1%} at worst; requests per window: {min(map(sum, full), default=0)}-"
+            f"  server windows: {len(windows)}; in the {len(full)} full ones after the first second of both, the "
+            f"smaller share is {worst:.1%} at worst; requests per window: {min(map(sum, full), default=0)}-"
             f"{max(map(sum, full), default=0)}"
         )
-        print("  first windows: " + ", ".join("/".join(map(str, w)) for w in windows[:4]))
+        print("  first windows: " + ", ".join("/".join(map(str, counts)) for _, counts in windows[:4]))
     return overall / CEILING
 
 
