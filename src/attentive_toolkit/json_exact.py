@@ -40,10 +40,14 @@ def fast_loads(raw: bytes) -> Any:
         return NOT_PARSED
 
 
-def encoded_size(value: Any) -> int:
-    """Bytes of ``value`` as compact UTF-8 JSON, as a request body carries it (orjson; the standard encoder for
-    what orjson refuses, such as an integer beyond 64 bits)."""
+def encode_exact(value: Any) -> bytes:
+    """``value`` as compact UTF-8 JSON, as a request body carries it (orjson; the standard encoder for what orjson
+    refuses, such as an integer beyond 64 bits)."""
     try:
-        return len(orjson.dumps(value))
+        return orjson.dumps(value)
     except TypeError:
-        return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def encoded_size(value: Any) -> int:
+    return len(encode_exact(value))

@@ -54,6 +54,7 @@ class Batch:
     parent: Batch | None = None
     open_parts: int = 0
     parts_fate: Fate = Fate.FINAL
+    in_window: bool = False  # counted among the records handed on and not settled yet
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -68,6 +68,10 @@ class ImportOptions:
     job_patience_seconds: float = 3600.0
     # SIGINT and SIGTERM stop the run cleanly (report written, resumable); only where the process is ours.
     handle_signals: bool = False
+    # Records in batches handed on but not settled yet (their jobs still running, say); reading waits past this.
+    # What the importer keeps per such record (its users' keys, for file order) is what bounds its memory: a slow
+    # server slows the reading down instead of making the importer hold the file.
+    max_unsettled_records: int = 65_536
     # Where the locks on input contents live (one importer per input); None: ``lock.default_lock_dir()``.
     lock_dir: Path | None = None
 
@@ -152,6 +156,7 @@ class BulkImport:
         self._jobs: asyncio.Queue[tuple[Batch, str] | None] = asyncio.Queue()
         self._stop: str = ""
         self.signal: int | None = None
+        self._unsettled = 0  # records of batches handed on and not settled yet
 
     def _pacer(self, operation_id: str) -> Pacer:
         rate = self.options.rate_limits.get(operation_id, self.api.operation(operation_id).rate_limit_per_second)
@@ -173,6 +178,7 @@ class BulkImport:
         self.counters.started = time.monotonic()
         self._gate = OrderGate()
         self._stopped = asyncio.Event()
+        self._room = asyncio.Event()
         # From the very start: a Ctrl-C while the input is hashed still ends in a report and exit 130.
         with self._signals():
             return await self._run()
@@ -356,6 +362,10 @@ class BulkImport:
 
     async def _handle(self, queue: asyncio.Queue[Batch | None], batch: Batch) -> None:
         """Send a batch, or pick up what the journal says an earlier run did with it."""
+        if batch.parent is None:
+            await self._wait_for_room()
+            self._unsettled += len(batch)
+            batch.in_window = True
         row = self.journal.batch(batch.seq)
         if row is not None and row.lines != batch.lines:
             raise ImportAborted(f"batch {batch.seq} in the journal holds other lines than the input gives now")
@@ -386,6 +396,11 @@ class BulkImport:
         # Reading is CPU work on the event loop: let the senders and followers run between batches.
         await asyncio.sleep(0)
 
+    async def _wait_for_room(self) -> None:
+        while self._unsettled >= self.options.max_unsettled_records and not self._stop:
+            self._room.clear()
+            await self._interruptible(self._room.wait())
+
     # --- settling --------------------------------------------------------------------------------------------
 
     def _resumed_parts(self, batch: Batch) -> list[Batch]:
@@ -407,6 +422,10 @@ class BulkImport:
         if batch.parent is not None:
             self._part_settled(batch.parent, fate)
             return
+        if batch.in_window:
+            batch.in_window = False
+            self._unsettled -= len(batch)
+            self._room.set()
         self._gate.settle(batch.seq, fate)
         if fate is Fate.FINAL:
             self._batcher.forget(batch)  # later lines of its users need not wait for it any more
@@ -492,7 +511,7 @@ class BulkImport:
                 return None
             sent_at = time.monotonic()
             self.submit_share.sent(sent_at)
-            answer = await transport.submit(self.submit_client, batch.records, self.policy, batch.body_bytes)
+            answer = await transport.submit(self.submit_client, self._records(batch), self.policy, batch.body_bytes)
             if isinstance(answer, transport.TooLarge):
                 await self._split(batch, answer.reason)
                 return None
@@ -523,7 +542,8 @@ class BulkImport:
                     note = f"HTTP {status} without a usable batchJobId: {answer.message}"
                     self._give_up(batch, note, resendable=not batch.guarded)
                     return None
-                self.journal.submitted(batch.seq, job_id)
+                self.journal.submitted(batch.seq, job_id, batch.records)
+                self._shed(batch)
                 self.counters.sent += batch.physical_lines
                 self._handled(batch)
                 self.counters.records_sent += len(batch)
@@ -564,7 +584,7 @@ class BulkImport:
                 self._give_up(batch, f"not sent: {self._stop}", resendable=True)
                 return None
             reason = f"batch refused with HTTP {status}: {answer.message}"
-            pairs = zip(batch.lines, batch.records, strict=True)
+            pairs = zip(batch.lines, self._records(batch), strict=True)
             rejects = [(line, reason, _excerpt(record)) for line, record in pairs]
             self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
             return None
@@ -575,7 +595,10 @@ class BulkImport:
         if len(batch) == 1:
             note = f"refused for its size: {reason}"
             self._finish(
-                batch, BatchState.REJECTED, Fate.FINAL, rejects=[(batch.lines[0], note, _excerpt(batch.records[0]))]
+                batch,
+                BatchState.REJECTED,
+                Fate.FINAL,
+                rejects=[(batch.lines[0], note, _excerpt(self._records(batch)[0]))],
             )
             return
         middle = len(batch) // 2
@@ -589,6 +612,20 @@ class BulkImport:
                 await self._submit(part)
             except Exception as exc:  # as in ``_sender``: this part's outcome, not the run's
                 self._give_up(part, self.redact(f"not sent: {type(exc).__name__}: {exc}"), resendable=not part.guarded)
+
+    def _shed(self, batch: Batch) -> None:
+        """Taken by the server: the records wait in the journal, not in memory, while the job runs (a slow server
+        must not make the importer hold the whole file)."""
+        batch.records = []
+        batch.key_lines = {}
+
+    def _records(self, batch: Batch) -> list[dict[str, Any]]:
+        if not batch.records and len(batch):
+            kept = self.journal.kept_records(batch.seq)
+            if kept is None:
+                raise ImportAborted(f"batch {batch.seq}: its records are not in the journal any more")
+            batch.records = kept
+        return batch.records
 
     # --- following jobs --------------------------------------------------------------------------------------
 
@@ -675,7 +712,7 @@ class BulkImport:
             return "retry"
         results = reconcile_results(batch.lines, response.text)
         note = f"job {job_id} {state}" + (": " + "; ".join(results.notes) if results.notes else "")
-        inputs = dict(zip(batch.lines, batch.records, strict=True))
+        inputs = dict(zip(batch.lines, self._records(batch), strict=True))
         rejects = [(line, reason, _excerpt(inputs[line])) for line, reason in results.rejected]
         fate = Fate.UNKNOWN if results.unknown else Fate.FINAL
         self._finish(batch, BatchState.DONE, fate, rejects=rejects, unknown=results.unknown, note=note)

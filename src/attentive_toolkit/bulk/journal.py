@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from ..json_exact import NOT_PARSED, encode_exact, fast_loads
 
 SCHEMA_VERSION = "3"
 SCHEMA = """
@@ -33,7 +36,9 @@ CREATE TABLE IF NOT EXISTS batches (
     resendable INTEGER NOT NULL DEFAULT 0,
     note TEXT NOT NULL DEFAULT '',
     -- a part of the batch ``parent``, which a server refused as too large and which was split (``split``)
-    parent INTEGER
+    parent INTEGER,
+    -- the records of a batch the server took, compressed, until its job is settled (for excerpts and resending)
+    body BLOB
 );
 CREATE INDEX IF NOT EXISTS batches_by_parent ON batches(parent) WHERE parent IS NOT NULL;
 CREATE TABLE IF NOT EXISTS outcomes (
@@ -95,6 +100,20 @@ def unpack_lines(blob: bytes) -> array[int]:
     lines = array("q")
     lines.frombytes(blob)
     return lines
+
+
+def pack_records(records: list[dict[str, Any]]) -> bytes:
+    # Level 1: a batch's records shrink about fivefold for a fraction of a millisecond.
+    return zlib.compress(encode_exact(records), 1)
+
+
+def unpack_records(blob: bytes) -> list[dict[str, Any]]:
+    data = zlib.decompress(blob)
+    records = fast_loads(data)
+    if records is NOT_PARSED:
+        records = json.loads(data)
+    assert isinstance(records, list)
+    return records
 
 
 Spans = Mapping[int, int]
@@ -212,8 +231,19 @@ class Journal:
         (lowest,) = self._db.execute("SELECT MIN(seq) FROM batches").fetchone()
         return min(int(lowest or 0), 0) - 1
 
-    def submitted(self, seq: int, job_id: str) -> None:
-        self._db.execute("UPDATE batches SET state = 'submitted', job_id = ? WHERE seq = ?", (job_id, seq))
+    def submitted(self, seq: int, job_id: str, records: list[dict[str, Any]] | None = None) -> None:
+        """The server took batch ``seq`` as ``job_id``; ``records`` are kept here, not in memory, until it settles."""
+        body = None if records is None else pack_records(records)
+        self._db.execute(
+            "UPDATE batches SET state = 'submitted', job_id = ?, body = COALESCE(?, body) WHERE seq = ?",
+            (job_id, body, seq),
+        )
+
+    def kept_records(self, seq: int) -> list[dict[str, Any]] | None:
+        row = self._db.execute("SELECT body FROM batches WHERE seq = ?", (seq,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return unpack_records(row[0])
 
     def finish(
         self,
@@ -242,7 +272,7 @@ class Journal:
                 rows,
             )
             self._db.execute(
-                "UPDATE batches SET state = ?, accepted = ?, resendable = ?, note = ? WHERE seq = ?",
+                "UPDATE batches SET state = ?, accepted = ?, resendable = ?, note = ?, body = NULL WHERE seq = ?",
                 (state.value, accepted, int(resendable), note, seq),
             )
 
