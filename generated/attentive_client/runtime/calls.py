@@ -27,7 +27,7 @@ try:
 except ImportError:  # pragma: no cover - the toolkit installs it; a bare generated client may not have it
     _orjson = None
 
-__all__ = ["Call", "Sent", "read_body", "read_body_async"]
+__all__ = ["Call", "EncodedJson", "Sent", "read_body", "read_body_async"]
 
 _TIMEOUT_PARTS = ("connect", "read", "write", "pool")
 
@@ -41,11 +41,22 @@ class Sent:
     attempts: int
 
 
+class EncodedJson(dict[str, Any]):
+    """A JSON object body that carries its own compact UTF-8 encoding, made once by the caller (the bulk importer
+    encodes each record as it reads it): sent as those bytes, not encoded again."""
+
+    def __init__(self, value: dict[str, Any], encoded: bytes) -> None:
+        super().__init__(value)
+        self.encoded = encoded
+
+
 def fast_json(body: object) -> bytes | None:
     """``body`` as compact UTF-8 JSON by orjson, several times faster than the standard library; None where it is
     not installed (the generated client does not require it) or might encode differently from httpx's own
     ``json=`` (an integer beyond 64 bits, a non-string key, a subclass, and anything holding ``null``, which is
     how orjson writes a NaN that httpx refuses): httpx encodes those."""
+    if isinstance(body, EncodedJson):
+        return body.encoded
     if _orjson is None:
         return None
     try:

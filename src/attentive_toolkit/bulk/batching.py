@@ -49,6 +49,8 @@ class Batch:
     resent: int = 0  # times sent again in this run after its job failed as a whole
     # Each record's size encoded as JSON (parallel to ``lines``), and the request body they make together.
     sizes: array[int] = field(default_factory=lambda: array("q"))
+    # Each record as compact JSON, encoded once when read: the request body and the journal are made of these.
+    encoded: list[bytes] = field(default_factory=list)
     body_bytes: int = BODY_ENVELOPE - 1
     # A part of a batch a server refused as too large: the batch it came from, settled when all its parts are.
     parent: Batch | None = None
@@ -76,6 +78,7 @@ class Batch:
             spans=self.spans[start:stop],
             records=self.records[start:stop],
             sizes=sizes,
+            encoded=self.encoded[start:stop],
             body_bytes=BODY_ENVELOPE - 1 + sum(sizes) + len(sizes),
             # It keeps the batch's place in file order: whatever the batch waited for, its parts wait for.
             after=self.after,
@@ -93,6 +96,7 @@ class Valid:
     span: int
     record: dict[str, Any]
     size: int = 0  # bytes, encoded as JSON
+    encoded: bytes = b""  # the record as compact JSON, when it was encoded
 
 
 Guard = Callable[[dict[str, Any]], bool]
@@ -137,6 +141,8 @@ class Batcher:
         batch.spans.append(item.span)
         batch.records.append(record)
         batch.sizes.append(item.size)
+        if item.encoded:
+            batch.encoded.append(item.encoded)
         batch.body_bytes += item.size + 1
         batch.keys.extend(keys)
         key_lines = batch.key_lines

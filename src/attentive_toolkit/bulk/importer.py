@@ -18,7 +18,7 @@ import httpx
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
 
-from ..json_exact import encoded_size
+from ..json_exact import encode_exact
 from . import transport
 from .batching import BODY_ENVELOPE, MAX_BATCH_SIZE, Batch, Batcher, Valid
 from .checks import LineChecker
@@ -321,9 +321,10 @@ class BulkImport:
                     assert line.record is not None
                     reason = self.checker.reason(line.record)
                     if reason is None:
-                        size = line.size or encoded_size(line.record)
+                        encoded = line.encoded or encode_exact(line.record)
+                        size = len(encoded)
                         if self.max_record_bytes is None or size <= self.max_record_bytes:
-                            yield Valid(line.line_no, span, line.record, size)
+                            yield Valid(line.line_no, span, line.record, size, encoded)
                             continue
                         reason = (
                             f"the record is {size} bytes as JSON, over the {self.max_record_bytes} bytes one record "
@@ -511,7 +512,8 @@ class BulkImport:
                 return None
             sent_at = time.monotonic()
             self.submit_share.sent(sent_at)
-            answer = await transport.submit(self.submit_client, self._records(batch), self.policy, batch.body_bytes)
+            records = self._records(batch)
+            answer = await transport.submit(self.submit_client, records, self.policy, batch.body_bytes, batch.encoded)
             if isinstance(answer, transport.TooLarge):
                 await self._split(batch, answer.reason)
                 return None
@@ -542,7 +544,7 @@ class BulkImport:
                     note = f"HTTP {status} without a usable batchJobId: {answer.message}"
                     self._give_up(batch, note, resendable=not batch.guarded)
                     return None
-                self.journal.submitted(batch.seq, job_id, batch.records)
+                self.journal.submitted(batch.seq, job_id, batch.records, batch.encoded)
                 self._shed(batch)
                 self.counters.sent += batch.physical_lines
                 self._handled(batch)
@@ -617,6 +619,7 @@ class BulkImport:
         """Taken by the server: the records wait in the journal, not in memory, while the job runs (a slow server
         must not make the importer hold the whole file)."""
         batch.records = []
+        batch.encoded = []
         batch.key_lines = {}
 
     def _records(self, batch: Batch) -> list[dict[str, Any]]:

@@ -102,8 +102,10 @@ def unpack_lines(blob: bytes) -> array[int]:
     return lines
 
 
-def pack_records(records: list[dict[str, Any]]) -> bytes:
+def pack_records(records: list[dict[str, Any]], encoded: list[bytes] | None = None) -> bytes:
     # Level 1: a batch's records shrink about fivefold for a fraction of a millisecond.
+    if encoded and len(encoded) == len(records):
+        return zlib.compress(b"[" + b",".join(encoded) + b"]", 1)
     return zlib.compress(encode_exact(records), 1)
 
 
@@ -231,9 +233,12 @@ class Journal:
         (lowest,) = self._db.execute("SELECT MIN(seq) FROM batches").fetchone()
         return min(int(lowest or 0), 0) - 1
 
-    def submitted(self, seq: int, job_id: str, records: list[dict[str, Any]] | None = None) -> None:
-        """The server took batch ``seq`` as ``job_id``; ``records`` are kept here, not in memory, until it settles."""
-        body = None if records is None else pack_records(records)
+    def submitted(
+        self, seq: int, job_id: str, records: list[dict[str, Any]] | None = None, encoded: list[bytes] | None = None
+    ) -> None:
+        """The server took batch ``seq`` as ``job_id``; ``records`` are kept here, not in memory, until it settles
+        (from ``encoded``, each record as compact JSON, when given: not encoded a second time)."""
+        body = None if records is None else pack_records(records, encoded)
         self._db.execute(
             "UPDATE batches SET state = 'submitted', job_id = ?, body = COALESCE(?, body) WHERE seq = ?",
             (job_id, body, seq),

@@ -33,8 +33,8 @@ class SourceLine:
     """One input unit: a line of JSON Lines or a record of CSV, numbered from 1 as an editor shows it.
 
     ``last_line`` is the last physical line the unit covers (a CSV value may span lines); every physical line
-    from ``line_no`` to ``last_line`` shares this unit's outcome. ``size`` is the record's size as compact JSON
-    when reading it already encoded it (0: not measured).
+    from ``line_no`` to ``last_line`` shares this unit's outcome. ``encoded`` is the record as compact JSON when
+    reading it already encoded it (empty otherwise): its size in a request body, and the bytes the body is made of.
     """
 
     line_no: int
@@ -43,7 +43,7 @@ class SourceLine:
     reason: str = ""
     raw: str = ""
     last_line: int = 0
-    size: int = 0
+    encoded: bytes = b""
 
     @property
     def span(self) -> int:
@@ -66,7 +66,7 @@ def parse_json_line(line_no: int, data: bytes) -> SourceLine:
     if isinstance(value, dict) and BOM not in data:
         encoded = compact_json(value)  # once: it also gives the record's size in a request body
         if encoded is not None and surely_unique_keys(data, encoded):
-            return SourceLine(line_no, LineKind.RECORD, record=value, size=len(encoded))
+            return SourceLine(line_no, LineKind.RECORD, record=value, encoded=encoded)
     return _parse_strictly(line_no, data)
 
 
