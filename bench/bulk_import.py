@@ -1,16 +1,20 @@
-"""Bulk import: records/s against the reference server's 100 requests/s limit with 50 ms added latency, as a
-fraction of the 25,600 records/s ceiling (100 requests x 256 records), for one importer and for two importers
-sharing one token (each in its own process, started together, each with half the records: their combined
-throughput, and the share of their requests answered 429); and peak RSS importing 1,000,000 records.
+"""Bulk import against the reference server (100 requests/s per operation, 50 ms added latency), side by side in
+one run, each importer in a process of its own:
 
-The server runs in its own process so it does not share the importer's interpreter lock, with its bulk worker
-held back (it would share the two cores, and how fast the reference server applies records is not the importer's
-speed: it applies a few hundred records a second). The figure is submission throughput: records taken by the
-server per second, from the start of the import (hashing, spec loading, reading, validating) to the last batch
-accepted. The importer is told not to wait for the jobs (``job_patience_seconds=0``): they stay in its journal as
-submitted and a later run would follow them up; end-to-end reconciliation is covered by the tests.
-Inputs are generated into ``bench/.work/``; ``BENCH_BULK_MEMORY_RECORDS`` changes the size of the memory run
-(0 skips it).
+- server apply: records/s the reference server applies bulk jobs at (one transaction per job), in memory and with
+  a SQLite file (``--db``), measured in process on ready jobs of new users (wall and CPU);
+- one importer of 500,000 records (``BENCH_BULK_RECORDS``) and two importers of half as many each, sharing one
+  token and started at one wall-clock moment: records taken by the server per second as a fraction of the
+  25,600 records/s ceiling (100 requests x 256 records); each importer's share, over the run and per one-second
+  window of the server; requests answered 429; importer CPU per record. The server's job worker is held back in
+  these runs (it would compete for the same two cores); the importer does not wait for the jobs;
+- memory: 2,000,000 records (``BENCH_BULK_MEMORY_RECORDS``, 0 skips it) with the jobs followed to the end, the
+  server applying them as they come: peak RSS of the importer, and how long confirming took after the last send.
+
+Clocks: "import wall" runs from ``BulkImport.run()`` (hashing the input, opening the journal) to the last batch
+taken; "sending" from the first request sent to the last batch taken. CPU is the importer process's user+system
+time inside ``run()``; "process CPU" adds interpreter start-up and imports. The load average of the machine is
+printed beside each run, because the machine is shared. Inputs are generated into ``bench/.work/``.
 """
 
 from __future__ import annotations
@@ -19,17 +23,20 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 WORK = Path(__file__).parent / ".work"
 # The server's limit per operation; a lower one (BENCH_BULK_RATE) checks the pacing on a machine too busy for 100.
 RATE = int(os.environ.get("BENCH_BULK_RATE", "100"))
 CEILING = RATE * 256
-THROUGHPUT_RECORDS = int(os.environ.get("BENCH_BULK_RECORDS", "100000"))
-MEMORY_RECORDS = int(os.environ.get("BENCH_BULK_MEMORY_RECORDS", "1000000"))
+THROUGHPUT_RECORDS = int(os.environ.get("BENCH_BULK_RECORDS", "500000"))
+MEMORY_RECORDS = int(os.environ.get("BENCH_BULK_MEMORY_RECORDS", "2000000"))
+APPLY_JOBS = int(os.environ.get("BENCH_BULK_APPLY_JOBS", "200"))
 SERVER_SCRIPT = """
 import sys
 from attentive_toolkit.server.runner import running_server
@@ -38,39 +45,50 @@ latency = OperationFaults(latency_rate=1.0, latency_seconds=0.05)
 settings = ServerSettings(
     rate_limits={"postBulkUserAttributes": int(sys.argv[1]), "getBulkJobStatus": int(sys.argv[1])},
     faults=FaultConfig(seed=0, operations={"*": latency}),
-    run_jobs_in_background=False,
+    run_jobs_in_background=sys.argv[2] == "apply",
 )
 with running_server(settings) as url:
     print(url, flush=True)
     sys.stdin.read()
 """
-SHARED_SCRIPT = """
-import json, sys, time
-from pathlib import Path
-from attentive_client import AuthenticatedClient
-from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
-url, source, start_at = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
-client = AuthenticatedClient(base_url=url, token="dev-token")
-importer = BulkImport(client, url, ImportOptions(source=source, job_patience_seconds=0.0))
-time.sleep(max(start_at - time.time(), 0))
-started = time.time()
-report = importer.run()
-counters = importer.counters
-print(json.dumps({"lines": report.lines, "sent": counters.records_sent, "requests": counters.requests,
-                  "throttled": importer.submit_pacer.throttled, "started": started,
-                  "last_sent": started + counters.last_sent - counters.started, "balanced": report.balanced}))
-"""
+# One importer. Prints one JSON line: counts, wall-clock stamps (time.time(), comparable across processes), CPU.
+# Every submit attempt is logged (when it left, its status) by wrapping the transport, to rebuild the server's
+# windows afterwards.
 IMPORT_SCRIPT = """
-import json, sys, resource
+import json, resource, sys, time
 from pathlib import Path
 from attentive_client import AuthenticatedClient
+from attentive_toolkit.bulk import transport
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
-url, source = sys.argv[1], Path(sys.argv[2])
+url, source, start_at, patience = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+attempts = []
+real_submit = transport.submit
+async def logged_submit(*args, **kwargs):
+    left = time.time()
+    answer = await real_submit(*args, **kwargs)
+    attempts.append((left, getattr(answer, "status", 0)))
+    return answer
+transport.submit = logged_submit
 client = AuthenticatedClient(base_url=url, token="dev-token")
-report = BulkImport(client, url, ImportOptions(source=source, job_patience_seconds=0.0)).run()
-print(json.dumps({"counts": report.counts, "balanced": report.balanced, "elapsed": report.elapsed_seconds,
-                  "sent": report.records_per_second * report.elapsed_seconds,
-                  "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+cpu_at_last_job = [0.0]
+def on_job(seq, job_id):
+    cpu_at_last_job[0] = time.process_time()
+options = ImportOptions(source=source, job_patience_seconds=patience)
+importer = BulkImport(client, url, options, on_job=on_job)
+time.sleep(max(start_at - time.time(), 0))
+started, cpu_started, mono_started = time.time(), time.process_time(), time.monotonic()
+report = importer.run()
+ended, cpu = time.time(), time.process_time() - cpu_started
+cpu_sending = cpu_at_last_job[0] - cpu_started
+counters = importer.counters
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({
+    "lines": report.lines, "records_sent": counters.records_sent, "requests": counters.requests,
+    "throttled": importer.submit_pacer.throttled, "started": started, "ended": ended,
+    "last_sent": started + counters.last_sent - mono_started, "balanced": report.balanced,
+    "counts": report.counts, "cpu_run": cpu, "cpu_sending": cpu_sending, "cpu_process": usage.ru_utime + usage.ru_stime,
+    "peak_rss_kib": usage.ru_maxrss, "attempts": attempts,
+}))
 """
 
 
@@ -80,12 +98,15 @@ def generate(path: Path, count: int, part: int = 0) -> Path:
         return path
     with path.open("w", encoding="utf-8") as out:
         for index in range(part * count, (part + 1) * count):
-            record = {
-                "identifiers": {"email": f"bench{index}@example.com", "phone": f"+1500{index:07d}"},
-                "attributes": {"firstName": f"First{index}", "custom": {"favorite_color": "green", "lucky": index}},
-            }
-            out.write(json.dumps(record) + "\n")
+            out.write(json.dumps(_record(index)) + "\n")
     return path
+
+
+def _record(index: int) -> dict[str, Any]:
+    return {
+        "identifiers": {"email": f"bench{index}@example.com", "phone": f"+1500{index:07d}"},
+        "attributes": {"firstName": f"First{index}", "custom": {"favorite_color": "green", "lucky": index}},
+    }
 
 
 def clean(source: Path) -> None:
@@ -93,88 +114,193 @@ def clean(source: Path) -> None:
         source.with_name(source.name + suffix).unlink(missing_ok=True)
 
 
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server_process() -> Iterator[str]:
+def server_process(mode: str = "hold") -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``mode`` "apply": the job worker applies jobs as they come; "hold": jobs stay PENDING."""
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER_SCRIPT, str(RATE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", SERVER_SCRIPT, str(RATE), mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
-        yield process.stdout.readline().strip()
+        yield process.stdout.readline().strip(), process
     finally:
         process.terminate()
         process.wait()
 
 
-def two_importers(url: str, sources: list[Path]) -> None:
-    """Both importers start at the same wall-clock moment, after their imports (and spec loading) are done."""
+def importers(url: str, sources: list[Path], patience: float = 0.0) -> list[dict[str, Any]]:
+    """Importers of ``sources``, one process each, all starting ``run()`` at one wall-clock moment (after their
+    interpreters, imports and spec loading)."""
     for source in sources:
         clean(source)
-    start_at = time.time() + 8.0
+    start_at = time.time() + 6.0
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", SHARED_SCRIPT, url, str(source), str(start_at)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", IMPORT_SCRIPT, url, str(source), str(start_at), str(patience)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for source in sources
     ]
-    outcomes = [json.loads(process.communicate()[0].splitlines()[-1]) for process in processes]
-    sent = sum(outcome["sent"] for outcome in outcomes)
-    lines = sum(outcome["lines"] for outcome in outcomes)
-    requests = sum(outcome["requests"] for outcome in outcomes)
-    throttled = sum(outcome["throttled"] for outcome in outcomes)
-    span = max(o["last_sent"] for o in outcomes) - min(o["started"] for o in outcomes)
-    combined = sent / span
-    print(f"two importers, one token: {lines:,} records, taken by the server: {sent:,} (nothing lost: {sent == lines})")
-    print(f"requests answered 429: {throttled} of {requests} = {throttled / max(requests, 1):.1%}")
-    print(f"two importers: {combined:,.0f} records/s = {combined / CEILING:.1%} of the {CEILING:,} records/s ceiling")
+    return [json.loads(process.communicate()[0].splitlines()[-1]) for process in processes]
 
 
-def throughput(url: str, source: Path) -> None:
-    from attentive_client import AuthenticatedClient
+def server_windows(outcomes: list[dict[str, Any]]) -> list[tuple[float, list[int]]]:
+    """Requests the server took per window and importer, with when each window opened. The reference server opens
+    a window at the first request after the last one expired and counts for one second; loopback requests arrive
+    as they leave."""
+    attempts = sorted((left, who) for who, o in enumerate(outcomes) for left, status in o["attempts"] if status == 202)
+    windows: list[tuple[float, list[int]]] = []
+    start = float("-inf")
+    for left, who in attempts:
+        if left - start >= 1.0:
+            start = left
+            windows.append((start, [0] * len(outcomes)))
+        windows[-1][1][who] += 1
+    return windows
 
-    from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 
-    clean(source)
-    options = ImportOptions(source=source, job_patience_seconds=0.0)
-    importer = BulkImport(AuthenticatedClient(base_url=url, token="dev-token"), url, options)
-    report = importer.run()
-    counters = importer.counters
-    submitted = counters.sent / (counters.last_sent - counters.started)
-    print(f"records: {report.lines:,}  taken by the server: {counters.sent:,}  429s: {report.throttled}")
-    print(f"requests answered 429: {importer.submit_pacer.throttled} of {counters.requests}")
-    print(f"one importer: {submitted:,.0f} records/s = {submitted / CEILING:.1%} of the {CEILING:,} records/s ceiling")
+def shared_windows(outcomes: list[dict[str, Any]]) -> list[list[int]]:
+    """The full windows in which every importer was sending: opened a second or more after the last of them
+    started, and closed before the first of them sent its last request."""
+    sends = [[left for left, _ in o["attempts"]] for o in outcomes if o["attempts"]]
+    after = max(min(times) for times in sends) + 1.0
+    before = min(max(times) for times in sends)
+    return [counts for start, counts in server_windows(outcomes) if start >= after and start + 1.0 <= before]
 
 
-def memory(url: str, source: Path) -> None:
-    clean(source)
-    started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, url, str(source)], capture_output=True, text=True)
-    outcome = json.loads(result.stdout.splitlines()[-1])
-    peak_mib = outcome["peak_rss_kib"] / 1024
+def describe(label: str, outcomes: list[dict[str, Any]]) -> float:
+    """Print one configuration's figures; returns its fraction of the ceiling."""
+    sent = sum(o["records_sent"] for o in outcomes)
+    lines = sum(o["lines"] for o in outcomes)
+    requests = sum(o["requests"] for o in outcomes)
+    throttled = sum(o["throttled"] for o in outcomes)
+    started = min(o["started"] for o in outcomes)
+    first = min(o["attempts"][0][0] for o in outcomes if o["attempts"])
+    last = max(o["last_sent"] for o in outcomes)
+    cpu = sum(o["cpu_run"] for o in outcomes)
+    cpu_sending = sum(o["cpu_sending"] for o in outcomes)
+    process_cpu = sum(o["cpu_process"] for o in outcomes)
+    overall = sent / (last - started)
+    sending = sent / (last - first)
+    print(f"{label}: {lines:,} records, taken by the server: {sent:,} (nothing lost: {sent == lines})")
     print(
-        f"records: {MEMORY_RECORDS:,}  balanced: {outcome['balanced']}  accepted: {outcome['counts']['accepted']:,}  "
-        f"wall: {time.monotonic() - started:.0f} s"
+        f"  import wall {last - started:.2f} s: {overall:,.0f} records/s = {overall / CEILING:.1%} of the "
+        f"{CEILING:,} records/s ceiling (start-up before the first request: {first - started:.2f} s)"
     )
-    print(f"peak RSS of the importing process: {peak_mib:.0f} MiB (target < 150 MB)")
-    print(f"records sent: {outcome['counts']['accepted'] + outcome['counts']['unknown']:,} (jobs left unfinished)")
+    print(f"  sending {last - first:.2f} s: {sending:,.0f} records/s = {sending / CEILING:.1%} of the ceiling")
+    print(f"  requests answered 429: {throttled} of {requests} = {throttled / max(requests, 1):.2%}")
+    print(
+        f"  importer CPU to the last batch taken: {cpu_sending:.2f} s = {cpu_sending / sent * 1e6:.1f} us per record"
+        " (target <= 15)"
+    )
+    print(
+        f"  importer CPU in run(), report included: {cpu / sent * 1e6:.1f} us per record; whole process, start-up "
+        f"included: {process_cpu / sent * 1e6:.1f} us per record"
+    )
+    if len(outcomes) > 1:
+        shares = [o["records_sent"] / sent for o in outcomes]
+        print("  shares over the run: " + " / ".join(f"{share:.1%}" for share in shares))
+        windows = server_windows(outcomes)
+        full = shared_windows(outcomes)
+        worst = min((min(w) / sum(w) for w in full if sum(w)), default=0.0)
+        print(
+            f"  server windows: {len(windows)}; in the {len(full)} full ones after the first second of both, the "
+            f"smaller share is {worst:.1%} at worst; requests per window: {min(map(sum, full), default=0)}-"
+            f"{max(map(sum, full), default=0)}"
+        )
+        print("  first windows: " + ", ".join("/".join(map(str, counts)) for _, counts in windows[:4]))
+    return overall / CEILING
+
+
+def throughput(small: Path, halves: list[Path]) -> None:
+    print(f"-- throughput ({load()})")
+    with server_process() as (url, server):
+        cpu_before = _cpu_seconds(server.pid)
+        one = describe("one importer", importers(url, [small]))
+        print(f"  server process CPU: {_cpu_seconds(server.pid) - cpu_before:.1f} s")
+    print(f"-- ({load()})")
+    with server_process() as (url, server):
+        cpu_before = _cpu_seconds(server.pid)
+        two = describe("two importers, one token", importers(url, halves))
+        print(f"  server process CPU: {_cpu_seconds(server.pid) - cpu_before:.1f} s")
+    print(f"one importer {one:.1%} (target >= 95%), two importers {two:.1%} combined (target >= 92%)")
+
+
+def server_apply() -> None:
+    """The job worker's own step on ready jobs, in this process: no HTTP, no other load."""
+    from attentive_toolkit.server.job_apply import JobApplier
+    from attentive_toolkit.server.settings import ServerSettings
+    from attentive_toolkit.server.storage import Store
+    from attentive_toolkit.server.upsert import Upserter
+
+    print(f"-- server apply ({load()})")
+    settings = ServerSettings()
+    with tempfile.TemporaryDirectory(dir=WORK) as folder:
+        for label, db in (("in memory", None), ("--db SQLite", Path(folder) / "server.sqlite")):
+            store = Store(db)
+            applier = JobApplier(
+                store,
+                Upserter(store, settings.sign_up_units, settings.max_custom_attributes),
+                settings.max_custom_attributes,
+            )
+            for kind in ("new users", "updates"):
+                jobs = []
+                for job in range(APPLY_JOBS):
+                    users = [_record(job * 256 + n) for n in range(256)]
+                    jobs.append(job_id := f"{kind}-{job}")
+                    store.insert_job(job_id, json.dumps({"users": users}), 256, "2026-01-01T00:00:00Z")
+                wall, cpu = time.perf_counter(), time.process_time()
+                for job_id in jobs:
+                    applier.apply(job_id, store.job_request(job_id), 0, 256, "2026-01-01T00:00:00Z")
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                records = APPLY_JOBS * 256
+                print(
+                    f"  {label:12} {kind:9}: {records / wall:>9,.0f} records/s wall, {records / cpu:>9,.0f} "
+                    f"records/s CPU ({records:,} records in {len(jobs)} jobs; target >= {CEILING:,})"
+                )
+            store.close()
+
+
+def memory(large: Path) -> None:
+    print(f"-- memory, jobs followed to the end ({load()})")
+    with server_process("apply") as (url, server):
+        cpu_before = _cpu_seconds(server.pid)
+        (outcome,) = importers(url, [large], patience=3600.0)
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
+    counts = outcome["counts"]
+    wall = outcome["ended"] - outcome["started"]
+    confirming = outcome["ended"] - outcome["last_sent"]
+    print(f"records: {outcome['lines']:,}  balanced: {outcome['balanced']}  counts: {counts}")
+    print(
+        f"wall {wall:.0f} s: sending {outcome['last_sent'] - outcome['started']:.0f} s, then {confirming:.1f} s "
+        f"until every job was confirmed; {counts.get('accepted', 0) / wall:,.0f} records/s confirmed end to end"
+    )
+    print(f"importer CPU {outcome['cpu_run']:.0f} s, server CPU {server_cpu:.0f} s ({load()})")
+    print(f"peak RSS of the importing process: {outcome['peak_rss_kib'] / 1024:.0f} MiB (target < 150 MB)")
 
 
 def run() -> None:
     WORK.mkdir(exist_ok=True)
     small = generate(WORK / f"users-{THROUGHPUT_RECORDS}.jsonl", THROUGHPUT_RECORDS)
-    with server_process() as url:
-        throughput(url, small)
     halves = [
         generate(WORK / f"users-{THROUGHPUT_RECORDS // 2}-{part}.jsonl", THROUGHPUT_RECORDS // 2, part)
         for part in (0, 1)
     ]
-    with server_process() as url:
-        two_importers(url, halves)
-    if not MEMORY_RECORDS:
-        return
-    large = generate(WORK / f"users-{MEMORY_RECORDS}.jsonl", MEMORY_RECORDS)
-    with server_process() as url:
-        memory(url, large)
+    server_apply()
+    throughput(small, halves)
+    if MEMORY_RECORDS:
+        memory(generate(WORK / f"users-{MEMORY_RECORDS}.jsonl", MEMORY_RECORDS))
 
 
 if __name__ == "__main__":

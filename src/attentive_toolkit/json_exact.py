@@ -8,6 +8,7 @@ their users the standard parser's line-and-column error messages.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 import orjson
@@ -37,3 +38,16 @@ def fast_loads(raw: bytes) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         return NOT_PARSED
+
+
+def encode_exact(value: Any) -> bytes:
+    """``value`` as compact UTF-8 JSON, as a request body carries it (orjson; the standard encoder for what orjson
+    refuses, such as an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def encoded_size(value: Any) -> int:
+    return len(encode_exact(value))

@@ -1,5 +1,8 @@
 """Sharing one token's limit, simulated on a virtual clock: the server's fixed one-second windows, 50 ms of latency,
-importers pacing themselves with ``ShareController`` from what each answer says is left."""
+importers pacing themselves with ``ShareController`` from what each answer says is left.
+
+Each importer has a fixed amount of work, as a real import has: one that gets less than its share of the budget
+finishes later, so an uneven split shows in the run's throughput as well as in the windows."""
 
 from __future__ import annotations
 
@@ -10,13 +13,23 @@ from attentive_toolkit.runtime.sharing import ShareController
 
 LIMIT = 100
 LATENCY = 0.05
+# A first request reaches the server late: the connection is opened, the client built. Windows must not be dated
+# from when it left.
+FIRST_REQUEST_DELAY = 0.15
 
 
 @dataclass
 class SimPacer:
+    """The runtime's pacer: the next slot is due an interval, at the rate of the moment, after the last one."""
+
     rate: float
-    next_at: float = 0.0
+    headroom: float = 1.0
     held_until: float = 0.0
+    last: float | None = None
+
+    def due(self) -> float:
+        after_last = -1.0 if self.last is None else self.last + 1.0 / (self.rate * self.headroom)
+        return max(after_last, self.held_until, CLOCK.now)
 
     def hold(self, seconds: float) -> None:
         self.held_until = max(self.held_until, CLOCK.now + seconds)
@@ -46,85 +59,150 @@ class Server:
 
     start: float = -10.0
     used: int = 0
-    answered: list[int] = field(default_factory=list)
+    # requests taken per window, per sender
+    windows: list[dict[int, int]] = field(default_factory=list)
 
-    def spend(self, at: float) -> tuple[int, int]:
+    def spend(self, at: float, sender: int) -> tuple[int, int]:
         if at - self.start >= 1.0:
             self.start, self.used = at, 0
+            self.windows.append({})
         if self.used >= LIMIT:
             return 429, 0
         self.used += 1
+        self.windows[-1][sender] = self.windows[-1].get(sender, 0) + 1
         return 202, LIMIT - self.used
 
 
+@dataclass
+class Run:
+    seconds: float  # until the last importer finished its work
+    accepted: int
+    throttled: int
+    windows: list[dict[int, int]]
+    finished: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.seconds
+
+    @property
+    def throttled_share(self) -> float:
+        return self.throttled / max(self.accepted + self.throttled, 1)
+
+    def shares(self, first: int, last: int) -> list[float]:
+        """The smaller share of the two importers in each window from ``first`` to ``last`` (exclusive)."""
+        return [min(w.get(0, 0), w.get(1, 0)) / (w.get(0, 0) + w.get(1, 0)) for w in self.windows[first:last]]
+
+
 def simulate(
-    importers: int, seconds: float, start_rate: float = LIMIT, steady: float = 0.0, latency: float = LATENCY
-) -> tuple[float, float]:
-    """Combined requests accepted per second over the run, and the share answered 429. ``steady``: another
-    integration on the same token sending that many requests a second whatever the answers say."""
+    importers: int,
+    work: int,
+    starts: tuple[float, ...] = (),
+    steady: float = 0.0,
+    latency: float = LATENCY,
+    seconds: float = 60.0,
+) -> Run:
+    """Each importer sends ``work`` requests, starting at ``starts[i]``. ``steady``: another integration on the same
+    token sending that many requests a second whatever the answers say, for ``seconds``."""
     CLOCK.now = 0.0
     server = Server()
-    pacers = [SimPacer(rate=start_rate) for _ in range(importers)]
+    pacers = [SimPacer(rate=LIMIT) for _ in range(importers)]
     controllers: list[ShareController | Blind] = [ShareController(p, LIMIT, clock=lambda: CLOCK.now) for p in pacers]
     if steady:
-        pacers.append(SimPacer(rate=steady / 0.98))
+        pacers.append(SimPacer(rate=steady))
         controllers.append(Blind())
-    events: list[tuple[float, int, int, str, float]] = []  # (time, seq, importer, kind, sent_at)
+    left = [work] * importers + [10**9]
+    first_sent = [True] * len(pacers)
+    generation = [0] * len(pacers)  # a send event of an older generation was replaced by a later one
+    events: list[tuple[float, int, int, str, float]] = []  # (time, seq, sender, kind, sent_at or generation)
     seq = 0
-    for index in range(importers):
-        heapq.heappush(events, (index * 0.003, seq, index, "send", 0.0))
+    for index in range(len(pacers)):
+        start = starts[index] if index < len(starts) else index * 0.003
+        heapq.heappush(events, (start, seq, index, "send", 0))
         seq += 1
     accepted = throttled = 0
+    finished = [0.0] * importers
     answers: dict[int, tuple[int, int]] = {}
+
+    def schedule(index: int) -> None:
+        nonlocal seq
+        generation[index] += 1
+        heapq.heappush(events, (pacers[index].due(), seq, index, "send", generation[index]))
+        seq += 1
+
     while events:
-        at, _, index, kind, sent_at = heapq.heappop(events)
+        at, key, index, kind, stamp = heapq.heappop(events)
         CLOCK.now = at
         pacer = pacers[index]
         if kind == "send":
-            if at >= seconds:
+            if stamp != generation[index] or left[index] <= 0 or (index >= importers and at >= seconds):
                 continue
-            if at < pacer.held_until:
-                heapq.heappush(events, (pacer.held_until, seq, index, "send", 0.0))
-                seq += 1
+            if at < pacer.due():
+                schedule(index)
                 continue
+            left[index] -= 1
+            pacer.last = at
             controllers[index].sent(at)
-            status, remaining = server.spend(at)
-            answers[seq] = (status, remaining)
-            heapq.heappush(events, (at + latency, seq, index, "answer", at))
+            delay = FIRST_REQUEST_DELAY if first_sent[index] else 0.0
+            first_sent[index] = False
+            heapq.heappush(events, (at + delay, seq, index, "arrive", at))
             seq += 1
-            heapq.heappush(events, (at + 1.0 / (pacer.rate * 0.98), seq, index, "send", 0.0))
-            seq += 1
+            schedule(index)
+        elif kind == "arrive":
+            answers[key] = server.spend(at, index)
+            heapq.heappush(events, (at + latency, key, index, "answer", stamp))
         else:
-            status, remaining = answers.pop(_)
-            accepted += status == 202
-            throttled += status == 429
+            status, remaining = answers.pop(key)
+            if index < importers:
+                accepted += status == 202
+                throttled += status == 429
+                if status == 429:
+                    left[index] += 1  # sent again
+                elif left[index] == 0:
+                    finished[index] = at
             headers = {"x-ratelimit-limit": str(LIMIT), "x-ratelimit-remaining": str(remaining)}
-            controllers[index].observe(status, headers, sent_at)
-    return accepted / seconds, throttled / max(accepted + throttled, 1)
+            controllers[index].observe(status, headers, stamp)
+            if index < importers:
+                schedule(index)  # a new rate or a hold moves the next slot
+    return Run(max(finished), accepted, throttled, server.windows, finished)
 
 
 def test_one_importer_uses_the_whole_limit() -> None:
-    rate, throttled = simulate(1, 20.0)
-    assert rate >= 0.95 * LIMIT and throttled == 0
+    run = simulate(1, work=2000)
+    assert run.rate >= 0.97 * LIMIT and run.throttled == 0, (run.rate, run.throttled)
 
 
-def test_two_importers_share_the_limit_without_429s() -> None:
-    rate, throttled = simulate(2, 20.0)
-    assert rate >= 0.90 * LIMIT, rate
-    assert throttled <= 0.01, throttled
+def test_two_importers_starting_together_split_the_limit_evenly_without_429s() -> None:
+    run = simulate(2, work=1000)
+    assert run.rate >= 0.95 * LIMIT, run.rate
+    assert run.throttled_share <= 0.01, run.throttled_share
+    # Every full window after the first second, up to the one where the first importer runs out of work.
+    last_shared = int(min(run.finished)) - 1
+    assert min(run.shares(1, last_shared)) >= 0.45, run.windows[:last_shared]
+    assert abs(run.finished[0] - run.finished[1]) <= 0.5, run.finished
+
+
+def test_a_second_importer_gets_its_half_whoever_started_first() -> None:
+    for starts in ((0.0, 2.5), (2.5, 0.0), (0.0, 0.4)):
+        run = simulate(2, work=1000, starts=starts)
+        both_from = int(max(starts)) + 2  # the first full window after the second importer's first second
+        last_shared = int(min(run.finished)) - 1
+        assert min(run.shares(both_from, last_shared)) >= 0.45, (starts, run.windows[both_from:last_shared])
+        assert run.throttled_share <= 0.01, (starts, run.throttled_share)
 
 
 def test_three_importers_share_the_limit_too() -> None:
-    rate, throttled = simulate(3, 20.0)
-    assert rate >= 0.90 * LIMIT and throttled <= 0.01, (rate, throttled)
+    run = simulate(3, work=700)
+    assert run.rate >= 0.90 * LIMIT and run.throttled_share <= 0.01, (run.rate, run.throttled_share)
 
 
 def test_an_importer_takes_what_another_integration_leaves() -> None:
-    rate, throttled = simulate(1, 20.0, steady=30.0)
-    assert rate >= 0.90 * LIMIT and throttled <= 0.01, (rate, throttled)
+    run = simulate(1, work=1400, steady=30.0)
+    assert run.accepted / run.seconds >= 0.90 * (LIMIT - 30), run.accepted / run.seconds
+    assert run.throttled_share <= 0.01, run.throttled_share
 
 
 def test_a_slow_server_does_not_make_two_importers_overrun() -> None:
     # Answers half a second late: each controller counts what was sent since the answer's request.
-    rate, throttled = simulate(2, 30.0, latency=0.5)
-    assert rate >= 0.85 * LIMIT and throttled <= 0.03, (rate, throttled)
+    run = simulate(2, work=1200, latency=0.5)
+    assert run.rate >= 0.85 * LIMIT and run.throttled_share <= 0.03, (run.rate, run.throttled_share)

@@ -150,21 +150,41 @@ def test_the_background_worker_completes_jobs_on_a_real_server() -> None:
 
 
 def test_a_record_is_never_applied_without_its_result_line(client: TestClient, monkeypatch: Any) -> None:
-    """The upsert and its result line commit together: a job that fails between them (a crash, here a write that
-    fails) has applied the records it has results for and no other, so a restart can't apply one twice."""
+    """A job's records and their result lines commit together: a job that fails before they are written (a crash,
+    here a write that fails) has applied none of them, so a restart can't apply one twice."""
     store = server_state(client).store
-    real_add_result = store.add_result
 
-    def add_result_failing_on_the_second(db: Any, job_id: str, position: int, line: str) -> None:
-        if position == 1:
-            raise OSError("disk full")
-        real_add_result(db, job_id, position, line)
+    def failing_write(db: Any, rows: list[tuple[str, int, str]]) -> None:
+        raise OSError("disk full")
 
-    monkeypatch.setattr(store, "add_result", add_result_failing_on_the_second)
+    monkeypatch.setattr(store, "add_results", failing_write)
     records = [{"identifiers": {"email": f"atomic{n}@example.com"}} for n in range(3)]
     job_id = submit(client, records)
 
     client.post("/_sandbox/jobs/run")
 
     assert job_status(client, job_id).json()["status"] == "FAILED"
-    assert [user["identifiers"]["email"] for user in users(client)] == ["atomic0@example.com"]
+    assert users(client) == []
+
+
+def test_a_job_sees_what_its_earlier_records_did_as_single_upserts_would(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """Within one job, a record sees the identifiers the records before it gave or moved: a phone added to a user
+    by an update, then named beside a new email, reaches that user instead of creating another."""
+    records = [
+        {"identifiers": {"email": "a@example.com"}},
+        {"identifiers": {"email": "b@example.com"}},
+        {"identifiers": {"email": "a@example.com", "phone": "+15005550001"}},
+        {"identifiers": {"email": "c@example.com", "phone": "+15005550001"}},
+        {"identifiers": {"email": "b@example.com", "phone": "+15005550002"}, "attributes": {"custom": {"n": 1}}},
+        {"identifiers": {"email": "c@example.com", "phone": "+15005550002"}, "attributes": {"custom": {"n": "x"}}},
+        {"identifiers": {"email": "d@example.com", "phone": "+15005550002"}},
+    ]
+    bulk, single = make_client(), make_client()
+    job_id = submit(bulk, records)
+    bulk.post("/_sandbox/jobs/run")
+    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    expected = [(upsert(single, record).json()["message"]) for record in records]
+    assert [line["message"] for line in lines] == expected
+    assert users(bulk) == users(single)

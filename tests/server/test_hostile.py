@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from attentive_client import AuthenticatedClient
-from attentive_client.runtime import REDACTED
+from attentive_client.runtime import REDACTED, ApiSpec
 from click.testing import CliRunner
 from starlette.exceptions import StarletteDeprecationWarning
 
@@ -36,7 +36,8 @@ from attentive_toolkit.conformance.documented import fetch_results
 from attentive_toolkit.server.app import create_app
 from attentive_toolkit.server.runner import running_server, serving_app
 from attentive_toolkit.server.security import NotLoopback
-from attentive_toolkit.server.settings import DEFAULT_MAX_BODY_BYTES, DEV_TOKEN, ServerSettings
+from attentive_toolkit.server.settings import DEV_TOKEN, ServerSettings
+from attentive_toolkit.spec.effective import load_effective_spec
 
 from ..conformance.broken import Breaker, Exchange
 from .conftest import AUTH, EVERY_SCOPE, FakeTime
@@ -142,8 +143,9 @@ def test_a_declared_content_length_over_the_cap_is_refused_before_the_body() -> 
         answer = read_answer(sock)
 
     assert status_of(answer) == 413, answer[:300]
-    assert f"{DEFAULT_MAX_BODY_BYTES} bytes (4 MiB)".encode() in answer
-    assert b"256 users" in answer
+    cap = ApiSpec.from_document(load_effective_spec()).operation("postBulkUserAttributes").max_body_bytes
+    assert f"{cap} bytes (4 MiB)".encode() in answer
+    assert b"x-max-body-bytes" in answer
 
 
 def test_a_streamed_body_over_a_configured_cap_is_refused_with_the_limit() -> None:

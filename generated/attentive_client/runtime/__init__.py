@@ -18,7 +18,7 @@ This folder is hand-written Python (linted, type-checked and tested where it liv
 
 from . import errors, media
 from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
-from .calls import Sent
+from .calls import EncodedJson, Sent
 from .clients import (
     DEFAULT_BASE_URL,
     DEFAULT_DEADLINE_SECONDS,
@@ -53,6 +53,7 @@ __all__ = [
     "BulkJobError",
     "BulkJobs",
     "BulkResult",
+    "EncodedJson",
     "FieldError",
     "Operation",
     "Pacer",

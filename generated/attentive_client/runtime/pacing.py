@@ -38,10 +38,12 @@ def header_number(headers: Mapping[str, str], name: str) -> float | None:
 class Pacer:
     """Hands out send slots ``1/rate`` apart to every thread and task that sends to one operation.
 
-    A slot is handed out when it is due, never reserved in advance, so a hold (a 429, an exhausted window) reaches
-    every sender still waiting. A slot taken late by up to one interval keeps the cadence (the next one is due an
-    interval after the missed one), so lateness does not add up over a run; since that can bring two slots closer
-    than an interval, slots are spaced for ``HEADROOM`` of the rate and no one-second window gets more than the limit.
+    A slot is handed out when it is due, never reserved in advance, so a hold (a 429, an exhausted window) and a
+    change of rate reach every sender still waiting: the next slot is due an interval, at the rate of the moment,
+    after the last one. A slot taken late by up to one interval keeps the cadence (the next one is due an interval
+    after the missed one), so lateness does not add up over a run; since that can bring two slots closer than an
+    interval, slots are spaced for ``headroom`` of the rate and no one-second window gets more than the limit. A
+    caller that counts the server's windows itself (``ShareController``) spaces them at the full rate instead.
 
     The server can lower the rate (``x-ratelimit-limit``, not below ``MIN_SERVER_RATE``) and hold everyone back (a
     429, or ``x-ratelimit-remaining: 0``; at most ``MAX_HOLD_SECONDS``).
@@ -53,8 +55,10 @@ class Pacer:
         if not rate > 0:
             raise ValueError(f"rate must be positive, not {rate}")
         self.rate = float(rate)
+        self.headroom = self.HEADROOM
         self._clock = clock
-        self._next = clock()
+        self._last: float | None = None  # the last slot handed out
+        self._held_until = clock()
         self._state = threading.Lock()
         self._turn = threading.Lock()
         self._async_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -67,16 +71,18 @@ class Pacer:
 
     @property
     def interval(self) -> float:
-        return 1.0 / (self.rate * self.HEADROOM)
+        return 1.0 / (self.rate * self.headroom)
 
     def poll(self) -> float:
         """Take the next slot if it is due and return 0; otherwise return how long until it is (nothing taken)."""
         with self._state:
             now = self._clock()
-            at = max(self._next, now - self.interval)
+            interval = self.interval
+            due = self._held_until if self._last is None else max(self._last + interval, self._held_until)
+            at = max(due, now - interval)
             if at > now:
                 return at - now
-            self._next = at + self.interval
+            self._last = at
             return 0.0
 
     def acquire(self, sleep: Callable[[float], None] = time.sleep) -> float:
@@ -123,7 +129,7 @@ class Pacer:
         """No slot before ``seconds`` from now (capped at ``MAX_HOLD_SECONDS``)."""
         seconds = min(max(seconds, 0.0), MAX_HOLD_SECONDS)
         with self._state:
-            self._next = max(self._next, self._clock() + seconds)
+            self._held_until = max(self._held_until, self._clock() + seconds)
 
 
 @frozen

@@ -2,7 +2,8 @@
 
 The client, the reference server, the bulk importer, the conformance suite and the validating proxy all ask an
 ``ApiSpec`` rather than reading the document themselves: an operation's id, method and path, its rate limit
-(``x-rate-limit-per-second``), its security, its body validator, and whether a request may be sent again
+(``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body
+validator, and whether a request may be sent again
 (``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties).
 """
 
@@ -27,6 +28,7 @@ _SAFE_METHODS = frozenset({"get", "head", "options", "trace"})
 _IDEMPOTENT_METHODS = _SAFE_METHODS | {"put", "delete"}
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 RATE_LIMIT_EXTENSION = "x-rate-limit-per-second"
+MAX_BODY_EXTENSION = "x-max-body-bytes"
 IDEMPOTENT_EXTENSION = "x-attentive-idempotent"
 NOT_RESENDABLE_EXTENSION = "x-attentive-not-resendable"
 
@@ -44,6 +46,11 @@ class Operation:
         self.rate_limit_per_second: float | None = None
         if isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0:
             self.rate_limit_per_second = float(rate)
+        cap = definition.get(MAX_BODY_EXTENSION)
+        # The largest request body the server takes, in bytes (None: the spec sets none).
+        self.max_body_bytes: int | None = (
+            cap if isinstance(cap, int) and not isinstance(cap, bool) and cap > 0 else None
+        )
         requirements = definition.get("security", api.document.get("security", []))
         self.security: tuple[dict[str, tuple[str, ...]], ...] = tuple(
             {str(scheme): tuple(scopes) for scheme, scopes in requirement.items()} for requirement in requirements
@@ -255,6 +262,12 @@ class ApiSpec:
 
     def __repr__(self) -> str:
         return f"ApiSpec(OpenAPI {self.openapi_version}, {len(self.operations)} operations)"
+
+    @property
+    def max_body_bytes(self) -> int | None:
+        """The largest body any operation takes: the cap for a request that addresses no operation."""
+        caps = [operation.max_body_bytes for operation in self.operations if operation.max_body_bytes is not None]
+        return max(caps) if caps else None
 
     def operation(self, operation_id: str) -> Operation:
         try:

@@ -1,4 +1,5 @@
-"""Valid records grouped into batches of at most 256, and what each batch must wait for.
+"""Valid records grouped into batches of at most 256 and at most the spec's body cap in bytes, and what each batch
+must wait for.
 
 Records that make a request unresendable (the runtime decides: today, those that carry subscriptions) go into
 batches of their own ("guarded"): sending such a batch twice can text people twice, so a guarded batch whose fate
@@ -16,12 +17,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from .held import HeldKeys
 from .identity import identity_keys
+from .ordering import Fate
 
 MAX_BATCH_SIZE = 256
+# ``{"users":[`` and ``]}`` around the records, which are joined by commas.
+BODY_ENVELOPE = len(b'{"users":[]}')
 
 
 @dataclass(slots=True)
@@ -42,6 +47,16 @@ class Batch:
     # A user of this batch was in a batch already left for the next run: this one is left too.
     after_held: bool = False
     resent: int = 0  # times sent again in this run after its job failed as a whole
+    # Each record's size encoded as JSON (parallel to ``lines``), and the request body they make together.
+    sizes: array[int] = field(default_factory=lambda: array("q"))
+    # Each record as compact JSON, encoded once when read: the request body and the journal are made of these.
+    encoded: list[bytes] = field(default_factory=list)
+    body_bytes: int = BODY_ENVELOPE - 1
+    # A part of a batch a server refused as too large: the batch it came from, settled when all its parts are.
+    parent: Batch | None = None
+    open_parts: int = 0
+    parts_fate: Fate = Fate.FINAL
+    in_window: bool = False  # counted among the records handed on and not settled yet
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -53,12 +68,35 @@ class Batch:
     def physical_lines(self) -> int:
         return sum(self.spans)
 
+    def part(self, seq: int, start: int, stop: int) -> Batch:
+        """Records ``start:stop`` of this batch as a batch of their own (numbered ``seq``), settling into this one."""
+        sizes = self.sizes[start:stop]
+        return Batch(
+            seq=seq,
+            guarded=self.guarded,
+            lines=self.lines[start:stop],
+            spans=self.spans[start:stop],
+            records=self.records[start:stop],
+            sizes=sizes,
+            encoded=self.encoded[start:stop],
+            body_bytes=BODY_ENVELOPE - 1 + sum(sizes) + len(sizes),
+            # It keeps the batch's place in file order: whatever the batch waited for, its parts wait for.
+            after=self.after,
+            follows=[item for item in self.follows if item[2] in set(self.lines[start:stop])],
+            handled=self.handled,
+            after_held=self.after_held,
+            resent=self.resent,
+            parent=self,
+        )
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)  # not frozen: one is made per record, and frozen costs a call per field
 class Valid:
     line_no: int
     span: int
     record: dict[str, Any]
+    size: int = 0  # bytes, encoded as JSON
+    encoded: bytes = b""  # the record as compact JSON, when it was encoded
 
 
 Guard = Callable[[dict[str, Any]], bool]
@@ -69,10 +107,11 @@ class Batcher:
     batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight;
     ``hold`` moves a batch left for the next run to the bounded ``held`` set)."""
 
-    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE) -> None:
+    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE, max_body_bytes: int | None = None) -> None:
         if not 1 <= size <= MAX_BATCH_SIZE:
             raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
         self.size = size
+        self.max_body_bytes = max_body_bytes
         self._guarded = guarded
         self.latest: dict[int, tuple[int, int]] = {}
         self._seq = 0
@@ -91,12 +130,20 @@ class Batcher:
                 closed.append(self._close(other))
         guarded = self._guarded(record)
         batch = self._open.get(guarded)
+        limit = self.max_body_bytes
+        if batch is not None and limit is not None and batch.body_bytes + item.size + 1 > limit:
+            closed.append(self._close(guarded))
+            batch = None
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
         line_no = item.line_no
         batch.lines.append(line_no)
         batch.spans.append(item.span)
         batch.records.append(record)
+        batch.sizes.append(item.size)
+        if item.encoded:
+            batch.encoded.append(item.encoded)
+        batch.body_bytes += item.size + 1
         batch.keys.extend(keys)
         key_lines = batch.key_lines
         for key in keys:
@@ -112,17 +159,23 @@ class Batcher:
 
     def _close(self, guarded: bool) -> Batch:
         batch = self._open.pop(guarded)
-        batch.seq, self._seq = self._seq, self._seq + 1
+        seq = batch.seq = self._seq
+        self._seq += 1
+        batch.after_held = self.held.holds_any(batch.keys)
+        open_keys = self._open_keys
         for key in batch.keys:
-            if self._open_keys.get(key) is guarded:
-                del self._open_keys[key]
-            if key in self.held:
-                batch.after_held = True
-            earlier = self.latest.get(key)
-            if earlier is not None:
-                batch.after.add(earlier[0])
-                batch.follows.append((earlier[0], earlier[1], batch.key_lines[key]))
-            self.latest[key] = (batch.seq, batch.key_lines[key])
+            if open_keys.get(key) is guarded:
+                del open_keys[key]
+        latest = self.latest
+        key_lines = batch.key_lines
+        # Most batches share no user with a batch still in flight: one look in C instead of one per user.
+        if not latest.keys().isdisjoint(key_lines):
+            for key, line in key_lines.items():
+                earlier = latest.get(key)
+                if earlier is not None:
+                    batch.after.add(earlier[0])
+                    batch.follows.append((earlier[0], earlier[1], line))
+        latest.update(zip(key_lines, zip(repeat(seq), key_lines.values(), strict=False), strict=True))
         return batch
 
     def forget(self, batch: Batch) -> None:
@@ -135,10 +188,12 @@ class Batcher:
         self.forget(batch)
 
 
-def batches(records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+def batches(
+    records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE, max_body_bytes: int | None = None
+) -> Iterator[Batch]:
     """Batches numbered 0, 1, 2... in the order they close; the same input always gives the same batches, which
     is what lets a resumed run recognise the batches its journal knows."""
-    batcher = Batcher(guarded, size)
+    batcher = Batcher(guarded, size, max_body_bytes)
     for item in records:
         yield from batcher.add(item)
     yield from batcher.finish()

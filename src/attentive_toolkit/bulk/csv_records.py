@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from .lines import LongLine, read_line
 from .strict import BOM, bom_column, nul_column
 
 MAX_QUOTED_CHARS = 128 * 1024
@@ -90,18 +91,21 @@ class CsvRecord:
 class PhysicalLines:
     """The file's lines, numbered from 1, with a look-ahead that can be given back."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, max_line_bytes: int | None = None) -> None:
         self._stream = stream
+        self._limit = max_line_bytes
         self._line_no = 0
         self._back: deque[tuple[int, bytes]] = deque()
 
     def next(self) -> tuple[int, bytes] | None:
         if self._back:
             return self._back.popleft()
-        data = self._stream.readline()
-        if not data:
+        data = read_line(self._stream, self._limit)
+        if data is None:
             return None
         self._line_no += 1
+        if isinstance(data, LongLine):
+            return self._line_no, data  # refused by ``_line_problem``: it was never read whole
         if self._line_no == 1 and data.startswith(BOM):
             data = data[len(BOM) :]
         return self._line_no, data.rstrip(b"\r\n")
@@ -111,7 +115,9 @@ class PhysicalLines:
 
 
 def _line_problem(data: bytes) -> tuple[str | None, str]:
-    """``(problem, text)`` for one physical line: invalid UTF-8, a stray BOM or a NUL refuse the line."""
+    """``(problem, text)`` for one physical line: too long, invalid UTF-8, a stray BOM or a NUL refuse the line."""
+    if isinstance(data, LongLine):
+        return data.reason, data.decode("utf-8", errors="replace")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -127,8 +133,8 @@ class RecordReader:
     """Records from a binary stream. Set ``width`` (the header's field count) once known: a multi-line record
     with another number of fields is then not taken as a record, and its lines get their own chance."""
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self._lines = PhysicalLines(stream)
+    def __init__(self, stream: BinaryIO, max_line_bytes: int | None = None) -> None:
+        self._lines = PhysicalLines(stream, max_line_bytes)
         self.width: int | None = None
 
     def __iter__(self) -> Iterator[CsvRecord]:

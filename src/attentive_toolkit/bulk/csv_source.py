@@ -146,12 +146,13 @@ def row_to_record(row: list[str], targets: list[ColumnTarget | None]) -> dict[st
     return record
 
 
-def read_csv(path: Path, columns: list[str] | None = None) -> Iterator[SourceLine]:
+def read_csv(path: Path, columns: list[str] | None = None, max_line_bytes: int | None = None) -> Iterator[SourceLine]:
     """Stream the records after the header, each numbered by the physical line it starts on and covering every
     line it spans (``last_line``); the header's lines come first, as SKIPPED. Raises ``MappingError`` before the
-    first row when the header or the mapping is unusable."""
+    first row when the header or the mapping is unusable. A physical line over ``max_line_bytes`` is refused by
+    its size, without being held whole."""
     with path.open("rb") as stream:
-        reader = RecordReader(stream)
+        reader = RecordReader(stream, max_line_bytes)
         records = iter(reader)
         header = next(records, None)
         if header is None:

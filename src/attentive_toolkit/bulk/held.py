@@ -1,41 +1,57 @@
-"""The users of batches a run leaves for the next one, in bounded memory.
+"""The users of batches a run leaves for the next one, exactly, in bounded memory.
 
 Once a batch is held (not sent, or its job not followed to the end), every later line of its users must be held
-too. A run that leaves many batches (a long import stopped early, jobs not waited for) would need a key per line,
-so held users go into a Bloom filter of fixed size instead: a false positive holds a line that could have been sent
-(the next run sends it, in order), never the other way round.
+too. The keys (64-bit hashes, see ``identity``) are kept in a set, whose look-ups run in C a batch at a time; a run
+that leaves more than ``BOUND`` keys (a long import not waiting for its jobs) moves them to a private temporary
+SQLite database and looks a batch's keys up there in one query. Exact either way: a line is held only when one of
+its users really was (a hash collision aside, which only makes two lines wait for each other).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Sequence
 
-BITS = 1 << 27  # 16 MiB, allocated on first use: ~10^-5 false positives at 2,000,000 held users
-_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
-_WORD = (1 << 64) - 1
+# About 64 MiB of Python ints and set slots at most: the keys of ~500,000 records of two identifiers.
+BOUND = 1 << 20
+# Keys per look-up statement: well under SQLite's 32,766 parameters.
+CHUNK = 4096
 
 
 class HeldKeys:
-    def __init__(self, bits: int = BITS) -> None:
-        if bits & (bits - 1):
-            raise ValueError("the number of bits must be a power of two")
-        self._mask = bits - 1
-        self._bits: bytearray | None = None
-        self._size = bits // 8
-
-    def _positions(self, key: int) -> list[int]:
-        return [(((key * mix) & _WORD) >> 20) & self._mask for mix in _MIX]
+    def __init__(self, bound: int = BOUND) -> None:
+        self._bound = bound
+        self._keys: set[int] = set()
+        self._spilled: sqlite3.Connection | None = None
 
     def add(self, keys: Iterable[int]) -> None:
-        if self._bits is None:
-            self._bits = bytearray(self._size)
-        bits = self._bits
-        for key in keys:
-            for position in self._positions(key):
-                bits[position >> 3] |= 1 << (position & 7)
+        self._keys.update(keys)
+        if len(self._keys) > self._bound:
+            self._spill()
 
-    def __contains__(self, key: int) -> bool:
-        bits = self._bits
-        if bits is None:
+    def holds_any(self, keys: Sequence[int]) -> bool:
+        """Whether any of ``keys`` is held."""
+        if not self._keys.isdisjoint(keys):
+            return True
+        if self._spilled is None:
             return False
-        return all(bits[position >> 3] & (1 << (position & 7)) for position in self._positions(key))
+        for start in range(0, len(keys), CHUNK):
+            chunk = list(keys[start : start + CHUNK])
+            marks = ", ".join("?" for _ in chunk)
+            if self._spilled.execute(f"SELECT 1 FROM held WHERE key IN ({marks}) LIMIT 1", chunk).fetchone():
+                return True
+        return False
+
+    def _spill(self) -> None:
+        if self._spilled is None:
+            # "" is a temporary database on disk, private to this connection and deleted when it closes.
+            self._spilled = sqlite3.connect("", check_same_thread=False)
+            self._spilled.execute("CREATE TABLE held (key INTEGER PRIMARY KEY)")
+        # Sorted: the B-tree takes them in order, several times faster than at random.
+        self._spilled.executemany("INSERT OR IGNORE INTO held (key) VALUES (?)", ((key,) for key in sorted(self._keys)))
+        self._keys.clear()
+
+    def close(self) -> None:
+        if self._spilled is not None:
+            self._spilled.close()
+            self._spilled = None

@@ -20,14 +20,14 @@ def identity_keys(record: dict[str, Any]) -> list[int]:
     if not isinstance(identifiers, dict):
         return []
     keys: list[int] = []
-    email = identifiers.get("email")
+    get = identifiers.get
+    email = get("email")
     if isinstance(email, str):
         keys.append(hash(("email", email.strip().lower())))
     for name in SINGLE:
-        value = identifiers.get(name)
-        if value is not None:
+        if (value := get(name)) is not None:
             keys.append(hash((name, str(value))))
-    custom = identifiers.get("customIdentifiers")
+    custom = get("customIdentifiers")
     for item in custom if isinstance(custom, list) else []:
         if isinstance(item, dict):
             keys.append(hash(("custom", str(item.get("key")), str(item.get("value")))))

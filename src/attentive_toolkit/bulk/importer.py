@@ -13,16 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import attrs
 import httpx
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
 
+from ..json_exact import encode_exact
 from . import transport
-from .batching import MAX_BATCH_SIZE, Batch, Batcher, Valid
+from .batching import BODY_ENVELOPE, MAX_BATCH_SIZE, Batch, Batcher, Valid
 from .checks import LineChecker
 from .csv_source import read_csv
-from .inputfile import check_csv_header, input_facts
+from .inputfile import InputFacts, check_csv_header, input_facts
 from .journal import BatchState, Journal, Outcome
+from .lock import ImportLock, content_lock_path, default_lock_dir, journal_lock_path
 from .ordering import Fate, OrderGate
 from .report import ImportReport, build_report
 from .results import reconcile_results
@@ -65,6 +68,12 @@ class ImportOptions:
     job_patience_seconds: float = 3600.0
     # SIGINT and SIGTERM stop the run cleanly (report written, resumable); only where the process is ours.
     handle_signals: bool = False
+    # Records in batches handed on but not settled yet (their jobs still running, say); reading waits past this.
+    # What the importer keeps per such record (its users' keys, for file order) is what bounds its memory: a slow
+    # server slows the reading down instead of making the importer hold the file.
+    max_unsettled_records: int = 65_536
+    # Where the locks on input contents live (one importer per input); None: ``lock.default_lock_dir()``.
+    lock_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.input_format is None:
@@ -89,10 +98,22 @@ class Counters:
     confirmed: int = 0
     handled: int = 0  # settled while reading, taken by the server, or settled without being taken
     jobs: int = 0
+    jobs_finished: int = 0  # jobs followed to their end (or found gone)
     started: float = field(default_factory=time.monotonic)
     last_sent: float = 0.0  # when the latest batch was taken by the server
     records_sent: int = 0
     requests: int = 0  # bulk submits answered, whatever the status
+
+
+# The option each journal setting comes from, so that a mismatch names what to change.
+IDENTITY_LABELS = {
+    "source": "the input file",
+    "sha256": "the input's content (sha256)",
+    "format": "--format",
+    "columns": "--columns",
+    "batch_size": "--batch-size",
+    "max_body_bytes": "the spec's x-max-body-bytes",
+}
 
 
 def remove_journal(path: Path) -> None:
@@ -119,6 +140,9 @@ class BulkImport:
         self.api = ApiSpec.from_document(spec) if spec is not None else client.spec()
         self.checker = LineChecker(validator or RecordValidator(self.api))
         self.submit_operation = self.api.operation(SUBMIT_OPERATION)
+        # Batches stay within the spec's body cap; a record that alone exceeds it is refused by its line.
+        self.max_body_bytes = self.submit_operation.max_body_bytes
+        self.max_record_bytes = None if self.max_body_bytes is None else self.max_body_bytes - BODY_ENVELOPE
         self.submit_pacer = self._pacer(SUBMIT_OPERATION)
         self.status_pacer = self._pacer(STATUS_OPERATION)
         # Others may spend the same token: the share follows what the server says is left of each window.
@@ -132,6 +156,7 @@ class BulkImport:
         self._jobs: asyncio.Queue[tuple[Batch, str] | None] = asyncio.Queue()
         self._stop: str = ""
         self.signal: int | None = None
+        self._unsettled = 0  # records of batches handed on and not settled yet
 
     def _pacer(self, operation_id: str) -> Pacer:
         rate = self.options.rate_limits.get(operation_id, self.api.operation(operation_id).rate_limit_per_second)
@@ -149,8 +174,11 @@ class BulkImport:
         return asyncio.run(self.run_async())
 
     async def run_async(self) -> ImportReport:
+        # The run's clock starts here, not when the importer was built (a caller may build it well before).
+        self.counters.started = time.monotonic()
         self._gate = OrderGate()
         self._stopped = asyncio.Event()
+        self._room = asyncio.Event()
         # From the very start: a Ctrl-C while the input is hashed still ends in a report and exit 130.
         with self._signals():
             return await self._run()
@@ -158,9 +186,19 @@ class BulkImport:
     async def _run(self) -> ImportReport:
         options = self.options
         assert options.journal is not None and options.rejects is not None and options.report is not None
-        if options.input_format == "csv":
-            check_csv_header(options.source, options.columns)
-        facts = input_facts(options.source)
+        with ImportLock() as lock:
+            # The journal's lock before a byte of the input is read; the content's as soon as it is hashed.
+            lock.take(journal_lock_path(options.journal), f"the journal {options.journal}")
+            if options.input_format == "csv":
+                check_csv_header(options.source, options.columns)
+            facts = input_facts(options.source)
+            where = options.lock_dir or default_lock_dir()
+            lock.take(content_lock_path(where, facts.sha256), f"this input (sha256 {facts.sha256[:16]}...)")
+            return await self._run_locked(facts)
+
+    async def _run_locked(self, facts: InputFacts) -> ImportReport:
+        options = self.options
+        assert options.journal is not None and options.rejects is not None and options.report is not None
         self.counters.total = facts.lines
         identity = {
             "source": str(options.source.resolve()),
@@ -168,13 +206,18 @@ class BulkImport:
             "format": options.input_format,
             "columns": options.columns,
             "batch_size": options.batch_size,
+            "max_body_bytes": self.max_body_bytes,
         }
         fresh = not options.journal.exists()
         with Journal(options.journal, self.redact) as journal:
-            resumed = journal.bind(identity)
+            resumed = journal.bind(identity, IDENTITY_LABELS)
             self.journal = journal
             try:
-                async with httpx.AsyncClient() as self.plain_http:
+                # Submits skip the client's check of the whole body: every record in it was checked against the
+                # same runtime validator as it was read, and batches keep to the spec's count and byte caps, so
+                # checking the body again would validate each record twice (a tenth of the import's CPU).
+                submit_client = attrs.evolve(self.client, validate_requests=False)
+                async with httpx.AsyncClient() as self.plain_http, submit_client as self.submit_client:
                     await self._pipeline()
             except BaseException:
                 if fresh and not any(True for _ in journal.jobs()) and self.counters.records_sent == 0:
@@ -186,6 +229,7 @@ class BulkImport:
         report.journal = str(options.journal)
         report.stopped = self._stop
         report.signal = self.signal
+        report.requests_sent = self.counters.requests
         report.throttled = self.submit_pacer.throttled + self.status_pacer.throttled
         report.elapsed_seconds = round(time.monotonic() - self.counters.started, 3)
         if report.elapsed_seconds > 0:
@@ -263,8 +307,8 @@ class BulkImport:
 
     def _source_lines(self) -> Iterator[SourceLine]:
         if self.options.input_format == "csv":
-            return read_csv(self.options.source, self.options.columns)
-        return read_jsonl(self.options.source)
+            return read_csv(self.options.source, self.options.columns, self.max_record_bytes)
+        return read_jsonl(self.options.source, self.max_record_bytes)
 
     def _valid_records(self) -> Generator[Valid, None, None]:
         """Valid records in file order; every other line is journalled with its outcome as it is read."""
@@ -277,8 +321,15 @@ class BulkImport:
                     assert line.record is not None
                     reason = self.checker.reason(line.record)
                     if reason is None:
-                        yield Valid(line.line_no, span, line.record)
-                        continue
+                        encoded = line.encoded or encode_exact(line.record)
+                        size = len(encoded)
+                        if self.max_record_bytes is None or size <= self.max_record_bytes:
+                            yield Valid(line.line_no, span, line.record, size, encoded)
+                            continue
+                        reason = (
+                            f"the record is {size} bytes as JSON, over the {self.max_record_bytes} bytes one record "
+                            "may take in a request body (x-max-body-bytes): not sent"
+                        )
                     raw = line.raw or _excerpt(line.record)
                     settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, reason, raw, span))
                 elif line.kind is LineKind.BROKEN:
@@ -297,7 +348,7 @@ class BulkImport:
             self.journal.record_lines(settled)
 
     async def _produce(self, queue: asyncio.Queue[Batch | None]) -> None:
-        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size)
+        batcher = self._batcher = Batcher(self._guarded, self.options.batch_size, self.max_body_bytes)
         records = self._valid_records()
         try:
             for item in records:
@@ -312,12 +363,20 @@ class BulkImport:
 
     async def _handle(self, queue: asyncio.Queue[Batch | None], batch: Batch) -> None:
         """Send a batch, or pick up what the journal says an earlier run did with it."""
+        if batch.parent is None:
+            await self._wait_for_room()
+            self._unsettled += len(batch)
+            batch.in_window = True
         row = self.journal.batch(batch.seq)
         if row is not None and row.lines != batch.lines:
             raise ImportAborted(f"batch {batch.seq} in the journal holds other lines than the input gives now")
         lines = batch.physical_lines
         if row is None or (row.state is BatchState.SENDING and not row.guarded):
             await self._dispatch(queue, batch)
+        elif row.state is BatchState.SPLIT:
+            # Refused as too large by an earlier run and split: its parts carry on where they were.
+            for part in self._resumed_parts(batch):
+                await self._handle(queue, part)
         elif row.state is BatchState.SENDING:
             # Killed while this request was in flight: it may have reached the server, and it carries
             # subscriptions, so sending it again could text people twice.
@@ -328,6 +387,7 @@ class BulkImport:
         elif row.state is BatchState.SUBMITTED:
             assert row.job_id is not None
             self.counters.sent += lines
+            self.counters.jobs += 1  # an earlier run's job, followed by this one
             self._handled(batch)
             self._follow(batch, row.job_id)
         else:
@@ -337,7 +397,21 @@ class BulkImport:
         # Reading is CPU work on the event loop: let the senders and followers run between batches.
         await asyncio.sleep(0)
 
+    async def _wait_for_room(self) -> None:
+        while self._unsettled >= self.options.max_unsettled_records and not self._stop:
+            self._room.clear()
+            await self._interruptible(self._room.wait())
+
     # --- settling --------------------------------------------------------------------------------------------
+
+    def _resumed_parts(self, batch: Batch) -> list[Batch]:
+        position = {line: index for index, line in enumerate(batch.lines)}
+        parts = []
+        for row in self.journal.parts(batch.seq):
+            start = position[row.lines[0]]
+            parts.append(batch.part(row.seq, start, start + len(row.lines)))
+        batch.open_parts = len(parts)
+        return parts
 
     def _handled(self, batch: Batch) -> None:
         if not batch.handled:
@@ -346,11 +420,28 @@ class BulkImport:
 
     def _settled(self, batch: Batch, fate: Fate) -> None:
         self._handled(batch)
+        if batch.parent is not None:
+            self._part_settled(batch.parent, fate)
+            return
+        if batch.in_window:
+            batch.in_window = False
+            self._unsettled -= len(batch)
+            self._room.set()
         self._gate.settle(batch.seq, fate)
         if fate is Fate.FINAL:
             self._batcher.forget(batch)  # later lines of its users need not wait for it any more
         elif fate is Fate.HELD:
             self._batcher.hold(batch)  # later lines of its users are left for the next run too
+
+    def _part_settled(self, parent: Batch, fate: Fate) -> None:
+        """A batch split for its size is settled when its last part is: held if any part is held (its users' later
+        lines wait for the next run), else unknown if any part is."""
+        if fate is Fate.HELD or (fate is Fate.UNKNOWN and parent.parts_fate is Fate.FINAL):
+            parent.parts_fate = fate
+        parent.open_parts -= 1
+        if parent.open_parts == 0:
+            parent.handled = True  # its lines were counted through its parts
+            self._settled(parent, parent.parts_fate)
 
     def _finish(
         self,
@@ -421,7 +512,11 @@ class BulkImport:
                 return None
             sent_at = time.monotonic()
             self.submit_share.sent(sent_at)
-            answer = await transport.submit(self.client, batch.records, self.policy)
+            records = self._records(batch)
+            answer = await transport.submit(self.submit_client, records, self.policy, batch.body_bytes, batch.encoded)
+            if isinstance(answer, transport.TooLarge):
+                await self._split(batch, answer.reason)
+                return None
             if isinstance(answer, transport.NoAnswer):
                 maybe_sent = maybe_sent or answer.maybe_sent
                 if answer.maybe_sent and batch.guarded:
@@ -449,7 +544,8 @@ class BulkImport:
                     note = f"HTTP {status} without a usable batchJobId: {answer.message}"
                     self._give_up(batch, note, resendable=not batch.guarded)
                     return None
-                self.journal.submitted(batch.seq, job_id)
+                self.journal.submitted(batch.seq, job_id, batch.records, batch.encoded)
+                self._shed(batch)
                 self.counters.sent += batch.physical_lines
                 self._handled(batch)
                 self.counters.records_sent += len(batch)
@@ -490,10 +586,49 @@ class BulkImport:
                 self._give_up(batch, f"not sent: {self._stop}", resendable=True)
                 return None
             reason = f"batch refused with HTTP {status}: {answer.message}"
-            pairs = zip(batch.lines, batch.records, strict=True)
+            pairs = zip(batch.lines, self._records(batch), strict=True)
             rejects = [(line, reason, _excerpt(record)) for line, record in pairs]
             self._finish(batch, BatchState.REJECTED, Fate.FINAL, rejects=rejects)
             return None
+
+    async def _split(self, batch: Batch, reason: str) -> None:
+        """A body refused for its size was not applied: send it again in two halves (each split again if need be),
+        or, for a single record, refuse that record by its line."""
+        if len(batch) == 1:
+            note = f"refused for its size: {reason}"
+            self._finish(
+                batch,
+                BatchState.REJECTED,
+                Fate.FINAL,
+                rejects=[(batch.lines[0], note, _excerpt(self._records(batch)[0]))],
+            )
+            return
+        middle = len(batch) // 2
+        first = self.journal.next_part_seq()
+        parts = [batch.part(first, 0, middle), batch.part(first - 1, middle, len(batch))]
+        note = f"sent again in {len(parts)} parts (batches {first}, {first - 1}): {reason}"
+        self.journal.split(batch.seq, [(part.seq, part.lines, part.spans) for part in parts], batch.guarded, note)
+        batch.open_parts = len(parts)
+        for part in parts:
+            try:
+                await self._submit(part)
+            except Exception as exc:  # as in ``_sender``: this part's outcome, not the run's
+                self._give_up(part, self.redact(f"not sent: {type(exc).__name__}: {exc}"), resendable=not part.guarded)
+
+    def _shed(self, batch: Batch) -> None:
+        """Taken by the server: the records wait in the journal, not in memory, while the job runs (a slow server
+        must not make the importer hold the whole file)."""
+        batch.records = []
+        batch.encoded = []
+        batch.key_lines = {}
+
+    def _records(self, batch: Batch) -> list[dict[str, Any]]:
+        if not batch.records and len(batch):
+            kept = self.journal.kept_records(batch.seq)
+            if kept is None:
+                raise ImportAborted(f"batch {batch.seq}: its records are not in the journal any more")
+            batch.records = kept
+        return batch.records
 
     # --- following jobs --------------------------------------------------------------------------------------
 
@@ -544,6 +679,7 @@ class BulkImport:
             elif isinstance(answer, transport.Answer) and answer.status == 404:
                 note = f"job {job_id} is unknown to the server (jobs are kept 14 days): {answer.message}"
                 self._give_up(batch, note, resendable=not batch.guarded)
+                self.counters.jobs_finished += 1
                 return True
             elif isinstance(answer, transport.Answer) and answer.status == 429:
                 continue
@@ -565,9 +701,11 @@ class BulkImport:
             if state == "COMPLETED":
                 return "retry"
             if not batch.guarded and batch.resent < self.options.max_attempts:
+                self.counters.jobs_finished += 1  # that job is over; the batch's next one is counted when taken
                 return "resend"
             note = f"job {job_id} FAILED without per-record results: {body.get('message', '')}".rstrip(": ")
             self._give_up(batch, note, resendable=not batch.guarded)
+            self.counters.jobs_finished += 1
             return "settled"
         try:
             response = await transport.download(self.client, self.base_url, url, self.plain_http)
@@ -577,10 +715,11 @@ class BulkImport:
             return "retry"
         results = reconcile_results(batch.lines, response.text)
         note = f"job {job_id} {state}" + (": " + "; ".join(results.notes) if results.notes else "")
-        inputs = dict(zip(batch.lines, batch.records, strict=True))
+        inputs = dict(zip(batch.lines, self._records(batch), strict=True))
         rejects = [(line, reason, _excerpt(inputs[line])) for line, reason in results.rejected]
         fate = Fate.UNKNOWN if results.unknown else Fate.FINAL
         self._finish(batch, BatchState.DONE, fate, rejects=rejects, unknown=results.unknown, note=note)
+        self.counters.jobs_finished += 1
         return "settled"
 
 

@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_UNKNOWN = 3
 EXIT_INCOMPLETE = 4
+EXIT_LOCKED = 5  # another importer holds this input or this journal: nothing was read or sent
 STILL_OPEN = "the job had not finished when the run ended; run the same command again to follow it up"
 PENDING = "not read: the run stopped first; run the same command again to import these lines"
 SHOWN_JOBS = 20
@@ -58,6 +59,7 @@ class ImportReport:
     throttled: int = 0
     stopped: str = ""
     signal: int | None = None
+    requests_sent: int = 0  # bulk submits this run made, whatever their answer
 
     @property
     def balanced(self) -> bool:
@@ -97,6 +99,8 @@ class ImportReport:
             f"{counts['skipped']} skipped (blank or header)"
             + (f", {counts['pending']} not read yet" if counts.get("pending") else ""),
         ]
+        if self.resumed and not self.requests_sent and not self.stopped and not counts.get("pending"):
+            lines.insert(0, "already complete, nothing sent: the journal has every line's outcome")
         if not self.balanced:
             lines.append(f"ERROR: the counts add up to {sum(counts.values())}, not {self.lines}")
         if self.stopped:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..json_exact import fast_loads
-from .strict import BOM, DECODER, StrictError, bom_column, has_lone_surrogate, surely_unique_keys
+from .lines import LongLine, read_line
+from .strict import BOM, DECODER, StrictError, bom_column, compact_json, has_lone_surrogate, surely_unique_keys
 
 RAW_TEXT_LIMIT = 2000
 
@@ -26,12 +27,14 @@ class LineKind(Enum):
     SKIPPED = "skipped"  # not data: a CSV header row
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made per input line, and a frozen dataclass pays a call per field to be built.
+@dataclass(slots=True)
 class SourceLine:
     """One input unit: a line of JSON Lines or a record of CSV, numbered from 1 as an editor shows it.
 
     ``last_line`` is the last physical line the unit covers (a CSV value may span lines); every physical line
-    from ``line_no`` to ``last_line`` shares this unit's outcome.
+    from ``line_no`` to ``last_line`` shares this unit's outcome. ``encoded`` is the record as compact JSON when
+    reading it already encoded it (empty otherwise): its size in a request body, and the bytes the body is made of.
     """
 
     line_no: int
@@ -40,6 +43,7 @@ class SourceLine:
     reason: str = ""
     raw: str = ""
     last_line: int = 0
+    encoded: bytes = b""
 
     @property
     def span(self) -> int:
@@ -59,8 +63,10 @@ def parse_json_line(line_no: int, data: bytes) -> SourceLine:
     # The fast path: orjson, when the line is an object that cannot have held a duplicate key, has no stray BOM
     # and no escape that could make a lone surrogate. orjson refuses invalid UTF-8, NaN and deep nesting itself.
     value = fast_loads(data)
-    if isinstance(value, dict) and BOM not in data and surely_unique_keys(data, value):
-        return SourceLine(line_no, LineKind.RECORD, record=value)
+    if isinstance(value, dict) and BOM not in data:
+        encoded = compact_json(value)  # once: it also gives the record's size in a request body
+        if encoded is not None and surely_unique_keys(data, encoded):
+            return SourceLine(line_no, LineKind.RECORD, record=value, encoded=encoded)
     return _parse_strictly(line_no, data)
 
 
@@ -92,11 +98,17 @@ def _parse_strictly(line_no: int, data: bytes) -> SourceLine:
     return SourceLine(line_no, LineKind.RECORD, record=value)
 
 
-def read_jsonl(path: Path) -> Iterator[SourceLine]:
+def read_jsonl(path: Path, max_line_bytes: int | None = None) -> Iterator[SourceLine]:
     """Stream ``path`` line by line. A UTF-8 BOM at the start and CRLF line endings are tolerated; blank lines are
-    reported as BLANK so they can be counted, never silently dropped."""
+    reported as BLANK so they can be counted, never silently dropped. A line over ``max_line_bytes`` is BROKEN
+    by its size, without being held whole."""
     with path.open("rb") as stream:
-        for line_no, data in enumerate(stream, start=1):
+        line_no = 0
+        while (data := read_line(stream, max_line_bytes)) is not None:
+            line_no += 1
+            if isinstance(data, LongLine):
+                yield broken(line_no, data.reason, data.decode("utf-8", "replace"))
+                continue
             if line_no == 1 and data.startswith(BOM):
                 data = data[len(BOM) :]
             data = data.rstrip(b"\r\n")

@@ -43,16 +43,21 @@ def _no_constants(name: str) -> Any:
 DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_no_constants)
 
 
-def surely_unique_keys(data: bytes, value: Any) -> bool:
-    """True when ``value``, parsed from ``data`` by a parser that keeps the last of duplicate keys, cannot have
-    lost one. Written out again, a value that lost a key loses that key's colon; every other colon (a key's, or one
-    inside a string) is written again as it was read, unless the text spelled it as an escape: with no ``\\u``
-    escape in ``data``, equal colon counts mean nothing was dropped. Unequal counts send the caller to the strict
-    parser, which names the key."""
+def compact_json(value: Any) -> bytes | None:
+    """``value`` as compact UTF-8 JSON by orjson; None for what orjson refuses (an integer beyond 64 bits)."""
     try:
-        return b"\\u" not in data and data.count(b":") == orjson.dumps(value).count(b":")
+        return orjson.dumps(value)
     except orjson.JSONEncodeError:
-        return False
+        return None
+
+
+def surely_unique_keys(data: bytes, encoded: bytes) -> bool:
+    """True when the value ``encoded`` (written out again by ``compact_json``), parsed from ``data`` by a parser
+    that keeps the last of duplicate keys, cannot have lost one. Written out again, a value that lost a key loses
+    that key's colon; every other colon (a key's, or one inside a string) is written again as it was read, unless
+    the text spelled it as an escape: with no ``\\u`` escape in ``data``, equal colon counts mean nothing was
+    dropped. Unequal counts send the caller to the strict parser, which names the key."""
+    return b"\\u" not in data and data.count(b":") == encoded.count(b":")
 
 
 def bom_column(data: bytes) -> int | None:
@@ -87,11 +92,13 @@ def identifier_problem(record: dict[str, Any]) -> str | None:
     identifiers = record.get("identifiers")
     if not isinstance(identifiers, dict):
         return None
+    custom = identifiers.get("customIdentifiers")
+    if not custom and "".join(value for value in identifiers.values() if type(value) is str).isprintable():
+        return None  # the common case, in one pass in C: no custom identifier, every value printable
     for name in SINGLE_IDENTIFIERS:
         value = identifiers.get(name)
         if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):
             return f"/identifiers/{name}: control or invisible character {bad}"
-    custom = identifiers.get("customIdentifiers")
     for index, item in enumerate(custom if isinstance(custom, list) else []):
         for part in ("key", "value"):
             value = item.get(part) if isinstance(item, dict) else None

@@ -17,7 +17,7 @@ from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.bulk_user_operations import post_bulk_user_attributes
 from attentive_client.models.user_attributes import UserAttributes
-from attentive_client.runtime import RetryPolicy
+from attentive_client.runtime import EncodedJson, RetryPolicy
 
 MESSAGE_LIMIT = 500
 
@@ -26,12 +26,17 @@ class ValidatedUsers(UserAttributes):
     """A bulk body whose records were each validated against the effective spec already: sent as they are,
     without the round trip through the generated models (which costs more than the rest of the import)."""
 
-    def __init__(self, records: list[dict[str, Any]]) -> None:
+    def __init__(self, records: list[dict[str, Any]], encoded: list[bytes] | None = None) -> None:
         super().__init__(users=[])
         self._records = records
+        self._encoded = encoded
 
     def to_dict(self) -> dict[str, Any]:
-        return {"users": self._records}
+        body = {"users": self._records}
+        if self._encoded and len(self._encoded) == len(self._records):
+            # Each record was encoded once when read: the body is those bytes joined, not a second encoding.
+            return EncodedJson(body, b'{"users":[' + b",".join(self._encoded) + b"]}")
+        return body
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,13 @@ class NoAnswer:
     reason: str
 
 
+@dataclass(frozen=True)
+class TooLarge:
+    """The body is too large for the server (or for the spec's cap): nothing was applied; send it in parts."""
+
+    reason: str
+
+
 def _no_answer(error: errors.APIConnectionError, policy: RetryPolicy) -> NoAnswer:
     cause = error.__cause__
     # The runtime's policy knows which failures happen before a request leaves: only those are certainly unsent.
@@ -69,14 +81,29 @@ def _no_answer(error: errors.APIConnectionError, policy: RetryPolicy) -> NoAnswe
     return NoAnswer(maybe_sent=not never_sent, reason=str(error))
 
 
-async def submit(client: AuthenticatedClient, records: list[dict[str, Any]], policy: RetryPolicy) -> Answer | NoAnswer:
+async def submit(
+    client: AuthenticatedClient,
+    records: list[dict[str, Any]],
+    policy: RetryPolicy,
+    body_bytes: int,
+    encoded: list[bytes] | None = None,
+) -> Answer | NoAnswer | TooLarge:
+    """One attempt; ``body_bytes`` is the body's size as the importer measured it, ``encoded`` each record as
+    compact JSON when the importer has it."""
     try:
         response = await post_bulk_user_attributes.asyncio_detailed(
-            client=client, body=ValidatedUsers(records), max_retries=0
+            client=client, body=ValidatedUsers(records, encoded), max_retries=0
         )
+    except errors.RequestTooLargeError as error:
+        return TooLarge(f"{error.size} bytes, over the spec's x-max-body-bytes of {error.limit}")
     except errors.APIConnectionError as error:
+        if policy.refused_for_size(error.__cause__, body_bytes):
+            return TooLarge(f"the connection was dropped while a body of {body_bytes} bytes was being sent ({error})")
         return _no_answer(error, policy)
-    return Answer(int(response.status_code), httpx.Headers(response.headers), _json(response.content))
+    answer = Answer(int(response.status_code), httpx.Headers(response.headers), _json(response.content))
+    if answer.status == 413:
+        return TooLarge(f"HTTP 413 for a body of {body_bytes} bytes: {answer.message}")
+    return answer
 
 
 async def job_status(client: AuthenticatedClient, job_id: str, policy: RetryPolicy) -> Answer | NoAnswer:

@@ -14,8 +14,9 @@ from attentive_client.runtime import Redactor
 from ..bulk.csv_source import MappingError
 from ..bulk.importer import BulkImport, ImportAborted, ImportOptions
 from ..bulk.journal import JournalMismatch
+from ..bulk.lock import ImportLocked
 from ..bulk.progress import ProgressDisplay
-from ..bulk.report import EXIT_INCOMPLETE
+from ..bulk.report import EXIT_INCOMPLETE, EXIT_LOCKED
 from .api_commands import TOKEN_VARIABLE, base_url_from_env, client_from_env
 
 
@@ -25,14 +26,20 @@ class ImportNotRun(click.ClickException):
     exit_code = EXIT_INCOMPLETE
 
 
-def fail(message: str, as_json: bool) -> NoReturn:
+class ImportLockedError(click.ClickException):
+    """Another importer holds this input or journal: an exit status of its own, so a cron job can tell."""
+
+    exit_code = EXIT_LOCKED
+
+
+def fail(message: str, as_json: bool, exit_code: int = EXIT_INCOMPLETE) -> NoReturn:
     """The run could not start or go on: a JSON error document on stdout with ``--json``, else a message."""
     redact = Redactor([os.environ.get(TOKEN_VARIABLE, "").strip()])
     message = redact(message)
     if as_json:
-        click.echo(json.dumps({"error": message, "exit_code": EXIT_INCOMPLETE}, ensure_ascii=False))
-        sys.exit(EXIT_INCOMPLETE)
-    raise ImportNotRun(message)
+        click.echo(json.dumps({"error": message, "exit_code": exit_code}, ensure_ascii=False))
+        sys.exit(exit_code)
+    raise ImportLockedError(message) if exit_code == EXIT_LOCKED else ImportNotRun(message)
 
 
 class JsonErrorsCommand(click.Command):
@@ -47,6 +54,10 @@ class JsonErrorsCommand(click.Command):
                 raise
             click.echo(json.dumps({"error": error.format_message(), "exit_code": error.exit_code}, ensure_ascii=False))
             ctx.exit(error.exit_code)
+
+
+def print_job(batch: int, job_id: str) -> None:
+    click.echo(f"batch {batch}: job {job_id}", err=True)
 
 
 @click.group()
@@ -69,6 +80,7 @@ def bulk() -> None:
 @click.option("--batch-size", type=click.IntRange(1, 256), default=256, show_default=True)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=ImportOptions.concurrency, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="No progress; print the report (or the error) as JSON.")
+@click.option("--verbose", is_flag=True, help="Print each bulk job's id as the server takes it.")
 def import_command(
     source: Path,
     input_format: str | None,
@@ -79,6 +91,7 @@ def import_command(
     batch_size: int,
     concurrency: int,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Import SOURCE (JSON Lines: one upsert per line; or CSV with a column mapping).
 
@@ -86,7 +99,8 @@ def import_command(
     lines of one user are applied in file order. Ctrl-C or SIGTERM stop sending at once, write the report and
     exit 130 or 143; run the same command again to resume.
     Exit status: 0 all accepted, 1 some lines rejected, 2 usage error, 3 some unknown (review the report),
-    4 stopped early or could not start, 130/143 interrupted.
+    4 stopped early or could not start, 5 another import of this input or journal is running (nothing sent),
+    130/143 interrupted.
     """
     if not source.is_file():
         fail(f"{source}: no such file", as_json)
@@ -106,7 +120,9 @@ def import_command(
     except (ValueError, click.UsageError) as error:
         fail(error.format_message() if isinstance(error, click.UsageError) else str(error), as_json)
     display = ProgressDisplay() if not as_json and sys.stderr.isatty() else None
-    on_job = display.job if display is not None else None
+    on_job = None
+    if verbose:
+        on_job = display.job if display is not None else print_job
     importer = BulkImport(
         client, base_url_from_env(), options, on_progress=display.update if display else None, on_job=on_job
     )
@@ -116,6 +132,8 @@ def import_command(
                 result = importer.run()
         else:
             result = importer.run()
+    except ImportLocked as error:
+        fail(str(error), as_json, EXIT_LOCKED)
     except (MappingError, JournalMismatch, ImportAborted, OSError) as error:
         fail(str(error), as_json)
     except Exception as error:  # a bug, not an input: still one line of explanation, never a traceback

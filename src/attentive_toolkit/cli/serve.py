@@ -149,9 +149,8 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 @click.option(
     "--max-body-bytes",
     type=click.IntRange(min=1),
-    default=DEFAULTS.max_body_bytes,
-    show_default=True,
-    help="Larger request bodies are refused with 413 (default: 256 users x 16 KiB).",
+    default=None,
+    help="Larger request bodies are refused with 413. Default: each operation's x-max-body-bytes in the spec.",
 )
 @click.option(
     "--header-timeout",
@@ -199,7 +198,7 @@ def serve(
     faults_file: Path | None,
     fault_items: tuple[str, ...],
     seed: int,
-    max_body_bytes: int,
+    max_body_bytes: int | None,
     header_timeout: float,
     body_timeout: float,
     max_connections: int,
@@ -207,8 +206,10 @@ def serve(
     allowed_hosts: tuple[str, ...],
 ) -> None:
     """Run the stateful reference server (the Attentive API V2 as documented, plus /_sandbox/)."""
-    api = ApiSpec.from_document(load_effective_spec())
+    document = load_effective_spec()
+    api = ApiSpec.from_document(document)
     described = {operation.operation_id: operation for operation in api.operations}
+    body_cap = describe_bytes(max_body_bytes) if max_body_bytes else per_operation_cap(api)
     operations = set(described)
     accepted = dict(parse_token(text, api.scopes) for text in tokens) if tokens else {DEV_TOKEN: api.scopes}
     settings = ServerSettings(
@@ -231,7 +232,7 @@ def serve(
         click.echo(f"Accepting bearer token {describe_token(token, scopes)}")
     click.echo(f"State: {db if db else 'in memory'}; inspection API under /_sandbox/ (token required)", nl=True)
     click.echo(
-        f"Limits: bodies up to {describe_bytes(max_body_bytes)}, {max_connections} connections, headers within "
+        f"Limits: bodies up to {body_cap}, {max_connections} connections, headers within "
         f"{header_timeout:g} s, bodies within {body_timeout:g} s"
     )
     for line in describe_operations(described.values()):
@@ -246,3 +247,8 @@ def serve(
         pass
     finally:
         sock.close()
+
+
+def per_operation_cap(api: ApiSpec) -> str:
+    largest = api.max_body_bytes
+    return f"{describe_bytes(largest)} (x-max-body-bytes)" if largest else "the undeclared default"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from types import ModuleType
 from typing import Any, Protocol
 
 import httpx
@@ -20,7 +21,13 @@ from .retry import RetryPolicy
 from .spec import Operation
 from .validation import not_json_reason
 
-__all__ = ["Call", "Sent", "read_body", "read_body_async"]
+_orjson: ModuleType | None
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - the toolkit installs it; a bare generated client may not have it
+    _orjson = None
+
+__all__ = ["Call", "EncodedJson", "Sent", "read_body", "read_body_async"]
 
 _TIMEOUT_PARTS = ("connect", "read", "write", "pool")
 
@@ -32,6 +39,31 @@ class Sent:
     operation: Operation
     response: httpx.Response
     attempts: int
+
+
+class EncodedJson(dict[str, Any]):
+    """A JSON object body that carries its own compact UTF-8 encoding, made once by the caller (the bulk importer
+    encodes each record as it reads it): sent as those bytes, not encoded again."""
+
+    def __init__(self, value: dict[str, Any], encoded: bytes) -> None:
+        super().__init__(value)
+        self.encoded = encoded
+
+
+def fast_json(body: object) -> bytes | None:
+    """``body`` as compact UTF-8 JSON by orjson, several times faster than the standard library; None where it is
+    not installed (the generated client does not require it) or might encode differently from httpx's own
+    ``json=`` (an integer beyond 64 bits, a non-string key, a subclass, and anything holding ``null``, which is
+    how orjson writes a NaN that httpx refuses): httpx encodes those."""
+    if isinstance(body, EncodedJson):
+        return body.encoded
+    if _orjson is None:
+        return None
+    try:
+        content: bytes = _orjson.dumps(body, option=_orjson.OPT_PASSTHROUGH_SUBCLASS | _orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return None
+    return None if b"null" in content else content
 
 
 def longest_timeout(timeout: httpx.Timeout) -> float | None:
@@ -63,6 +95,7 @@ class Call:
     """The state of one call: what to send, how many retries remain, and when its deadline runs out."""
 
     __slots__ = (
+        "_encoded_request",
         "_longest",
         "_policy",
         "attempt",
@@ -91,6 +124,7 @@ class Call:
         self.operation = operation
         self.request = request
         self.body = request["json"] if "json" in request else request.get("data")
+        self._encoded_request: dict[str, Any] | None = None
         self.retries = retries
         self._policy: RetryPolicy | None = None
         # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
@@ -126,15 +160,38 @@ class Call:
         """The next attempt's request, its timeouts cut to what is left of the deadline."""
         self.attempt += 1
         timeout = self._attempt_timeout()
+        encoded = self._encoded()
         try:
             if timeout is None:
-                return client.build_request(**self.request)
-            return client.build_request(**self.request, timeout=timeout)
+                request = client.build_request(**encoded)
+            else:
+                request = client.build_request(**encoded, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
                 operation_id=self.operation.operation_id, errors=[problem], secrets=self.owner.redactor().secrets
             ) from None
+        limit = self.operation.max_body_bytes
+        if limit is not None:
+            # The declared length: known without reading a streamed body. A server would refuse a larger one
+            # (413, or a dropped connection while the body is still being sent), so it is never sent.
+            size = int(request.headers.get("content-length") or 0)
+            if size > limit:
+                raise errors.RequestTooLargeError(operation_id=self.operation.operation_id, size=size, limit=limit)
+        return request
+
+    def _encoded(self) -> dict[str, Any]:
+        """The request with its JSON body encoded, once for every attempt of the call (orjson where installed)."""
+        if self._encoded_request is None:
+            content = fast_json(self.body) if "json" in self.request else None
+            if content is None:
+                self._encoded_request = self.request
+            else:
+                headers = httpx.Headers(self.request.get("headers"))
+                headers.setdefault("Content-Type", "application/json")
+                rest = {key: value for key, value in self.request.items() if key not in ("json", "headers")}
+                self._encoded_request = {**rest, "content": content, "headers": headers}
+        return self._encoded_request
 
     def _attempt_timeout(self) -> httpx.Timeout | None:
         remaining = self.remaining()

@@ -328,6 +328,24 @@ class MissingTokenError(AttentiveError, ValueError):
         super().__init__(message, operation_id="")
 
 
+class RequestTooLargeError(AttentiveError, ValueError):
+    """The request body is larger than the operation's ``x-max-body-bytes``; nothing was sent.
+
+    Attributes:
+        size: the body's size in bytes.
+        limit: the cap the effective spec sets, in bytes.
+    """
+
+    size: int
+    limit: int
+
+    def __init__(self, *, operation_id: str, size: int, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        message = f"{operation_id}: the request body is {size} bytes, over the {limit} bytes the spec allows"
+        super().__init__(message + " (x-max-body-bytes); nothing was sent", operation_id=operation_id)
+
+
 def status_error_class(status_code: int) -> type[APIStatusError]:
     """The class for a non-2xx status: one per status the spec documents, ``UnexpectedStatus`` for the rest."""
     if 500 <= status_code <= 599:
@@ -359,6 +377,7 @@ __all__ = [
     "MissingTokenError",
     "NotFoundError",
     "RateLimitError",
+    "RequestTooLargeError",
     "RequestValidationError",
     "ResponseTooLargeError",
     "ServerError",

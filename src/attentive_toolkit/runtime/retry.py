@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 import httpx
 from attrs import field, frozen
 
-__all__ = ["DEFAULT_INITIAL_DELAY", "DEFAULT_MAX_DELAY", "DEFAULT_MAX_RETRY_AFTER", "RetryPolicy"]
+__all__ = [
+    "DEFAULT_INITIAL_DELAY",
+    "DEFAULT_MAX_DELAY",
+    "DEFAULT_MAX_RETRY_AFTER",
+    "LIKELY_SIZE_REFUSAL_BYTES",
+    "RetryPolicy",
+]
 
 DEFAULT_INITIAL_DELAY = 0.5
 DEFAULT_MAX_DELAY = 8.0
@@ -21,6 +27,12 @@ DEFAULT_MAX_RETRY_AFTER = 60.0
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Failures after the request may have reached the server: only a repeatable request is sent again.
 _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+# A server (or a proxy before it) refusing a body as too large answers 413 before reading it and closes the
+# connection; a client still sending the body sees the connection drop instead of the 413 (httpx's async client
+# raises ReadError). Past this size a dropped connection is taken for that refusal: it is nginx's default
+# client_max_body_size, the smallest cap commonly met.
+LIKELY_SIZE_REFUSAL_BYTES = 1 << 20
+_DROPPED = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
 @frozen
@@ -65,6 +77,13 @@ class RetryPolicy:
     def never_sent(error: BaseException) -> bool:
         """Whether the failed request certainly never left this process (so sending it again is always safe)."""
         return isinstance(error, _NOT_SENT)
+
+    @staticmethod
+    def refused_for_size(error: BaseException | None, body_bytes: int) -> bool:
+        """Whether a failed request was most likely refused for its size: the connection dropped (not timed out)
+        while a body of at least ``LIKELY_SIZE_REFUSAL_BYTES`` was being sent. Such a request was not applied:
+        sent again in smaller parts, it is not a repeat."""
+        return isinstance(error, _DROPPED) and body_bytes >= LIKELY_SIZE_REFUSAL_BYTES
 
     def retry_after(self, headers: httpx.Headers | Mapping[str, str]) -> float | None:
         """``Retry-After`` in seconds, capped at ``max_retry_after``; None when absent, unreadable, negative or past."""

@@ -9,7 +9,8 @@ Interface (stable; other areas build on it):
   ``faults`` (``FaultConfig(seed, {operationId or "*": OperationFaults(rate_429, rate_500, rate_503, drop_rate,
   latency_rate, latency_seconds, job_failure_rate)})``), ``company`` (what ``GET /v2/me`` answers),
   ``sign_up_units`` (API sign-up units for locale resolution), ``clock`` / ``monotonic`` / ``sleep`` (injectable
-  time, so tests never wait); limits and guards (docs/server-security.md): ``max_body_bytes`` (4 MiB),
+  time, so tests never wait); limits and guards (docs/server-security.md):
+  ``max_body_bytes`` (None: the spec's ``x-max-body-bytes``),
   ``header_timeout_seconds``, ``body_timeout_seconds``, ``max_connections``, ``shutdown_timeout_seconds``,
   ``allowed_hosts`` (Host names besides loopback ones), ``results_link_lifetime``, ``link_secret``.
 - ``app.create_app(settings=None)``: the ASGI app (in process: ``httpx.AsyncClient(transport=httpx.ASGITransport(

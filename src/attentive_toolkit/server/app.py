@@ -255,7 +255,7 @@ def create_app(settings: ServerSettings | None = None, document: dict[str, Any] 
             Middleware(DefaultRateLimitHeaders),
             # Before any body is read: foreign Host names, the sandbox's token and cross-site writes.
             Middleware(RequestGuard, tokens=state.tokens, hosts=HostPolicy(state.settings.allowed_hosts)),
-            Middleware(BodyLimit, max_body_bytes=state.settings.max_body_bytes),
+            Middleware(BodyLimit, api=state.api, max_body_bytes=state.settings.max_body_bytes),
         ],
         exception_handlers={404: not_found},
         lifespan=lifespan,

@@ -8,10 +8,13 @@ would have read it whole anyway. How long the body may take is the connection's 
 
 from __future__ import annotations
 
+from attentive_client.runtime import ApiSpec
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .responses import error_response
 
+# Only for a spec that sets no x-max-body-bytes at all: nginx's default client_max_body_size, the commonest cap.
+UNDECLARED_MAX_BODY_BYTES = 1 << 20
 # A refusal ends the connection: the rest of the body is never read, so the connection can't be reused.
 CLOSE = {"connection": "close"}
 
@@ -25,23 +28,36 @@ def describe_bytes(count: int) -> str:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
+    """Bodies up to the addressed operation's ``x-max-body-bytes`` (the spec's largest for any other path), or up
+    to ``max_body_bytes`` for every request when the settings give one."""
 
-    def too_large(self, what: str) -> str:
+    def __init__(self, app: ASGIApp, api: ApiSpec, max_body_bytes: int | None = None) -> None:
+        self.app = app
+        self.api = api
+        self.override = max_body_bytes
+        self.default = api.max_body_bytes or UNDECLARED_MAX_BODY_BYTES
+
+    def limit_for(self, scope: Scope) -> int:
+        if self.override is not None:
+            return self.override
+        found = self.api.match(scope["method"], scope["path"])
+        return (found[0].max_body_bytes if found else None) or self.default
+
+    @staticmethod
+    def too_large(what: str, limit: int) -> str:
         return (
-            f"{what} exceeds the limit of {describe_bytes(self.max_body_bytes)} per request "
-            "(sized for the vendor's 256 users per bulk request; the server's --max-body-bytes sets it)"
+            f"{what} exceeds the limit of {describe_bytes(limit)} per request "
+            "(x-max-body-bytes in the effective spec; the server's --max-body-bytes overrides it)"
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = content_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
-            refusal = self.too_large(f"the declared Content-Length of {declared} bytes")
+        if declared is not None and declared > limit:
+            refusal = self.too_large(f"the declared Content-Length of {declared} bytes", limit)
             await error_response(413, refusal, headers=CLOSE)(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -53,9 +69,11 @@ class BodyLimit:
                 return  # the client went away (or was cut off for being too slow): nobody to answer
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 chunks.clear()
-                await error_response(413, self.too_large("the request body"), headers=CLOSE)(scope, receive, send)
+                await error_response(413, self.too_large("the request body", limit), headers=CLOSE)(
+                    scope, receive, send
+                )
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)

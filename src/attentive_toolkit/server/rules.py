@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -82,12 +83,46 @@ def resolve_sign_up_units(
     return resolved, violations
 
 
+def check_custom_attributes(
+    custom: dict[str, Any], known: Mapping[str, str], count: Callable[[], int], limit: int
+) -> tuple[list[Violation], dict[str, str]]:
+    """Check each custom value against its attribute's type (``known``: name -> type); a new attribute is typed by
+    its first value, up to ``limit`` attributes in all (``count``: how many exist, asked only when one is new).
+    Returns the violations and the new attributes, in the order met."""
+    violations: list[Violation] = []
+    created: dict[str, str] = {}
+    existing = -1
+    for name, value in custom.items():
+        attribute_type = known.get(name)
+        if attribute_type is not None:
+            if not accepts(attribute_type, value):
+                violations.append(
+                    Violation(
+                        json_pointer(["attributes", "custom", name]),
+                        f"custom attribute '{name}' is typed {attribute_type} by its first value; "
+                        f"{value!r} is a {value_type(value)}",
+                    )
+                )
+            continue
+        if existing < 0:
+            existing = count()
+        if existing + len(created) >= limit:
+            violations.append(
+                Violation(
+                    json_pointer(["attributes", "custom", name]),
+                    f"cannot create custom attribute '{name}': the limit of {limit} is reached",
+                )
+            )
+            continue
+        created[name] = value_type(value)
+    return violations, created
+
+
 def type_custom_attributes(db: sqlite3.Connection, custom: dict[str, Any], limit: int) -> list[Violation]:
     """Check each custom value against its attribute's type and register new attributes, typed by their first
     value, up to ``limit`` attributes in all. Runs inside the caller's transaction."""
-    violations: list[Violation] = []
     if not custom:
-        return violations
+        return []
     names = list(custom)
     known = {
         row[0]: row[1]
@@ -95,29 +130,8 @@ def type_custom_attributes(db: sqlite3.Connection, custom: dict[str, Any], limit
             f"SELECT name, type FROM custom_attributes WHERE name IN ({', '.join('?' for _ in names)})", names
         )
     }
-    count = -1  # counted only when a new attribute appears
-    for name, value in custom.items():
-        pointer = json_pointer(["attributes", "custom", name])
-        attribute_type = known.get(name)
-        if attribute_type is not None:
-            if not accepts(attribute_type, value):
-                violations.append(
-                    Violation(
-                        pointer,
-                        f"custom attribute '{name}' is typed {attribute_type} by its first value; "
-                        f"{value!r} is a {value_type(value)}",
-                    )
-                )
-            continue
-        if count < 0:
-            count = db.execute("SELECT COUNT(*) FROM custom_attributes").fetchone()[0]
-        if count >= limit:
-            violations.append(
-                Violation(pointer, f"cannot create custom attribute '{name}': the limit of {limit} is reached")
-            )
-            continue
-        new_type = value_type(value)
-        db.execute("INSERT INTO custom_attributes (name, type) VALUES (?, ?)", (name, new_type))
-        known[name] = new_type
-        count += 1
+    violations, created = check_custom_attributes(
+        custom, known, lambda: int(db.execute("SELECT COUNT(*) FROM custom_attributes").fetchone()[0]), limit
+    )
+    db.executemany("INSERT INTO custom_attributes (name, type) VALUES (?, ?)", created.items())
     return violations

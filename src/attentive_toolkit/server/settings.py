@@ -11,12 +11,6 @@ from pathlib import Path
 
 DEV_TOKEN = "dev-token"
 JOB_RETENTION = timedelta(days=14)
-# The vendor accepts up to 256 users per bulk request. A full record (identifiers, named attributes, address,
-# subscriptions) is about 1 KiB of JSON; the server keeps up to 100 custom attributes per user, about 10 KiB more
-# with generous names and values. 16 KiB per user leaves headroom: 256 x 16 KiB = 4 MiB for any request body.
-MAX_USERS_PER_BULK_REQUEST = 256
-BYTES_PER_USER = 16 * 1024
-DEFAULT_MAX_BODY_BYTES = MAX_USERS_PER_BULK_REQUEST * BYTES_PER_USER
 # How long a signed bulk results link works, like a storage provider's pre-signed URL.
 RESULTS_LINK_LIFETIME = timedelta(hours=1)
 
@@ -111,7 +105,8 @@ class ServerSettings:
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     # Limits against hostile or broken clients (see docs/server-security.md). The body limit applies in process
     # too; the others need a real listener (``running_server`` or ``attentive serve``).
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # None: each operation's ``x-max-body-bytes`` in the effective spec (a number overrides it for every request).
+    max_body_bytes: int | None = None
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 30.0
     max_connections: int = 100

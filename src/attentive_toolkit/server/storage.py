@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..json_exact import NOT_PARSED, fast_loads
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -183,7 +185,10 @@ class Store:
         rows = self._query("SELECT request FROM jobs WHERE id = ?", (job_id,))
         if not rows:
             raise KeyError(job_id)
-        body = json.loads(rows[0]["request"])
+        text: str = rows[0]["request"]
+        body = fast_loads(text.encode("utf-8"))
+        if body is NOT_PARSED:  # integers beyond 64 bits: the standard library keeps them exact
+            body = json.loads(text)
         users = body.get("users") if isinstance(body, dict) else None
         if not isinstance(users, list):
             raise ValueError(f"job {job_id}: the stored request has no list of users")
@@ -200,8 +205,9 @@ class Store:
     def result_count(self, job_id: str) -> int:
         return int(self._query("SELECT COUNT(*) AS n FROM job_results WHERE job_id = ?", (job_id,))[0]["n"])
 
-    def add_result(self, db: sqlite3.Connection, job_id: str, position: int, line: str) -> None:
-        db.execute("INSERT INTO job_results (job_id, position, line) VALUES (?, ?, ?)", (job_id, position, line))
+    def add_results(self, db: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> None:
+        """Result lines as (job id, position, line), inside the caller's transaction."""
+        db.executemany("INSERT INTO job_results (job_id, position, line) VALUES (?, ?, ?)", rows)
 
     def result_lines(self, job_id: str) -> list[str]:
         rows = self._query("SELECT line FROM job_results WHERE job_id = ? ORDER BY position", (job_id,))

@@ -13,6 +13,8 @@ from .settings import SignUpUnit
 from .storage import Store
 from .validation import Violation
 
+# Identifier pairs looked up per statement: two parameters each, well under SQLite's 32,766.
+LOOKUP_CHUNK = 4000
 SINGLE_VALUED_IDENTIFIERS = ("email", "phone", "shopifyId", "klaviyoId", "clientUserId")
 
 
@@ -52,7 +54,33 @@ def rules_summary(violations: list[Violation]) -> str:
     return f"the request breaks {len(violations)} documented {noun}: " + "; ".join(v.message for v in violations)
 
 
+INSERT_SUBSCRIPTION = (
+    "INSERT INTO subscriptions (user_id, channel, subscription_type, sign_up_source_id, single_opt_in, locale, "
+    "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def owners_of(db: sqlite3.Connection, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The user holding each of ``pairs`` that someone holds. A join on a VALUES list, not ``(kind, value) IN``:
+    SQLite answers the IN form by scanning every identifier, the join by one index lookup per pair."""
+    owners: dict[tuple[str, str], int] = {}
+    for start in range(0, len(pairs), LOOKUP_CHUNK):
+        chunk = pairs[start : start + LOOKUP_CHUNK]
+        rows = db.execute(
+            "SELECT i.kind, i.value, i.user_id FROM (VALUES "
+            + ", ".join("(?, ?)" for _ in chunk)
+            + ") AS wanted JOIN identifiers AS i ON i.kind = wanted.column1 AND i.value = wanted.column2",
+            [item for pair in chunk for item in pair],
+        )
+        owners.update(((kind, value), user_id) for kind, value, user_id in rows)
+    return owners
+
+
 OutcomeRecorder = Callable[[sqlite3.Connection, Outcome], None]
+
+
+def refused(violations: list[Violation]) -> Outcome:
+    return Outcome(400, rules_summary(violations), tuple(violations))
 
 
 def _accepted(user_id: int, merged: list[int] | None, superseded: list[str]) -> Outcome:
@@ -76,30 +104,38 @@ class Upserter:
         ``record_outcome`` runs in the same transaction as the upsert (a bulk job's result line): a crash can't
         leave a record applied without its result, which a restarted job would apply a second time.
         """
-        subscriptions = record.get("subscriptions", [])
-        sources, violations = resolve_sign_up_units(subscriptions, self._units)
-        if not identifier_pairs(record["identifiers"]):
-            # The schema's minProperties is met by an empty customIdentifiers list, which still names nobody.
-            violations.append(Violation("/identifiers", "the identifiers name no one: give at least one identifier"))
+        sources, violations = self.check(record)
         attributes = record.get("attributes", {})
         try:
             with self._store.transaction() as db:
                 violations += type_custom_attributes(db, attributes.get("custom", {}), self._max_custom_attributes)
                 if violations:
                     raise _Refused
-                user_id, merged, superseded = self._find_or_create(db, identifier_pairs(record["identifiers"]), now)
-                self._update_user(db, user_id, record["identifiers"], attributes, now)
-                for subscription, source in zip(subscriptions, sources, strict=True):
-                    self._record_subscription(db, user_id, subscription, source, now)
-                outcome = _accepted(user_id, merged, superseded)
+                outcome = self.write(db, record, sources, now)
                 if record_outcome is not None:
                     record_outcome(db, outcome)
         except _Refused:
-            outcome = Outcome(400, rules_summary(violations), tuple(violations))
+            outcome = refused(violations)
             if record_outcome is not None:
                 with self._store.transaction() as db:
                     record_outcome(db, outcome)
         return outcome
+
+    def check(self, record: dict[str, Any]) -> tuple[list[str], list[Violation]]:
+        """The sign-up source of each subscription, and the rules the record breaks that need no stored state."""
+        sources, violations = resolve_sign_up_units(record.get("subscriptions", []), self._units)
+        if not identifier_pairs(record["identifiers"]):
+            # The schema's minProperties is met by an empty customIdentifiers list, which still names nobody.
+            violations.append(Violation("/identifiers", "the identifiers name no one: give at least one identifier"))
+        return sources, violations
+
+    def write(self, db: sqlite3.Connection, record: dict[str, Any], sources: list[str], now: str) -> Outcome:
+        """Store a record that breaks no rule, inside the caller's transaction."""
+        user_id, merged, superseded = self._find_or_create(db, identifier_pairs(record["identifiers"]), now)
+        self._update_user(db, user_id, record["identifiers"], record.get("attributes", {}), now)
+        for subscription, source in zip(record.get("subscriptions", []), sources, strict=True):
+            self._record_subscription(db, user_id, subscription, source, now)
+        return _accepted(user_id, merged, superseded)
 
     def _find_or_create(
         self, db: sqlite3.Connection, pairs: list[tuple[str, str]], now: str
@@ -107,15 +143,7 @@ class Upserter:
         """The user any identifier belongs to, created when none does. Identifiers of several users bridge them:
         they merge into the oldest, as the vendor warns duplicate values do. ``None`` means created; the last
         item names the merged users' identifiers that the oldest user's own values superseded."""
-        found = {
-            row[0]
-            for row in db.execute(
-                "SELECT DISTINCT user_id FROM identifiers WHERE (kind, value) IN (VALUES "
-                + ", ".join("(?, ?)" for _ in pairs)
-                + ")",
-                [item for pair in pairs for item in pair],
-            )
-        }
+        found = set(owners_of(db, pairs).values())
         if not found:
             cursor = db.execute(
                 "INSERT INTO users (attributes, created_at, updated_at) VALUES ('{}', ?, ?)", (now, now)
@@ -170,21 +198,23 @@ class Upserter:
         db.execute("UPDATE users SET attributes = ?, updated_at = ? WHERE id = ?", (json.dumps(merged), now, user_id))
 
     @staticmethod
+    def subscription_row(
+        user_id: int, subscription: dict[str, Any], source: str, now: str
+    ) -> tuple[int, str, str, str, int, str | None, str]:
+        locale = subscription.get("locale")
+        return (
+            user_id,
+            subscription["channel"],
+            subscription["subscriptionType"],
+            source,
+            int(bool(subscription.get("singleOptIn", False))),
+            json.dumps(locale) if locale is not None else None,
+            now,
+        )
+
+    @staticmethod
     def _record_subscription(
         db: sqlite3.Connection, user_id: int, subscription: dict[str, Any], source: str, now: str
     ) -> None:
         # Every attempt is recorded, repeats included: the vendor records (and may act on) each one.
-        locale = subscription.get("locale")
-        db.execute(
-            "INSERT INTO subscriptions (user_id, channel, subscription_type, sign_up_source_id, single_opt_in, "
-            "locale, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                user_id,
-                subscription["channel"],
-                subscription["subscriptionType"],
-                source,
-                int(bool(subscription.get("singleOptIn", False))),
-                json.dumps(locale) if locale is not None else None,
-                now,
-            ),
-        )
+        db.execute(INSERT_SUBSCRIPTION, Upserter.subscription_row(user_id, subscription, source, now))
