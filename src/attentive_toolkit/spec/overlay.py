@@ -8,6 +8,7 @@ gap it fixed can be retired.
 from __future__ import annotations
 
 import copy as copy_module
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -101,9 +102,15 @@ def _locate(document: Any, location: Sequence[str | int]) -> tuple[Any, str | in
     return _get(document, location[:-1]), location[-1]
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(query: str) -> Any:
+    """Each target compiled once: an update judges every gap by applying the same actions dozens of times."""
+    return jsonpath.compile(query)
+
+
 def _select(document: Any, query: str, file: str, action: OverlayAction) -> list[tuple[str | int, ...]]:
     try:
-        nodes = jsonpath.find(query, document)
+        nodes = _compiled(query).find(document)
     except jsonpath.JSONPathError as exc:
         raise OverlayActionError(file, action, f"not an RFC 9535 JSONPath query: {exc}") from exc
     return [tuple(node.location) for node in nodes]
