@@ -187,3 +187,27 @@ def test_nothing_listening_on_a_loopback_target_says_to_start_the_reference_serv
     assert problem is not None and problem.startswith(f"cannot reach {url}: ConnectError")
     port = url.rsplit(":", 1)[1]
     assert problem.endswith(f"(nothing listens there: start the reference server with `attentive serve --port {port}`)")
+
+
+def test_spec_pacing_follows_the_limit_the_target_advertises() -> None:
+    from attentive_toolkit.conformance.pacing import SPEC_RATE_SHARE, SpecPacing
+
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    def pace(advertised: str, sends: int = 20) -> float:
+        """Seconds taken by ``sends`` upserts once the target advertised ``advertised`` requests/s."""
+        pacing = SpecPacing(clock=lambda: now[0], sleep=sleep)
+        pacing.wait("POST", "/v2/user/attributes")
+        pacing.observe("POST", "/v2/user/attributes", 202, {"x-ratelimit-limit": advertised})
+        start = now[0]
+        for _ in range(sends):
+            pacing.wait("POST", "/v2/user/attributes")
+        return now[0] - start
+
+    # The spec says 150/s; a target that allows 100,000/s (a test double) is not held to it, one allowing 10/s is
+    # obeyed: 20 sends take about 2 s.
+    assert pace("100000") < 20 / (150 * SPEC_RATE_SHARE) / 10
+    assert pace("10") >= 19 / (10 * SPEC_RATE_SHARE)

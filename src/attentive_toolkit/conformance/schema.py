@@ -127,5 +127,10 @@ def build_schema(session: ConformanceSession) -> BaseSchema:
 def _recorder(session: ConformanceSession) -> Any:
     def after_validate(context: Any, case: Any, response: Any, results: list[Any]) -> None:
         session.stats.record(case, response, results)
+        if session.pacing is not None:
+            operation = case.operation
+            # schemathesis keeps each header as a list of its values.
+            headers = {str(name).lower(): values[0] for name, values in response.headers.items() if values}
+            session.pacing.observe(operation.method, operation.path, int(response.status_code), headers)
 
     return after_validate
