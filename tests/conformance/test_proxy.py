@@ -17,11 +17,12 @@ from click.testing import CliRunner
 from starlette.types import ASGIApp
 
 from attentive_toolkit.cli.main import cli
-from attentive_toolkit.conformance.proxy import ValidatingProxy, ViolationReport
+from attentive_toolkit.conformance.proxy import ValidatingProxy, ViolationReport, inspect_exchange
 from attentive_toolkit.conformance.spec_rules import load_rules
 from attentive_toolkit.server.runner import serving_app
 from attentive_toolkit.server.settings import DEV_TOKEN
 
+from ..server.synthetic_release import TOKENS, synthetic_release
 from .broken import Breaker, Exchange, on, wrong_type
 from .test_suite_catches_breakage import reference_app
 
@@ -165,3 +166,16 @@ def test_the_command_proxies_on_loopback_and_reports(tmp_path: Path) -> None:
     assert "postUserAttributes request /identifiers/phone [pattern]" in errors
     assert json.loads(report_path.read_text(encoding="utf-8"))["exchanges"] == 1
     assert DEV_TOKEN not in errors
+
+
+def test_a_form_body_is_judged_by_its_schema_not_refused_as_non_json() -> None:
+    rules = load_rules(synthetic_release())
+    form = [(b"content-type", b"application/x-www-form-urlencoded"), (b"authorization", b"Bearer x")]
+
+    def judged(body: bytes) -> list[str]:
+        found = inspect_exchange(rules, "POST", TOKENS, form, body, None, [], b"")
+        return [f"{violation.pointer} {violation.rule}" for violation in found]
+
+    assert judged(b"grant_type=authorization_code&count=2") == []
+    assert judged(b"grant_type=authorization_code&count=0") == ["/count minimum"]
+    assert judged(b"grant_type=authorization_code&count=two") == [" form"]

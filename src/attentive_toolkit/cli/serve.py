@@ -134,7 +134,10 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
     "tokens",
     multiple=True,
     envvar="ATTENTIVE_SERVE_TOKENS",
-    help="Accept TOKEN (every scope) or TOKEN=scope,scope; repeatable. Default: the development token 'dev-token'.",
+    help=(
+        "Accept TOKEN (every scope the spec names) or TOKEN=scope,scope; repeatable. "
+        "Default: the development token 'dev-token' with every scope."
+    ),
 )
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file kept across restarts.")
 @click.option("--job-pace", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Seconds per job step.")

@@ -8,9 +8,12 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
+from attentive_client.runtime import ApiSpec
+
+from ..spec.effective import load_effective_spec
 
 TERMINAL_STATUSES = frozenset({"COMPLETED", "FAILED"})
 KNOWN_STATUSES = frozenset({"PENDING", "IN_PROGRESS"}) | TERMINAL_STATUSES
@@ -37,12 +40,19 @@ class JobOutcome:
     polls: int
 
 
+def job_status_path(job_id: str) -> str:
+    """The job status operation's path (the spec's) for ``job_id``."""
+    operation = ApiSpec.from_document(load_effective_spec()).operation("getBulkJobStatus")
+    (name,) = (str(parameter["name"]) for parameter in operation.parameters if parameter.get("in") == "path")
+    return operation.path.replace("{" + name + "}", quote(job_id, safe=""))
+
+
 def wait_for_job(client: httpx.Client, job_id: str, timeout: float) -> JobOutcome:
     """Poll the job status with growing pauses until it is COMPLETED or FAILED; AssertionError after ``timeout``."""
     deadline = time.monotonic() + timeout
     pause, polls = 0.02, 0
     while True:
-        response = client.get(f"/v2/bulk/job/{job_id}")
+        response = client.get(job_status_path(job_id))
         polls += 1
         assert response.status_code == 200, f"job {job_id}: status answered {response.status_code}: {response.text}"
         body = response.json()

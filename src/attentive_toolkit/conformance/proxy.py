@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from attentive_client.runtime import media
 from starlette.types import Message, Receive, Scope, Send
 
 from .spec_rules import SpecRules, Violation
@@ -143,14 +144,21 @@ def inspect_exchange(
         found.append(report("request", Violation("", "security", "no bearer token, but the operation requires one")))
     content_type = _header(request_headers, b"content-type")
     body, problem = _json_body(request_body, content_type)
-    if problem is not None:
+    form = matched.body_media_type is not None and media.is_form(matched.body_media_type)
+    if request_body and form and media.base_media_type(content_type) == matched.body_media_type:
+        body, form_problems = rules.decode_form(matched.operation_id, request_body)
+        found += [report("request", form_problem) for form_problem in form_problems]
+        if not form_problems:
+            found += [report("request", v) for v in rules.request_violations(matched.operation_id, body)]
+    elif problem is not None:
         found.append(report("request", problem))
     elif not request_body:
         if matched.body_required:
             found.append(report("request", Violation("", "required", "no body, but the operation requires one")))
     elif body is None and matched.takes_body:
         sent_as = content_type or "no Content-Type"
-        found.append(report("request", Violation("", "content-type", f"body sent as {sent_as}, not JSON")))
+        wanted = matched.body_media_type or "JSON"
+        found.append(report("request", Violation("", "content-type", f"body sent as {sent_as}, not {wanted}")))
     elif body is not None:
         found += [report("request", v) for v in rules.request_violations(matched.operation_id, body)]
     if status is None:

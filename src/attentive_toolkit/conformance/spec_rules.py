@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from attentive_client.runtime import ApiSpec, FieldError
+from attentive_client.runtime import ApiSpec, FieldError, media
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,16 @@ class MatchedOperation:
     requires_auth: bool
     takes_body: bool = False
     body_required: bool = False
+    # The body's media type the spec lists (JSON or a form), None when it takes no body the toolkit can read.
+    body_media_type: str | None = None
 
 
 class SpecRules(Protocol):
     def match(self, method: str, path: str) -> MatchedOperation | None: ...
 
     def request_violations(self, operation_id: str, body: object) -> list[Violation]: ...
+
+    def decode_form(self, operation_id: str, body: bytes) -> tuple[object, list[Violation]]: ...
 
     def response_violations(self, operation_id: str, status: int, body: object) -> list[Violation]: ...
 
@@ -61,10 +65,16 @@ class RuntimeRules:
             requires_auth,
             takes_body=operation.body_schema is not None,
             body_required=operation.body_required,
+            body_media_type=operation.body_media_type,
         )
 
     def request_violations(self, operation_id: str, body: object) -> list[Violation]:
         return _violations(self.api.operation(operation_id).validate_body(body))
+
+    def decode_form(self, operation_id: str, body: bytes) -> tuple[object, list[Violation]]:
+        """A form body as the JSON object its schema describes, and what can't be read."""
+        decoded, problems = media.decode_form(body, self.api.operation(operation_id).body_schema, self.api.resolve)
+        return decoded, [Violation("", "form", problem) for problem in problems]
 
     def response_violations(self, operation_id: str, status: int, body: object) -> list[Violation]:
         operation = self.api.operation(operation_id)

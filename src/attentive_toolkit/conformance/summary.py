@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .operations import stateless_labels
+from .operations import operation_labels, stateless_labels
 from .session import ConformanceSession
+
+# Only a bulk submission creates a job whose status this operation can read.
+JOB_STATUS_OPERATION = "getBulkJobStatus"
 
 
 def success_gate_problems(session: ConformanceSession) -> list[str]:
@@ -33,7 +36,7 @@ def no_success_reason(session: ConformanceSession, label: str) -> str:
         )
     failures = len(session.stats.failures_of(label))
     hint = f"; {failures} distinct failure(s) recorded for it" if failures else ""
-    if label.startswith("GET /v2/bulk/job/") and not session.policy.writes_allowed:
+    if label == operation_labels().get(JOB_STATUS_OPERATION) and not session.policy.writes_allowed:
         hint += "; without writes no job exists to read: pass an existing one with ATTENTIVE_BULK_JOB_ID"
     return (
         f"{label} never reached a 2xx: all {stats.cases} of its cases ran (saw {seen}): "

@@ -2,7 +2,8 @@
 
 Interface (stable; other areas build on it):
 
-- ``settings.ServerSettings``: tokens (token -> scopes; default ``{"dev-token": every scope}``), ``db_path``
+- ``settings.ServerSettings``: tokens (token -> scopes; default None:
+  ``{"dev-token": every scope the effective spec names}``, ``ApiSpec.scopes``), ``db_path``
   (None: in memory), ``job_pace_seconds`` (0 by default), ``run_jobs_in_background`` (False: jobs move only when
   driven), ``rate_limits`` (operationId -> per second, overriding the spec's ``x-rate-limit-per-second``),
   ``faults`` (``FaultConfig(seed, {operationId or "*": OperationFaults(rate_429, rate_500, rate_503, drop_rate,
