@@ -40,6 +40,7 @@ class Step:
     seconds: float
     peak_rss_mib: float
     returncode: int
+    cpu_seconds: float = 0.0  # user + system of the step and its children: less sensitive to other load
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Release:
         return sum(self.steps[name].seconds for name in ("update", "regen", "drift") if name in self.steps)
 
     @property
+    def pipeline_cpu_seconds(self) -> float:
+        return sum(self.steps[name].cpu_seconds for name in ("update", "regen", "drift") if name in self.steps)
+
+    @property
     def peak_rss_mib(self) -> float:
         return max((step.peak_rss_mib for step in self.steps.values()), default=0.0)
 
@@ -70,7 +75,8 @@ def _timed(command: list[str], env: dict[str, str], cwd: Path) -> Step:
         if process.returncode != 0 and process.stderr is not None:
             tail = process.stderr.read().decode("utf-8", "replace")[-600:]
             print(f"    ({' '.join(command[2:4])} exited {process.returncode}: {tail.strip()})")
-    return Step(seconds, usage.ru_maxrss / 1024, process.returncode)
+    # Linux's wait4 counts the step's waited-for descendants too (the generator it starts).
+    return Step(seconds, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def _copy_project(root: Path) -> Path:
@@ -146,6 +152,11 @@ def run() -> None:
             f"{r.steps['drift'].seconds:6.2f} s {r.pipeline_seconds:7.2f} s {suite.seconds:9.2f} s {r.cases:7} "
             f"{r.peak_rss_mib:6.0f} MiB{status}"
         )
+    print()
+    print("CPU time (user + system), which other load on the machine inflates less than wall time:")
+    for r in releases:
+        suite_cpu = r.steps["conformance"].cpu_seconds
+        print(f"  {r.name:<13} pipeline {r.pipeline_cpu_seconds:7.2f} s   conformance {suite_cpu:7.2f} s")
     seed, newer, whole = releases
     print()
     print(f"seed regen+drift           {seed.pipeline_seconds:6.2f} s  {_verdict(seed.pipeline_seconds, SEED_TARGET)}")
