@@ -12,6 +12,7 @@ import pytest
 from attentive_client import AuthenticatedClient
 
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
+from attentive_toolkit.bulk.lock import LOCK_DIR_VARIABLE
 from attentive_toolkit.bulk.report import ImportReport
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import DEV_TOKEN, ServerSettings
@@ -62,6 +63,13 @@ def stored_users(base_url: str) -> list[dict[str, Any]]:
 
 def rejects(report: ImportReport) -> list[dict[str, Any]]:
     return [json.loads(line) for line in Path(report.rejects_file).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(autouse=True)
+def private_lock_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Content locks in a folder of this test's own: another test run on the machine importing the same sample
+    data must not find it locked."""
+    monkeypatch.setenv(LOCK_DIR_VARIABLE, str(tmp_path_factory.mktemp("locks")))
 
 
 @pytest.fixture

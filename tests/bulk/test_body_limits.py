@@ -88,6 +88,10 @@ def test_a_body_the_server_refuses_with_413_is_split_and_resent(tmp_path: Path) 
         report = import_with_cap(base_url, source, SMALL_CAP)
         sizes = job_sizes(base_url)
         users = stored_users(base_url)
+        # The journal knows the parts: running the command again sends nothing.
+        again = import_with_cap(base_url, source, SMALL_CAP)
+        assert again.requests_sent == 0 and again.counts == report.counts
+        assert job_sizes(base_url) == sizes
 
     assert report.counts["accepted"] == 24 and report.counts["unknown"] == 0, report.review
     assert report.exit_code == 0

@@ -109,3 +109,13 @@ def test_job_ids_are_in_the_report_and_on_the_terminal(tmp_path: Path, server: s
     report = json.loads((tmp_path / "three.jsonl.report.json").read_text(encoding="utf-8"))
     assert [job["job_id"] for job in report["jobs"]] == job_ids
     assert [(job["first_line"], job["last_line"]) for job in report["jobs"]] == [(1, 2), (3, 3)]
+
+
+def test_job_ids_are_printed_only_with_verbose(tmp_path: Path, server: str) -> None:
+    quiet = write_lines(tmp_path / "quiet.jsonl", [json.dumps(user_record(1))])
+    code, _, err = invoke(server, "bulk", "import", str(quiet))
+    assert code == 0 and "job" not in err
+
+    chatty = write_lines(tmp_path / "chatty.jsonl", [json.dumps(user_record(2))])
+    code, _, err = invoke(server, "bulk", "import", str(chatty), "--verbose")
+    assert code == 0 and "batch 0: job " in err

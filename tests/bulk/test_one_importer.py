@@ -92,3 +92,27 @@ def test_importers_started_at_once_on_one_input_import_it_once(tmp_path: Path, s
     subscribed = [user for user in stored_users(server) if user["subscriptions"]]
     assert len(subscribed) == 400
     assert all(len(user["subscriptions"]) == 1 for user in subscribed)
+
+
+def test_a_lock_held_by_a_killed_process_is_released_with_it(tmp_path: Path) -> None:
+    lock_file = tmp_path / "users.jsonl.journal.sqlite.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib; from attentive_toolkit.bulk.lock import ImportLock; "
+            "lock = ImportLock(); lock.take(pathlib.Path(sys.argv[1]), 'x'); print('held', flush=True); "
+            "sys.stdin.read()",
+            str(lock_file),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+    with pytest.raises(ImportLocked), ImportLock() as refused:
+        refused.take(lock_file, "the journal")
+    holder.kill()  # SIGKILL: no clean-up runs, the kernel drops the lock
+    holder.wait(timeout=30)
+    with ImportLock() as taken:
+        taken.take(lock_file, "the journal")
+        assert f'"pid": {os.getpid()}' in lock_file.read_text(encoding="utf-8")

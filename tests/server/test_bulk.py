@@ -188,3 +188,27 @@ def test_a_job_sees_what_its_earlier_records_did_as_single_upserts_would(
     expected = [(upsert(single, record).json()["message"]) for record in records]
     assert [line["message"] for line in lines] == expected
     assert users(bulk) == users(single)
+
+
+def test_a_job_full_of_merges_and_replaced_identifiers_ends_as_single_upserts_would(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """Few distinct identifiers across 256 records: users bridge, merge and swap emails and phones within one job."""
+    generator = random.Random(11)
+    records: list[dict[str, Any]] = []
+    for n in range(256):
+        identifiers: dict[str, Any] = {}
+        for kind, pool in (("email", 20), ("phone", 15), ("clientUserId", 10)):
+            if generator.random() < 0.6:
+                value = generator.randrange(pool)
+                identifiers[kind] = f"u{value}@example.com" if kind == "email" else f"+1500555{value:04d}"
+        identifiers = identifiers or {"email": "fallback@example.com"}
+        records.append({"identifiers": identifiers, "attributes": {"firstName": f"First{n}", "custom": {"n": n}}})
+    bulk, single = make_client(), make_client(rate_limits={"postUserAttributes": 1000})
+    job_id = submit(bulk, records)
+    bulk.post("/_sandbox/jobs/run")
+    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    expected = [upsert(single, record).json()["message"] for record in records]
+    assert [line["message"] for line in lines] == expected
+    assert any("merged users" in message for message in expected), "the sample should bridge users"
+    assert users(bulk) == users(single)

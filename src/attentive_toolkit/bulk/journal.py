@@ -213,7 +213,9 @@ class Journal:
         note = self._scrub(note)
         with self._db:
             self._db.execute("BEGIN")
-            self._db.execute("UPDATE batches SET state = 'split', job_id = NULL, note = ? WHERE seq = ?", (note, seq))
+            self._db.execute(
+                "UPDATE batches SET state = 'split', job_id = NULL, note = ?, body = NULL WHERE seq = ?", (note, seq)
+            )
             self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
             self._db.executemany(
                 "INSERT INTO batches (seq, lines, spans, size, guarded, state, resendable, note, parent) "

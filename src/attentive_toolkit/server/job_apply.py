@@ -30,12 +30,6 @@ def result_line(outcome: Outcome, record: Any) -> str:
         return json.dumps(line, separators=(",", ":"), ensure_ascii=False)
 
 
-def _held_by(db: sqlite3.Connection, users: set[int]) -> list[tuple[str, str]]:
-    marks = ", ".join("?" for _ in users)
-    rows = db.execute(f"SELECT kind, value FROM identifiers WHERE user_id IN ({marks})", tuple(users))
-    return [(row[0], row[1]) for row in rows]
-
-
 class _Writes:
     """Rows of new users waiting for one ``executemany`` per table."""
 
@@ -93,14 +87,14 @@ class JobApplier:
                     pairs = identifier_pairs(record["identifiers"])
                     found = {owners[pair] for pair in pairs if pair in owners}
                     if found:
-                        # A known user: the single upsert's path, after everything before it is written.
+                        # A known user: the single upsert's path, which reads who holds what from the database
+                        # itself, after everything before it is written. Its identifiers are now held; an entry
+                        # it made stale (a user merged away, an identifier replaced) only sends a later record
+                        # down this same path, never a record that names someone down the path for new users.
                         writes.flush(self._store, db)
-                        # The users it names may merge and lose identifiers: what they held is looked up afresh.
-                        for pair in _held_by(db, found):
-                            owners.pop(pair, None)
                         outcome = self._upserter.write(db, record, sources, now)
-                        target = min(found)
-                        owners.update((pair, target) for pair in _held_by(db, {target}))
+                        owners.update(dict.fromkeys(pairs, min(found)))
+                        next_id = self._next_user_id(db)
                     else:
                         user_id, next_id = next_id, next_id + 1
                         outcome = Outcome(202, f"created user {user_id}")
