@@ -17,12 +17,17 @@ import json
 import os
 import socket
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 LOCK_DIR_VARIABLE = "ATTENTIVE_BULK_LOCK_DIR"
+# A holder writes its note just after it takes the lock: an importer refused in that instant reads an empty file,
+# so it looks again for a moment before it calls the holder unknown.
+HOLDER_NOTE_PATIENCE_SECONDS = 2.0
+HOLDER_NOTE_POLL_SECONDS = 0.02
 
 
 class ImportLocked(Exception):
@@ -92,9 +97,18 @@ class ImportLock:
 
 
 def _holder(handle: IO[str]) -> str:
+    deadline = time.monotonic() + HOLDER_NOTE_PATIENCE_SECONDS
+    while True:
+        holder = _read_holder(handle)
+        if holder is not None or time.monotonic() >= deadline:
+            return holder or "holder unknown"
+        time.sleep(HOLDER_NOTE_POLL_SECONDS)
+
+
+def _read_holder(handle: IO[str]) -> str | None:
     try:
         handle.seek(0)
         note = json.loads(handle.read() or "{}")
         return f"pid {note['pid']} on {note['host']}, since {note['since']}"
     except (OSError, ValueError, KeyError, TypeError):
-        return "holder unknown"
+        return None
