@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .findings import pointer
+from .validity import resolve_local
+
 PROSE_RATE_LIMIT = re.compile(r"Rate Limit:\s*([0-9]+) requests per second")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 COMBINATORS = ("allOf", "anyOf", "oneOf")
@@ -29,23 +32,9 @@ class Finding:
         return f"{self.rule:28} {self.pointer}  {self.message}"
 
 
-def pointer(*parts: str | int) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
-
-
 def _resolve(document: dict[str, Any], ref: str) -> Any:
-    if not ref.startswith("#/"):
-        return None
-    node: Any = document
-    for raw in ref[2:].split("/"):
-        key = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        elif isinstance(node, dict) and key in node:
-            node = node[key]
-        else:
-            return None
-    return node
+    """The node a local ``$ref`` names, or None where it names nothing (or isn't local)."""
+    return resolve_local(document, ref)[1] if ref != "#" else None
 
 
 def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

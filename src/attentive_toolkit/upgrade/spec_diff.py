@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
-def pointer(*parts: str | int) -> str:
-    """An RFC 6901 JSON pointer."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+from ..spec.findings import pointer
 
 
 @dataclass(frozen=True)
