@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from .audit import HTTP_METHODS
 
 
 def _requirements(document: dict[str, Any]) -> list[tuple[str, Any]]:

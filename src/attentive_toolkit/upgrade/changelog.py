@@ -15,12 +15,12 @@ from typing import Any, Literal
 import griffe
 from openapi_python_client.strings import snake_case
 
+from ..spec.audit import HTTP_METHODS
 from ..spec.effective import load_json
 from .spec_diff import SpecChange, spec_changes
 from .surface import Direction, Enum, Model, ModelField, Operation, Parameter, Surface, load_package, read_surface
 
 Kind = Literal["operation", "model", "enum", "other"]
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _operation_routes(spec: dict[str, Any]) -> dict[str, str]:
     """``METHOD /path`` of each operation, keyed by the module name the generator derives from its operationId."""
     routes = {}
     for path, item in (spec.get("paths") or {}).items():
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
             if isinstance(operation, dict) and operation.get("operationId"):
                 routes[snake_case(str(operation["operationId"]))] = f"{method.upper()} {path}"
