@@ -70,8 +70,8 @@ def read_warnings(output: str, reachable_schemas: set[str]) -> GeneratorWarnings
     for match in _PARAMETER.finditer(output):
         at = match.group(1)
         blocking.setdefault(at, SpecFinding(TOOL, at, "parameter is dropped", "Fix it with an overlay action"))
-    if not blocking and not quiet and _ANY_HEADER.search(output):
-        first = _ANY_HEADER.search(output)
-        line = output[first.start() :].splitlines()[0] if first else ""
+    first = _ANY_HEADER.search(output)
+    if not blocking and not quiet and first is not None:
+        line = output[first.start() :].splitlines()[0]
         blocking[""] = SpecFinding(TOOL, "", f"a warning this toolkit can't place: {line}", "Read `spec regen`")
     return GeneratorWarnings(list(blocking.values()), sorted(quiet.values(), key=lambda finding: finding.pointer))

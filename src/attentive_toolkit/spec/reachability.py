@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .audit import HTTP_METHODS
 from .validity import resolve_local
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SCHEMA_PREFIX = "#/components/schemas/"
+SCHEMA_POINTER_PREFIX = "/components/schemas/"
 
 
 def _operation_roots(document: dict[str, Any]) -> list[Any]:
@@ -49,17 +49,12 @@ def reachable_refs(document: dict[str, Any]) -> set[str]:
 def reachable_schemas(document: dict[str, Any]) -> set[str]:
     """Names of the ``components/schemas`` the operations reach, directly or through other components."""
     schemas = (document.get("components") or {}).get("schemas") or {}
-    named = {
-        ref.removeprefix(SCHEMA_PREFIX).split("/")[0].replace("~1", "/").replace("~0", "~")
-        for ref in reachable_refs(document)
-        if ref.startswith(SCHEMA_PREFIX)
-    }
-    return named & set(schemas)
+    named = {schema_of_pointer(ref.removeprefix("#")) for ref in reachable_refs(document)}
+    return {name for name in named if name is not None} & set(schemas)
 
 
 def schema_of_pointer(pointer: str) -> str | None:
     """The component schema a JSON pointer lies in (``/components/schemas/NAME/...``), if any."""
-    prefix = "/components/schemas/"
-    if not pointer.startswith(prefix):
+    if not pointer.startswith(SCHEMA_POINTER_PREFIX):
         return None
-    return pointer[len(prefix) :].split("/")[0].replace("~1", "/").replace("~0", "~")
+    return pointer.removeprefix(SCHEMA_POINTER_PREFIX).split("/")[0].replace("~1", "/").replace("~0", "~")
