@@ -28,7 +28,7 @@ from attentive_toolkit.spec.reachability import HTTP_METHODS, reachable_schemas
 from tests.upgrade import vendor_specs
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("openapi.json", "overlays", "generator-config.yaml", "templates", "generated")
+PROJECT_FILES = ("openapi.json", "overlays", "generator-config.yaml", "templates", "runtime", "generated")
 PIPELINE_TARGET = 30.0
 CONFORMANCE_TARGET = 90.0
 SEED_TARGET = 5.0

@@ -8,7 +8,7 @@ from pathlib import Path
 from attentive_toolkit.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("openapi.json", "overlays", "generator-config.yaml", "templates", "generated")
+PROJECT_FILES = ("openapi.json", "overlays", "generator-config.yaml", "templates", "runtime", "generated")
 
 
 def copy_project(root: Path) -> ProjectPaths:

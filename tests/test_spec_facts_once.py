@@ -17,12 +17,14 @@ from attentive_client.runtime import ApiSpec
 
 from attentive_toolkit.spec.effective import load_effective_spec
 
-SOURCE = Path(__file__).resolve().parents[1] / "src" / "attentive_toolkit"
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "attentive_toolkit"
+RUNTIME = ROOT / "runtime"
 FIXTURES = Path(__file__).resolve().parent / "upgrade" / "fixtures"
-SCANNED = ["server", "conformance", "runtime", "cli/serve.py", "bulk"]
+SCANNED = [SOURCE / part for part in ("server", "conformance", "cli/serve.py", "bulk")] + [RUNTIME]
 # The one module that knows how each media type is encoded (not which operation takes which), and the Fetch
 # standard's list of content types a cross-site form may send, which is about browsers, not the spec.
-MEDIA_TYPE_CODECS = {SOURCE / "runtime" / "media.py", SOURCE / "server" / "security.py"}
+MEDIA_TYPE_CODECS = {RUNTIME / "media.py", SOURCE / "server" / "security.py"}
 # The server's own error and results bodies are JSON whatever the spec says; JSON is not counted as a fact.
 NOT_A_FACT = {"application/json"}
 
@@ -63,8 +65,7 @@ def literals(path: Path) -> list[tuple[int, str]]:
 
 def scanned_files() -> list[Path]:
     files: list[Path] = []
-    for part in SCANNED:
-        target = SOURCE / part
+    for target in SCANNED:
         files += sorted(target.rglob("*.py")) if target.is_dir() else [target]
     return files
 
@@ -79,7 +80,7 @@ def test_no_spec_fact_is_written_in_the_code() -> None:
                 if kind == "media type" and path in MEDIA_TYPE_CODECS:
                     continue
                 if text.strip() in values:
-                    written_twice.append(f"{path.relative_to(SOURCE)}:{line}: {kind} {text!r}")
+                    written_twice.append(f"{path.relative_to(ROOT)}:{line}: {kind} {text!r}")
     assert not written_twice, "read these from the effective spec (ApiSpec) instead:\n" + "\n".join(written_twice)
 
 

@@ -28,8 +28,9 @@ class ProjectPaths:
         return self.root / "templates" / "overrides"
 
     @property
-    def pristine_templates(self) -> Path:
-        return self.root / "templates" / "pristine"
+    def runtime(self) -> Path:
+        """The hand-written runtime, copied verbatim into the client as ``attentive_client.runtime``."""
+        return self.root / "runtime"
 
     @property
     def generated(self) -> Path:

@@ -17,7 +17,7 @@ OVERRIDES = ROOT / "templates" / "overrides"
 PRISTINE = ROOT / "templates" / "pristine"
 INSTALLED = Path(openapi_python_client.__file__).parent / "templates"
 # Our own template files, included by the overrides; they replace nothing upstream.
-OWN_FOLDER = "attentive_runtime"
+OWN_FOLDER = "attentive"
 
 
 def relative_files(folder: Path) -> list[str]:

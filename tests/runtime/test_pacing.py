@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import random
 
-from attentive_toolkit.runtime.pacing import MAX_HOLD_SECONDS, MIN_SERVER_RATE, Pacer
+from attentive_client.runtime.pacing import MAX_HOLD_SECONDS, MIN_SERVER_RATE, Pacer
 
 
 class FakeTime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from attentive_toolkit.runtime.sharing import ShareController
+from attentive_client.runtime.sharing import ShareController
 
 LIMIT = 100
 LATENCY = 0.05

@@ -50,10 +50,12 @@ def _class_action(target: str, **extra: Any) -> Any:
     return parse_overlay(data, "overlays/10-test.yaml", require_gaps=True)
 
 
-def test_a_class_action_that_matches_nothing_is_a_no_op_and_a_plain_one_fails() -> None:
+def test_a_class_action_that_matches_nothing_waits_and_a_plain_one_fails() -> None:
+    """No node calls for the class action: it waits for operations to come (``spec update`` tells a vendor fix
+    from the previous spec). A plain action that matches nothing lost its target."""
     target = "$.paths[*][*].parameters[?@.name == 'Nope']"
     _document, reports = apply_overlay(VENDOR, _class_action(target, **{"x-class": True}))
-    assert [(report.outcome, report.matched, report.gap) for report in reports] == [("no-op", 0, "G15")]
+    assert [(report.outcome, report.matched, report.gap) for report in reports] == [("waiting", 0, "G15")]
     with pytest.raises(OverlayActionError, match="matches nothing"):
         apply_overlay(VENDOR, _class_action(target))
 

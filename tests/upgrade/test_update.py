@@ -102,7 +102,7 @@ def test_field_added_is_reported_as_a_non_breaking_optional_field(field_added_cl
     ]
     assert "**0 breaking** and 1 non-breaking change(s)" in changelog
     assert "`/components/schemas/BulkJobStatusResponse/properties/createdAt`: added" in changelog
-    every_action = len(build_effective_spec(ProjectPaths(root)).reports)
+    every_action = sum(r.outcome == "applied" for r in build_effective_spec(ProjectPaths(root)).reports)
     assert f"{every_action} still needed, 0 now no-ops, 0 broken." in changelog
     assert "drift check: the regenerated client is exactly what its inputs produce" in result.output
 

@@ -1,16 +1,17 @@
 """The runtime of the generated Attentive client: the one owner of every fact the effective spec states about an
 operation, and the machinery every call goes through.
 
-This folder is hand-written Python (linted, type-checked and tested where it lives, in the toolkit's
-``src/attentive_toolkit/runtime/``) that ``attentive spec regen`` copies verbatim into the generated package as
-``attentive_client.runtime``. Everything else imports it from there, and only through the names below.
+This folder is hand-written Python, a generator input beside ``overlays/`` and ``templates/`` in the project's
+top-level ``runtime/``, where it is linted and type-checked. ``attentive spec regen`` copies it verbatim into the
+generated package as ``attentive_client.runtime``, its only import name; the tests, the toolkit and client users
+import it from there, and the drift check proves the copy is current.
 
 - ``ApiSpec`` / ``Operation``: operation ids, methods, paths, rate limits, security, body and response
   validators, resend safety.
 - ``errors``: the typed error hierarchy; ``FieldError`` is one broken rule of a request.
 - ``Redactor`` / ``scrub`` / ``redact_headers`` / ``mask_personal_data``: tokens and personal data kept out of text.
 - ``RetryPolicy``: when to retry and how long to wait.
-- ``Pacer`` (client side) and ``WindowBudget`` (server side): rate limits; ``ShareController`` paces a ``Pacer``
+- ``Pacer``: an operation's rate limit, from the caller's end; ``ShareController`` paces a ``Pacer``
   from ``x-ratelimit-remaining`` when others spend the same account's limit.
 - ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
@@ -30,11 +31,11 @@ from .clients import (
 )
 from .errors import FieldError
 from .logs import LOG_ENVIRONMENT_VARIABLE, configure_from_environment
-from .pacing import Budget, Pacer, WindowBudget, header_number
+from .pacing import Pacer, header_number
 from .redaction import REDACTED, Redactor, mask_personal_data, redact_headers, scrub
 from .retry import RetryPolicy
 from .sharing import ShareController
-from .spec import HTTP_METHODS, ApiSpec, Operation
+from .spec import HTTP_METHODS, ApiSpec, Operation, Pagination
 from .validation import json_pointer, openapi30_to_draft4
 
 __all__ = [
@@ -48,7 +49,6 @@ __all__ = [
     "ApiSpec",
     "BaseAuthenticatedClient",
     "BaseClient",
-    "Budget",
     "BulkJob",
     "BulkJobError",
     "BulkJobs",
@@ -58,11 +58,11 @@ __all__ = [
     "Operation",
     "Pacer",
     "PacerRegistry",
+    "Pagination",
     "Redactor",
     "RetryPolicy",
     "Sent",
     "ShareController",
-    "WindowBudget",
     "configure_from_environment",
     "errors",
     "header_number",

@@ -39,7 +39,8 @@ def spec() -> None:
 @spec.command()
 @click.option("--fail-on-no-op", is_flag=True, help="Exit non-zero when an overlay action no longer changes anything.")
 def overlays(fail_on_no_op: bool) -> None:
-    """Apply the overlays and report every action: applied, or no-op (retire it)."""
+    """Apply the overlays and report every action: applied, no-op (retire it), or waiting (a class action that
+    no operation of this spec calls for yet)."""
     from ..spec.effective import build_effective_spec
 
     paths = checkout()
@@ -68,7 +69,7 @@ def regen() -> None:
     paths = checkout()
     with refused_with_findings("spec regen"):
         effective = regenerate(paths)
-    applied = len(effective.reports) - len(effective.no_ops)
+    applied = sum(report.outcome == "applied" for report in effective.reports)
     click.echo(f"generated/ regenerated: {applied} overlay action(s) applied, effective spec {effective.sha256[:12]}")
     for report in effective.no_ops:
         click.echo(report.line(), err=True)

@@ -28,7 +28,7 @@ def _echo_report(report: UpdateReport) -> None:
         err=True,
     )
     for gap in report.gaps:
-        if gap.verdict != "still needed":
+        if gap.verdict not in ("still needed", "waiting"):
             click.echo(f"gap {gap.gap}: {gap.text} ({gap.title})", err=True)
         if gap.verdict == "partly fixed":
             click.echo(f"  fixed at {', '.join(gap.fixed_places)}; still needed at {', '.join(gap.places)}", err=True)

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from attentive_client.runtime import ApiSpec, Budget, Operation, WindowBudget
+from attentive_client.runtime import ApiSpec, Operation
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -35,6 +35,7 @@ from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
 from .validation import BadRequest, Violation, parse_body
+from .windows import Budget, WindowBudget
 
 log = logging.getLogger(__name__)
 Handler = Callable[["ServerState", Operation, Request], Awaitable[Response]]

@@ -37,6 +37,11 @@ class EffectiveSpec:
     def no_ops(self) -> list[ActionReport]:
         return [report for report in self.reports if report.outcome == "no-op"]
 
+    @property
+    def waiting(self) -> list[ActionReport]:
+        """Class actions that no node of this spec calls for."""
+        return [report for report in self.reports if report.outcome == "waiting"]
+
 
 def render_spec(document: dict[str, Any]) -> str:
     """Stable text for a spec: the document's own key order, two-space indent, UTF-8, final newline."""

@@ -24,8 +24,7 @@ from .reachability import reachable_schemas
 GENERATOR_VERSION = "0.29.1"
 PACKAGE_NAME = "attentive_client"
 PROVENANCE_MODULE = "_provenance.py"
-# The hand-written runtime, copied verbatim into the generated package as ``attentive_client.runtime``.
-RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
+# The package the project's runtime/ is copied into, verbatim: ``attentive_client.runtime``.
 RUNTIME_PACKAGE = "runtime"
 
 
@@ -55,15 +54,17 @@ def template_files(paths: ProjectPaths) -> list[Path]:
     return sorted(p for p in paths.templates.rglob("*") if p.is_file())
 
 
-def runtime_files() -> list[Path]:
-    return sorted(p for p in RUNTIME_SOURCE.rglob("*.py") if "__pycache__" not in p.parts)
+def runtime_files(paths: ProjectPaths) -> list[Path]:
+    if not paths.runtime.is_dir():
+        raise GenerationError(f"{paths.runtime}: the runtime folder is missing; it is a generator input like overlays/")
+    return sorted(p for p in paths.runtime.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def copy_runtime(package_dir: Path) -> None:
+def copy_runtime(package_dir: Path, paths: ProjectPaths) -> None:
     """The runtime's modules, byte for byte: the drift check then proves the copy is current."""
     target = package_dir / RUNTIME_PACKAGE
-    for source in runtime_files():
-        destination = target / source.relative_to(RUNTIME_SOURCE)
+    for source in runtime_files(paths):
+        destination = target / source.relative_to(paths.runtime)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
 
@@ -71,7 +72,7 @@ def copy_runtime(package_dir: Path) -> None:
 def provenance_source(spec: EffectiveSpec, paths: ProjectPaths) -> str:
     templates = digest_files(template_files(paths), paths.root)
     config = digest_files([paths.generator_config], paths.root)
-    runtime = digest_files(runtime_files(), RUNTIME_SOURCE)
+    runtime = digest_files(runtime_files(paths), paths.runtime)
     return (
         '"""Where this package came from. Written by ``attentive spec regen``, not by the generator or by hand."""\n'
         "\n"
@@ -108,7 +109,7 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
         if warnings.findings:
             raise SpecRefused("openapi-python-client skipped part of the client", warnings.findings)
         spec.generator_findings.extend(warnings.unreachable)
-    copy_runtime(project_dir / PACKAGE_NAME)
+    copy_runtime(project_dir / PACKAGE_NAME, paths)
     (project_dir / "openapi.json").write_text(spec.text, encoding="utf-8")
     # Package data: the runtime validates request bodies against it and reads each operation's rate limit.
     (project_dir / PACKAGE_NAME / "openapi.json").write_text(spec.text, encoding="utf-8")

@@ -19,7 +19,8 @@ from .derived import DERIVATIONS
 from .findings import pointer
 from .overlay_document import OverlayAction, OverlayDocument
 
-Outcome = Literal["applied", "no-op"]
+# "waiting": a class action that no node calls for in this spec (none has the gap yet, or any more).
+Outcome = Literal["applied", "no-op", "waiting"]
 
 
 class OverlayActionError(ValueError):
@@ -141,10 +142,11 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
     locations = _select(document, action.target, file, action)
     if not locations:
         if action.is_class:
-            # No node has the gap any more: the class is empty, which is what a vendor fix looks like.
+            # No node has the gap: the vendor fixed it (``attentive spec update`` tells, from the previous spec), or
+            # no operation of this spec has it yet.
             kind = action.kind
             return document, ActionReport(
-                file, action.index, action.description, action.target, kind, 0, "no-op", action.gap
+                file, action.index, action.description, action.target, kind, 0, "waiting", action.gap
             )
         raise OverlayActionError(file, action, "matches nothing (was it renamed or removed by the vendor?)")
     changed_at: list[tuple[str | int, ...]] = []

@@ -1,4 +1,5 @@
-"""Each overlay action against a vendor spec: still needed, now a no-op (retire it), or broken (target gone).
+"""Each overlay action against a vendor spec: still needed, now a no-op (retire it), broken (target gone), or
+waiting (a class action that no operation of this spec calls for, and none of the previous one did).
 
 Unlike building the effective spec, which stops at the first broken action, every action is tried, so that one
 update shows every action the new spec breaks.
@@ -14,7 +15,7 @@ from ..paths import ProjectPaths
 from ..spec.effective import load_project_overlays
 from ..spec.overlay import OverlayActionError, apply_action
 
-Status = Literal["still needed", "no-op", "broken"]
+Status = Literal["still needed", "no-op", "broken", "waiting"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def check_actions(paths: ProjectPaths, vendor_document: dict[str, Any]) -> list[
                     ActionCheck(overlay.file, action.index, action.description, action.target, "broken", exc.problem)
                 )
                 continue
-            status: Status = "no-op" if report.outcome == "no-op" else "still needed"
+            # A class action that matches nothing waits for operations to come; with_previous tells a vendor fix.
+            status: Status = "still needed" if report.outcome == "applied" else report.outcome
             checks.append(ActionCheck(overlay.file, action.index, action.description, action.target, status))
     return checks
 
@@ -64,6 +66,19 @@ def with_previous(checks: list[ActionCheck], previous: list[ActionCheck]) -> lis
     """``checks`` annotated with each action's status against the previous spec."""
     before = {(check.file, check.index): check.status for check in previous}
     return [
-        ActionCheck(c.file, c.index, c.description, c.target, c.status, c.problem, before.get((c.file, c.index)))
+        ActionCheck(
+            c.file,
+            c.index,
+            c.description,
+            c.target,
+            _status(c, before.get((c.file, c.index))),
+            c.problem,
+            before.get((c.file, c.index)),
+        )
         for c in checks
     ]
+
+
+def _status(check: ActionCheck, before: Status | None) -> Status:
+    """A class action that had places before and has none now: the vendor fixed every one, retire it."""
+    return "no-op" if check.status == "waiting" and before == "still needed" else check.status

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..spec.overlay import OverlayActionError, apply_action
-from ..spec.overlay_document import OverlayDocument
+from ..spec.overlay_document import OverlayAction, OverlayDocument
 
-Verdict = Literal["still needed", "partly fixed", "retire", "rewords", "broken"]
+Verdict = Literal["still needed", "partly fixed", "retire", "rewords", "broken", "waiting"]
 VERDICT_TEXT: dict[Verdict, str] = {
     "still needed": "still needed",
     "partly fixed": "partly fixed by the vendor: its actions stay",
     "retire": "fixed by the vendor: retire",
     "rewords": "fixed by the vendor; the overlay only rewords",
     "broken": "broken",
+    "waiting": "not in this spec: its class actions wait for an operation that has it",
 }
 # Keys whose values are prose or illustrations: a difference only there changes no tool's behaviour.
 WORDING_KEYS = frozenset({"description", "summary", "example", "examples", "title", "externalDocs", "x-displayName"})
@@ -132,9 +133,11 @@ def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: 
     full, problems = apply_leniently(vendor, overlays, places=places)
     normalized_full = normalized(full)
     by_gap: dict[str, list[tuple[str, int]]] = {}
+    classes: dict[str, list[OverlayAction]] = {}
     for overlay in overlays:
         for action in overlay.actions:
             by_gap.setdefault(action.gap, []).append((overlay.file, action.index))
+            classes.setdefault(action.gap, []).append(action)
     judgements = []
     for gap, actions in by_gap.items():
         labels = tuple(f"{file} actions[{index}]" for file, index in actions)
@@ -152,8 +155,11 @@ def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: 
         else:
             without, _ = apply_leniently(vendor, overlays, skip_gap=gap)
             found = [] if without == full else list(differences(normalized(without), normalized_full))
-        if not found:
-            verdict: Verdict = "retire"
+        class_only = all(overlay_action.is_class for overlay_action in classes[gap])
+        if not found and class_only and not places.get(gap):
+            verdict: Verdict = "waiting"
+        elif not found:
+            verdict = "retire"
         elif all(is_wording(location, changed) for location, changed in found):
             verdict = "rewords"
         else:
@@ -170,6 +176,8 @@ def _with_before(judgement: GapJudgement, previous: GapJudgement | None) -> GapJ
     places it had before is "partly fixed", naming those places."""
     verdict: Verdict = judgement.verdict
     fixed: tuple[str, ...] = ()
+    if verdict == "waiting" and previous is not None and previous.verdict in ("still needed", "partly fixed"):
+        verdict = "retire"  # the class had places before and has none now: the vendor fixed every one
     if previous is not None and verdict == "still needed" and previous.verdict in ("still needed", "partly fixed"):
         fixed = tuple(place for place in previous.places if place not in judgement.places)
         verdict = "partly fixed" if fixed else verdict

@@ -102,6 +102,8 @@ def staging(paths: ProjectPaths) -> Iterator[ProjectPaths]:
         staged = ProjectPaths(Path(folder))
         shutil.copytree(paths.overlays, staged.overlays)
         shutil.copy2(paths.generator_config, staged.generator_config)
+        if paths.runtime.is_dir():  # without it, generation refuses with a finding that names the folder
+            shutil.copytree(paths.runtime, staged.runtime)
         if (paths.root / "templates").is_dir():
             shutil.copytree(paths.root / "templates", staged.root / "templates")
         else:

@@ -4,7 +4,8 @@ The client, the reference server, the bulk importer, the conformance suite and t
 ``ApiSpec`` rather than reading the document themselves: an operation's id, method and path, its rate limit
 (``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body
 validator, and whether a request may be sent again
-(``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties).
+(``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties), and how a
+list pages (``x-attentive-pagination``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+from attrs import frozen
 
 from . import media
 from .errors import FieldError, RequestValidationError
 from .validation import SchemaCheck
 
-__all__ = ["HTTP_METHODS", "ApiSpec", "Operation"]
+__all__ = ["HTTP_METHODS", "ApiSpec", "Operation", "Pagination"]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # RFC 9110: sending these again changes nothing (safe), or leaves the same state (idempotent).
@@ -31,6 +35,20 @@ RATE_LIMIT_EXTENSION = "x-rate-limit-per-second"
 MAX_BODY_EXTENSION = "x-max-body-bytes"
 IDEMPOTENT_EXTENSION = "x-attentive-idempotent"
 NOT_RESENDABLE_EXTENSION = "x-attentive-not-resendable"
+PAGINATION_EXTENSION = "x-attentive-pagination"
+
+
+@frozen
+class Pagination:
+    """How a cursor-paginated list pages, as ``x-attentive-pagination`` declares it: the query parameters that take
+    the cursor and the page size, the response fields that return the next cursor and say whether more pages
+    follow, and the field that holds the page's items (the 200 response's one array property)."""
+
+    cursor_parameter: str
+    cursor_field: str
+    items_field: str
+    limit_parameter: str | None = None
+    has_more_field: str | None = None
 
 
 class Operation:
@@ -148,6 +166,34 @@ class Operation:
         if check is None or check.is_valid(body):
             return []
         return check.errors(body)
+
+    # --- pages ----------------------------------------------------------------------------------------------
+
+    @cached_property
+    def pagination(self) -> Pagination | None:
+        """How this list pages; None unless the spec marks it ``x-attentive-pagination`` and its 200 response has
+        exactly one array property to hold the items."""
+        declared = self._definition.get(PAGINATION_EXTENSION)
+        if not isinstance(declared, Mapping):
+            return None
+        cursor_parameter, cursor_field = declared.get("cursorParameter"), declared.get("cursorField")
+        limit_parameter, has_more_field = declared.get("limitParameter"), declared.get("hasMoreField")
+        schema = self._api.resolve(self.response_schema(200))
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        arrays = [
+            str(name)
+            for name, node in (properties or {}).items()
+            if isinstance(resolved := self._api.resolve(node), Mapping) and resolved.get("type") == "array"
+        ]
+        if not (isinstance(cursor_parameter, str) and isinstance(cursor_field, str)) or len(arrays) != 1:
+            return None
+        return Pagination(
+            cursor_parameter=cursor_parameter,
+            cursor_field=cursor_field,
+            items_field=arrays[0],
+            limit_parameter=limit_parameter if isinstance(limit_parameter, str) else None,
+            has_more_field=has_more_field if isinstance(has_more_field, str) else None,
+        )
 
     # --- sending again -----------------------------------------------------------------------------------------
 

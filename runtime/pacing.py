@@ -1,5 +1,5 @@
-"""Rate limits, from both ends: ``Pacer`` spaces a caller's requests to an operation's limit (the client and the
-bulk importer share it), ``WindowBudget`` counts requests per token in one-second windows (the reference server).
+"""Rate limits from the caller's end: ``Pacer`` spaces a caller's requests to an operation's limit (the client and
+the bulk importer share it). The reference server counts its windows itself (``attentive_toolkit.server.windows``).
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 
-from attrs import frozen
-
-__all__ = ["MAX_HOLD_SECONDS", "MIN_SERVER_RATE", "Budget", "Pacer", "WindowBudget", "header_number"]
+__all__ = ["MAX_HOLD_SECONDS", "MIN_SERVER_RATE", "Pacer", "header_number"]
 
 # A server may lower the pace, but not below this: `x-ratelimit-limit: 0.001` must not park a caller for 1,000 s.
 MIN_SERVER_RATE = 1.0
@@ -130,50 +128,3 @@ class Pacer:
         seconds = min(max(seconds, 0.0), MAX_HOLD_SECONDS)
         with self._state:
             self._held_until = max(self._held_until, self._clock() + seconds)
-
-
-@frozen
-class Budget:
-    """What one request may spend of its window, and the headers that say so."""
-
-    allowed: bool
-    limit: int
-    remaining: int
-
-    def headers(self) -> dict[str, str]:
-        return {"x-ratelimit-limit": str(self.limit), "x-ratelimit-remaining": str(self.remaining)}
-
-
-class WindowBudget:
-    """A fixed window per (key, operation) that opens at the first request and lasts one second, as the vendor
-    counts requests per token and operation."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._windows: dict[tuple[str, str], tuple[float, int]] = {}
-        self._lock = threading.Lock()
-
-    def reset(self) -> None:
-        with self._lock:
-            self._windows.clear()
-
-    def peek(self, key: str, operation_id: str, limit: int) -> Budget:
-        """The budget without spending any of it (for answers that don't count, such as a 401)."""
-        with self._lock:
-            window = self._windows.get((key, operation_id))
-            if window is None or self._clock() - window[0] >= 1.0:
-                return Budget(True, limit, limit)
-            return Budget(window[1] < limit, limit, max(limit - window[1], 0))
-
-    def spend(self, key: str, operation_id: str, limit: int) -> Budget:
-        with self._lock:
-            now = self._clock()
-            start, used = self._windows.get((key, operation_id), (now, 0))
-            if now - start >= 1.0:
-                start, used = now, 0
-            if used >= limit:
-                self._windows[(key, operation_id)] = (start, used)
-                return Budget(False, limit, 0)
-            used += 1
-            self._windows[(key, operation_id)] = (start, used)
-            return Budget(True, limit, limit - used)
