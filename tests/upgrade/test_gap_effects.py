@@ -15,7 +15,7 @@ from attentive_toolkit.upgrade.gap_effects import GapJudgement, is_wording, judg
 from attentive_toolkit.upgrade.renames import Rename, find_renames
 
 from ..project_copy import REPO
-from . import specs
+from . import specs, vendor_specs
 
 OVERLAYS = load_project_overlays(ProjectPaths(REPO))
 TITLES = read_gap_table(REPO / "overlays")
@@ -28,7 +28,7 @@ WAITING = {"G41"}
 def _verdicts(spec: dict[str, Any]) -> dict[str, GapJudgement]:
     """As ``attentive spec update`` judges ``spec``: against today's vendor spec as the previous one."""
     today = judge_gaps(json.loads((REPO / "openapi.json").read_text("utf-8")), OVERLAYS, TITLES)
-    return {judgement.gap: judgement for judgement in with_previous(judge_gaps(spec, OVERLAYS, TITLES), today)}
+    return {judgement.gap: judgement for judgement in with_previous(judge_gaps(spec, OVERLAYS, TITLES), today, spec)}
 
 
 def test_against_todays_vendor_spec_every_gap_is_still_needed(our_spec: dict[str, Any]) -> None:
@@ -98,12 +98,8 @@ def test_a_gap_fixed_at_some_of_its_places_is_partly_fixed_naming_them(our_spec:
         upsert["security"] = [{"bearerAuth": []}, *upsert["security"]]
 
     previous = judge_gaps(our_spec, OVERLAYS, TITLES)
-    judged = {
-        j.gap: j
-        for j in with_previous(
-            judge_gaps(specs.variant(our_spec, upsert_fixed_new_operation_not), OVERLAYS, TITLES), previous
-        )
-    }
+    new_spec = specs.variant(our_spec, upsert_fixed_new_operation_not)
+    judged = {j.gap: j for j in with_previous(judge_gaps(new_spec, OVERLAYS, TITLES), previous, new_spec)}
     assert judged["G16"].verdict == "partly fixed"
     assert judged["G16"].fixed_places == ("/paths/~1v2~1user~1attributes/post",)
     assert judged["G16"].places == ("/paths/~1v2~1events~1custom/post",)
@@ -111,14 +107,16 @@ def test_a_gap_fixed_at_some_of_its_places_is_partly_fixed_naming_them(our_spec:
 
 
 def test_a_gap_fixed_everywhere_is_not_partly_fixed(our_spec: dict[str, Any]) -> None:
-    previous = judge_gaps(our_spec, OVERLAYS, TITLES)
-    judged = {
-        j.gap: j
-        for j in with_previous(
-            judge_gaps(specs.variant(our_spec, specs.gaps_fixed_in_other_words), OVERLAYS, TITLES), previous
-        )
-    }
-    assert judged["G16"].verdict == "retire" and judged["G16"].fixed_places == ()
+    assert _verdicts(specs.variant(our_spec, specs.gaps_fixed_in_other_words))["G16"].fixed_places == ()
+
+
+def test_a_place_removed_with_its_operation_was_not_fixed(our_spec: dict[str, Any]) -> None:
+    """The V1 document alone replaces V2: every V2 path is gone. Nothing is reported fixed where the vendor
+    removed the operation, and a class gap whose operations all left waits instead of asking to be retired."""
+    judged = _verdicts(vendor_specs.v1())
+    for judgement in judged.values():
+        assert not [place for place in judgement.fixed_places if place.startswith("/paths/~1v2")], judgement
+    assert judged["G16"].verdict != "retire"
 
 
 def test_a_schema_renamed_with_every_reference_moved_is_a_rename(our_spec: dict[str, Any]) -> None:

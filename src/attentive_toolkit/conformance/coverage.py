@@ -17,6 +17,8 @@ from typing import Any
 import jsonschema_rs
 from attentive_client.runtime import ApiSpec, openapi30_to_draft4
 
+from ..spec.findings import resolve_pointer
+
 PARAMETER_LOCATIONS = {"path": "path_parameters", "query": "query", "header": "headers", "cookie": "cookies"}
 # Keywords that assert something about a value. Applicators that only hold subschemas (properties, items, $ref)
 # are followed, not counted: their own verdict is just the sum of the keywords below them.
@@ -38,14 +40,6 @@ def _escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
-def _resolve_pointer(document: Any, pointer: str) -> Any:
-    node = document
-    for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
-
-
 def keyword_locations(root: dict[str, Any]) -> list[str]:
     """Every assertion keyword reachable from the root schema, at its canonical location (``$ref`` targets once)."""
     found: list[str] = []
@@ -59,7 +53,7 @@ def keyword_locations(root: dict[str, Any]) -> list[str]:
             target = ref[1:]
             if target not in seen:
                 seen.add(target)
-                walk(_resolve_pointer(root, target), target, depth + 1)
+                walk(resolve_pointer(root, target), target, depth + 1)
         for keyword in node:
             if keyword in ASSERTIONS and not (keyword == "additionalProperties" and node[keyword] is True):
                 found.append(f"{location}/{_escape(keyword)}")
@@ -92,7 +86,7 @@ def property_pointers(root: dict[str, Any]) -> list[str]:
             return
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#"):
-            walk(_resolve_pointer(root, ref[1:]), pointer, depth + 1)
+            walk(resolve_pointer(root, ref[1:]), pointer, depth + 1)
         for name, child in (node.get("properties") or {}).items():
             found.add(f"{pointer}/{_escape(name)}")
             walk(child, f"{pointer}/{_escape(name)}", depth + 1)

@@ -40,6 +40,23 @@ def pointer(*parts: str | int) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
+def resolve_pointer(document: Any, json_pointer: str) -> Any:
+    """The node at an RFC 6901 pointer; ``KeyError``, ``IndexError`` or ``TypeError`` when there is none."""
+    node = document
+    for raw in json_pointer.split("/")[1:] if json_pointer else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def pointer_resolves(document: Any, json_pointer: str) -> bool:
+    try:
+        resolve_pointer(document, json_pointer)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return False
+    return True
+
+
 def unexpected(step: str, exc: BaseException) -> SpecFinding:
     """A failure nobody foresaw, as a finding: the input is refused, the bug is named, and nothing leaks out."""
     return SpecFinding(

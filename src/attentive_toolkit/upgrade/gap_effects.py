@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..spec.findings import pointer, pointer_resolves
 from ..spec.overlay import OverlayActionError, apply_action
 from ..spec.overlay_document import OverlayAction, OverlayDocument
 
@@ -49,10 +50,6 @@ class GapJudgement:
     @property
     def text(self) -> str:
         return VERDICT_TEXT[self.verdict]
-
-
-def _pointer(parts: Location) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 Location = tuple[str | int, ...]
@@ -164,23 +161,39 @@ def judge_gaps(vendor: dict[str, Any], overlays: list[OverlayDocument], titles: 
             verdict = "rewords"
         else:
             verdict = "still needed"
-        shown = tuple(_pointer(location) for location, _changed in found[:_MAX_DIFFERENCES])
+        shown = tuple(pointer(*location) for location, _changed in found[:_MAX_DIFFERENCES])
         judgements.append(
             GapJudgement(gap, titles.get(gap, ""), verdict, labels, (), shown, places=tuple(places.get(gap, ())))
         )
     return judgements
 
 
-def _with_before(judgement: GapJudgement, previous: GapJudgement | None) -> GapJudgement:
+def _owner(place: str) -> str:
+    """The operation (``/paths/P/method``) or component (``/components/kind/name``) a place belongs to: when it is
+    gone, the place left with it; when it is there, the vendor changed the place itself."""
+    parts = place.split("/")
+    return "/".join(parts[:4]) if len(parts) > 4 and parts[1] in ("paths", "components") else place
+
+
+def _with_before(judgement: GapJudgement, previous: GapJudgement | None, document: Any) -> GapJudgement:
     """``judgement`` with the previous spec's verdict; a gap still needed that the vendor fixed at some of the
-    places it had before is "partly fixed", naming those places."""
+    places it had before is "partly fixed", naming those places. A place that is gone from ``document`` (the new
+    vendor spec), with its operation or schema, was removed, not fixed."""
     verdict: Verdict = judgement.verdict
     fixed: tuple[str, ...] = ()
-    if verdict == "waiting" and previous is not None and previous.verdict in ("still needed", "partly fixed"):
-        verdict = "retire"  # the class had places before and has none now: the vendor fixed every one
-    if previous is not None and verdict == "still needed" and previous.verdict in ("still needed", "partly fixed"):
-        fixed = tuple(place for place in previous.places if place not in judgement.places)
-        verdict = "partly fixed" if fixed else verdict
+    had_gap = previous is not None and previous.verdict in ("still needed", "partly fixed")
+    if previous is not None and had_gap:
+        fixed = tuple(
+            place
+            for place in previous.places
+            if place not in judgement.places and pointer_resolves(document, _owner(place))
+        )
+    if verdict == "waiting" and fixed:
+        verdict = "retire"  # the class had places before and has none now: the vendor fixed them
+    if verdict == "still needed" and fixed:
+        verdict = "partly fixed"
+    if verdict != "partly fixed":
+        fixed = ()
     return GapJudgement(
         judgement.gap,
         judgement.title,
@@ -194,6 +207,7 @@ def _with_before(judgement: GapJudgement, previous: GapJudgement | None) -> GapJ
     )
 
 
-def with_previous(judgements: list[GapJudgement], previous: list[GapJudgement]) -> list[GapJudgement]:
+def with_previous(judgements: list[GapJudgement], previous: list[GapJudgement], document: Any) -> list[GapJudgement]:
+    """``judgements`` of the vendor spec ``document``, told against ``previous``, the spec it replaces."""
     before = {judgement.gap: judgement for judgement in previous}
-    return [_with_before(judgement, before.get(judgement.gap)) for judgement in judgements]
+    return [_with_before(judgement, before.get(judgement.gap), document) for judgement in judgements]

@@ -203,7 +203,7 @@ def update_spec(
             return report
         overlays, titles = load_project_overlays(staged), read_gap_table(staged.overlays)
         report.gaps = gaps_with_previous(
-            judge_gaps(new.document, overlays, titles), judge_gaps(old_document, overlays, titles)
+            judge_gaps(new.document, overlays, titles), judge_gaps(old_document, overlays, titles), new.document
         )
         if report.broken:
             return report
