@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from attentive_client.runtime.spec import HTTP_METHODS
+
 from .findings import pointer
 from .validity import resolve_local
 
 PROSE_RATE_LIMIT = re.compile(r"Rate Limit:\s*([0-9]+) requests per second")
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 COMBINATORS = ("allOf", "anyOf", "oneOf")
 # OpenAPI 3.0, Parameter Object: header parameters with these names "SHALL be ignored".
 IGNORED_HEADERS = {"accept", "content-type", "authorization"}

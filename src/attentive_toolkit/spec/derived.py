@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .audit import HTTP_METHODS
+from attentive_client.runtime.spec import HTTP_METHODS
 
 
 def _requirements(document: dict[str, Any]) -> list[tuple[str, Any]]:

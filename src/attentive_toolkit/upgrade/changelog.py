@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import griffe
+from attentive_client.runtime.spec import HTTP_METHODS
 from openapi_python_client.strings import snake_case
 
-from ..spec.audit import HTTP_METHODS
 from ..spec.effective import load_json
 from .spec_diff import SpecChange, spec_changes
 from .surface import Direction, Enum, Model, ModelField, Operation, Parameter, Surface, load_package, read_surface
