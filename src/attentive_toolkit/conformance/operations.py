@@ -28,7 +28,6 @@ def stateless_labels(reference_server: bool, document: dict[str, Any] | None = N
     successes prove the request checks and the answer's shape, not behaviour. Empty for any other target."""
     if not reference_server:
         return set()
-    from ..server.operations import STATEFUL_OPERATIONS
+    from ..server.operations import is_stateful
 
-    labels = operation_labels(document)
-    return {label for operation_id, label in labels.items() if operation_id not in STATEFUL_OPERATIONS}
+    return {operation.label for operation in _operations(document) if not is_stateful(operation)}

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .audit import HTTP_METHODS
+from .resource_shapes import resource_links, resource_operations
 
 
 def _requirements(document: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -44,4 +45,6 @@ def used_oauth_scopes(document: dict[str, Any], location: Sequence[str | int], c
 
 DERIVATIONS: dict[str, Callable[[dict[str, Any], Sequence[str | int], Any], Any]] = {
     "used-oauth-scopes": used_oauth_scopes,
+    "resource-operations": resource_operations,
+    "resource-links": resource_links,
 }
