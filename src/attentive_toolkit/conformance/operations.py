@@ -23,6 +23,11 @@ def operation_labels(document: dict[str, Any] | None = None) -> dict[str, str]:
     return {operation.operation_id: operation.label for operation in _operations(document)}
 
 
+def resource_operations(document: dict[str, Any] | None = None) -> list[Operation]:
+    """The operations the spec declares resource-shaped (``x-attentive-resource``, read by the runtime)."""
+    return [operation for operation in _operations(document) if operation.resource is not None]
+
+
 def stateless_labels(reference_server: bool, document: dict[str, Any] | None = None) -> set[str]:
     """Labels of the operations a reference server answers from the spec alone (no state behind them): their
     successes prove the request checks and the answer's shape, not behaviour. Empty for any other target."""

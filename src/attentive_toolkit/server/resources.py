@@ -123,6 +123,10 @@ async def create(state: ServerState, operation: Operation, resource: Resource, r
     key = body.get(resource.key)
     if not isinstance(key, str):
         key = uuid.uuid4().hex
+    if "/" in key or key in (".", ".."):
+        # The key names the item in its path: one that can't be a path segment could never be read back.
+        violation = Violation(f"/{resource.key}", "must be usable as one path segment (no '/', not '.' or '..')")
+        raise BadRequest(f"{resource.key} {key!r} cannot name an item", [violation])
     document = _stamp(resource, {**body, resource.key: key}, state.clock.iso(), created=True)
     if state.resources.items.create(resource.name, key, document) is None:
         # 409 where the spec documents it; otherwise the 400 it documents for a request it refuses.

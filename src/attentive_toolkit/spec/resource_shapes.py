@@ -197,17 +197,25 @@ def resource_links(document: dict[str, Any], location: Sequence[str | int], curr
             continue
         key, existing = resource.get("key"), created.get("links") or {}
         links = {
-            str(target["operationId"]): {
-                "operationId": target["operationId"],
-                "parameters": {key: f"$response.body#/{key}"},
-                "description": f"The {declaration['role']} of the item this call created, by its {key}.",
-            }
+            str(target["operationId"]): _link(target["operationId"], str(declaration["role"]), str(key))
             for _, _, target, declaration in declared
             if declaration.get("name") == resource.get("name")
-            and declaration.get("role") in _ITEM_METHODS.values()
+            and declaration.get("role") in {*_ITEM_METHODS.values(), *_MEMBER_METHODS.values()}
             and isinstance(target.get("operationId"), str)
             and target["operationId"] not in existing
         }
         if links:
             update.setdefault(path, {})[method] = {"responses": {"201": {"links": links}}}
     return update
+
+
+def _link(operation_id: str, role: str, key: str) -> dict[str, Any]:
+    """An item operation takes the key in its path; a member operation in its body."""
+    link: dict[str, Any] = {"operationId": operation_id}
+    if role.startswith("members"):
+        link["requestBody"] = {key: f"$response.body#/{key}"}
+        link["description"] = f"The {role} of the item this call created, naming it by its {key} in the body."
+    else:
+        link["parameters"] = {key: f"$response.body#/{key}"}
+        link["description"] = f"The {role} of the item this call created, by its {key}."
+    return link
