@@ -214,7 +214,9 @@ def test_the_suite_fails_a_target_that_forgets_created_segments(newer_v2: RealRe
     state.resources.items.create = lambda name, key, item: Item(1, item, False)  # type: ignore[method-assign]
     chosen = ",".join(op.operation_id for op in state.api.operations if op.resource is not None)
     with serving_app(app) as url:
-        run = run_suite(url, tmp_path / "reports", "--operations", chosen, "--phases", "stateful", project=newer_v2.paths.root)
+        run = run_suite(
+            url, tmp_path / "reports", "--operations", chosen, "--phases", "stateful", project=newer_v2.paths.root
+        )
     assert run.returncode == 1, run.output[-3000:]
     read = "GET /v2/segments/external/{externalId}"
     assert "ensure_resource_availability" in run.failed_checks(read), run.output[-3000:]

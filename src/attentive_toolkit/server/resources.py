@@ -230,7 +230,7 @@ async def list_items(state: ServerState, operation: Operation, resource: Resourc
     page = matching if limit is None else matching[:limit]
     more = len(page) < len(matching)
     items_field = paging.items_field if paging is not None else _array_property(state, schema)
-    items_schema = state.api.resolve(((schema.get("properties") or {}).get(items_field) or {}))
+    items_schema = state.api.resolve((schema.get("properties") or {}).get(items_field) or {})
     body: dict[str, Any] = {items_field: [_project(state, items_schema.get("items"), item.document) for item in page]}
     if paging is not None:
         if more:

@@ -27,6 +27,8 @@ PAGINATION_EXTENSION = "x-attentive-pagination"
 _ITEM_METHODS = {"get": "read", "patch": "update", "put": "update", "delete": "delete"}
 _MEMBER_METHODS = {"post": "members-add", "put": "members-add", "delete": "members-remove"}
 _JSON = "application/json"
+# A query parameter named ``<field>Since`` keeps the items whose date-time ``<field>`` is at or after its value.
+_SINCE = "Since"
 
 
 class _Reader:
@@ -156,6 +158,10 @@ def _timestamps(properties: Mapping[str, Any]) -> dict[str, str]:
     return {f"{role}Field": name for role, name in stamps.items()}
 
 
+def _is_date_time(schema: Any) -> bool:
+    return isinstance(schema, Mapping) and schema.get("format") == "date-time"
+
+
 def _filters(reader: _Reader, listing: Mapping[str, Any], properties: Mapping[str, Any]) -> list[dict[str, str]]:
     paging = listing.get(PAGINATION_EXTENSION) or {}
     reserved = {paging.get("cursorParameter"), paging.get("limitParameter")}
@@ -171,9 +177,8 @@ def _filters(reader: _Reader, listing: Mapping[str, Any], properties: Mapping[st
         if name in properties:
             match = "contains" if "partial match" in description else "equals"
             filters.append({"parameter": name, "field": name, "match": match})
-        elif name.endswith("Since") and isinstance(field := properties.get(name[: -len("Since")]), Mapping):
-            if field.get("format") == "date-time":
-                filters.append({"parameter": name, "field": name[: -len("Since")], "match": "since"})
+        elif name.endswith(_SINCE) and _is_date_time(properties.get(name.removesuffix(_SINCE))):
+            filters.append({"parameter": name, "field": name.removesuffix(_SINCE), "match": "since"})
     return filters
 
 
