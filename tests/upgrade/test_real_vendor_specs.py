@@ -212,7 +212,9 @@ def test_the_suite_fails_a_target_that_forgets_created_segments(newer_v2: RealRe
     state: ServerState = app.state.server
     # Answers every create as the real one does, and keeps nothing.
     state.resources.items.create = lambda name, key, item: Item(1, item, False)  # type: ignore[method-assign]
-    chosen = ",".join(op.operation_id for op in state.api.operations if op.resource is not None)
+    # The walk's four roles only (members left out): a smaller state machine, the same proof.
+    walked = ("create", "read", "list", "delete")
+    chosen = ",".join(op.operation_id for op in state.api.operations if op.resource and op.resource.role in walked)
     with serving_app(app) as url:
         run = run_suite(
             url, tmp_path / "reports", "--operations", chosen, "--phases", "stateful", project=newer_v2.paths.root
