@@ -13,7 +13,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from attentive_client.runtime import Operation
@@ -149,6 +149,11 @@ async def read(state: ServerState, operation: Operation, resource: Resource, req
     return _answer(state, operation, item.document)
 
 
+def _stamps_of(resource: Resource, document: Mapping[str, Any]) -> dict[str, Any]:
+    fields = (resource.created_field, resource.updated_field)
+    return {name: value for name, value in document.items() if name in fields}
+
+
 async def update(state: ServerState, operation: Operation, resource: Resource, request: Request) -> Response:
     state.checker.parameters(operation, request)
     body = await _body(state, operation, request)
@@ -156,8 +161,9 @@ async def update(state: ServerState, operation: Operation, resource: Resource, r
     item = state.resources.items.get(resource.name, key)
     if item is None or item.archived:
         return _not_found(state, operation, resource, key)
-    # Only the fields sent change (PATCH); the key is the item's name and stays.
-    document = _stamp(resource, {**item.document, **body, resource.key: key}, state.clock.iso(), created=False)
+    # PATCH changes only the fields sent, PUT replaces the body; the key names the item and stays, as do the stamps.
+    kept = item.document if operation.method == "patch" else _stamps_of(resource, item.document)
+    document = _stamp(resource, {**kept, **body, resource.key: key}, state.clock.iso(), created=False)
     state.resources.items.replace(resource.name, key, document)
     return _answer(state, operation, document)
 
@@ -186,8 +192,9 @@ def _matches(item: Item, wanted: list[tuple[ResourceFilter, str]]) -> bool:
 
 
 def _instant(text: str) -> datetime:
+    # A date-time without an offset is read as UTC, the server's own clock, whatever the machine's zone.
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.now().astimezone().tzinfo)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _limit(operation: Operation, request: Request, parameter: str | None) -> int | None:
