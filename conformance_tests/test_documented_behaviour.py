@@ -63,9 +63,8 @@ def test_created_items_are_remembered(conformance: ConformanceSession, api: http
     """Each resource the spec declares (x-attentive-resource): what is created reads back, updates, lists, and is
     gone once archived. Schemathesis checks each answer alone; this checks that the answers add up."""
     spec = ApiSpec.from_document(load_effective_spec())
-    declared = declared_resources(spec)
+    declared = declared_resources(spec, conformance.options.operations)
     if not declared:
-        pytest.skip("the spec declares no resource with a create, read, list and delete (x-attentive-resource)")
-    require_operations(*(operation.operation_id for resource in declared for operation in resource.by_role.values()))
+        pytest.skip("no resource with a create, read, list and delete (x-attentive-resource) is selected")
     problems = [problem for resource in declared for problem in walk(api, spec, resource)]
     assert not problems, "created items are not remembered:\n  " + "\n  ".join(problems)

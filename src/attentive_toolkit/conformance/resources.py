@@ -7,7 +7,7 @@ answer matches its schema.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -29,12 +29,13 @@ class ResourceOperations:
         return self.by_role[role]
 
 
-def declared_resources(api: ApiSpec) -> list[ResourceOperations]:
-    """Each resource with a create, a read, a list and a delete: the walk below needs all four."""
+def declared_resources(api: ApiSpec, chosen: Collection[str] = ()) -> list[ResourceOperations]:
+    """Each resource with a create, a read, a list and a delete (the walk below needs all four; an update is
+    walked when there is one), among the ``chosen`` operationIds when given (``--operations``)."""
     grouped: dict[str, dict[str, Operation]] = {}
     keys: dict[str, str] = {}
     for operation in api.operations:
-        if operation.resource is not None:
+        if operation.resource is not None and (not chosen or operation.operation_id in chosen):
             grouped.setdefault(operation.resource.name, {})[operation.resource.role] = operation
             keys[operation.resource.name] = operation.resource.key
     return [
