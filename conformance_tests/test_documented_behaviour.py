@@ -1,15 +1,19 @@
 """Documented behaviour the schema can't carry: rate-limit headers on error answers, bulk jobs that finish with
-one result line per user, and (on a reference server) an upsert that can be read back."""
+one result line per user, (on a reference server) an upsert that can be read back, and resources that remember what
+was created."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+from attentive_client.runtime import ApiSpec
 
 from attentive_toolkit.conformance.checks import rate_limit_problems
 from attentive_toolkit.conformance.documented import fetch_results, sample_users, wait_for_job
 from attentive_toolkit.conformance.plugin import require_operations
+from attentive_toolkit.conformance.resources import declared_resources, walk
 from attentive_toolkit.conformance.session import ConformanceSession
+from attentive_toolkit.spec.effective import load_effective_spec
 
 BULK_USERS = 3
 
@@ -52,3 +56,15 @@ def test_upserted_user_reads_back(conformance: ConformanceSession, api: httpx.Cl
     stored = found.json()["users"]
     assert len(stored) == 1, f"{len(stored)} users stored for {email}"
     assert stored[0]["attributes"]["lastName"] == user["attributes"]["lastName"]
+
+
+@pytest.mark.usefixtures("writes_allowed")
+def test_created_items_are_remembered(conformance: ConformanceSession, api: httpx.Client) -> None:
+    """Each resource the spec declares (x-attentive-resource): what is created reads back, updates, lists, and is
+    gone once archived. Schemathesis checks each answer alone; this checks that the answers add up."""
+    spec = ApiSpec.from_document(load_effective_spec())
+    declared = declared_resources(spec, conformance.options.operations)
+    if not declared:
+        pytest.skip("no resource with a create, read, list and delete (x-attentive-resource) is selected")
+    problems = [problem for resource in declared for problem in walk(api, spec, resource)]
+    assert not problems, "created items are not remembered:\n  " + "\n  ".join(problems)

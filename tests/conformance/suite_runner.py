@@ -28,8 +28,13 @@ class SuiteRun:
         return "".join(path.read_text(encoding="utf-8") for path in sorted(self.report_dir.iterdir()) if path.is_file())
 
 
-def run_suite(base_url: str, report_dir: Path, *args: str, token: str = "dev-token") -> SuiteRun:
+def run_suite(
+    base_url: str, report_dir: Path, *args: str, token: str = "dev-token", project: Path | None = None
+) -> SuiteRun:
+    """``project``: a project copy whose effective spec the suite reads (the checkout's by default)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("ATTENTIVE_")}
+    if project is not None:
+        env["ATTENTIVE_PROJECT_ROOT"] = str(project)
     env.update(
         ATTENTIVE_BASE_URL=base_url,
         ATTENTIVE_API_TOKEN=token,

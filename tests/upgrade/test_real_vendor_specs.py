@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +22,13 @@ from click.testing import CliRunner, Result
 
 from attentive_toolkit.cli.main import cli
 from attentive_toolkit.paths import ProjectPaths
+from attentive_toolkit.server.app import ServerState, create_app
+from attentive_toolkit.server.resource_store import Item
+from attentive_toolkit.server.runner import serving_app
+from attentive_toolkit.server.settings import ServerSettings
 from attentive_toolkit.spec.reachability import reachable_schemas
 
+from ..conformance.suite_runner import run_suite
 from ..project_copy import REPO, copy_project
 from . import vendor_specs
 from .conformance_run import SuiteRun, run_conformance
@@ -147,3 +157,69 @@ def test_the_conformance_suite_passes_on_the_updated_tree(name: str, request: py
     operations = release.suite.summary["operations"]
     assert len(operations) == len(_operation_ids(release.spec))
     assert all(info["successes"] > 0 for info in operations.values())
+
+
+@contextmanager
+def _served(project: Path) -> Iterator[str]:
+    """``attentive serve --port 0`` on the project copy's effective spec; yields its base URL."""
+    command = [sys.executable, "-c", "from attentive_toolkit.cli.main import main; main()", "serve", "--port", "0"]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ATTENTIVE_")}
+    env.update(ATTENTIVE_PROJECT_ROOT=str(project), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert process.stdout is not None
+    try:
+        first = process.stdout.readline()
+        base_url = first.rsplit(" ", 1)[-1].strip()
+        assert base_url.startswith("http://127.0.0.1:"), first
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_segments_keep_their_state_under_attentive_serve(newer_v2: RealRelease) -> None:
+    """The issue's walk through the client generated in the updated copy: create, read back, page with limit=2 over
+    5 segments while 2 more are created, patch, archive, and the archived one is gone from reads and lists."""
+    _assert_done(newer_v2)
+    walk = Path(__file__).with_name("segment_walk.py")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ATTENTIVE_")}
+    env.update(PYTHONPATH=str(newer_v2.paths.generated), ATTENTIVE_API_TOKEN="dev-token")
+    with _served(newer_v2.paths.root) as base_url:
+        done = subprocess.run(
+            [sys.executable, str(walk), base_url], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout)
+    key = seen["created"]["externalId"]
+    assert seen["read"]["name"] == "Gold" and seen["read"]["externalId"] == key
+    listed = [key for page in seen["pages"] for key in page["keys"]]
+    # Every segment once, in creation order, those created between pages included: none skipped or repeated.
+    assert listed == seen["created_before_listing"] + seen["created_while_listing"]
+    assert all(len(page["keys"]) <= 2 for page in seen["pages"])
+    assert [page["hasMore"] for page in seen["pages"]] == [True] * (len(seen["pages"]) - 1) + [False]
+    assert seen["patched"]["name"] == seen["read_after_patch"]["name"] == "Platinum"
+    assert seen["read_after_patch"]["description"] == "Top tier"  # a PATCH changes only what it sends
+    assert seen["archive_status"] == 204 and seen["read_after_archive_status"] == 404
+    assert key not in seen["listed_after_archive"]
+    assert seen["listed_after_archive"] == listed[1:]
+    assert seen["tampered_cursor_status"] == 400
+
+
+def test_the_suite_fails_a_target_that_forgets_created_segments(newer_v2: RealRelease, tmp_path: Path) -> None:
+    _assert_done(newer_v2)
+    document = json.loads(newer_v2.paths.effective_spec.read_text(encoding="utf-8"))
+    app = create_app(ServerSettings(), document)
+    state: ServerState = app.state.server
+    # Answers every create as the real one does, and keeps nothing.
+    state.resources.items.create = lambda name, key, item: Item(1, item, False)  # type: ignore[method-assign]
+    # The walk's four roles only (members left out): a smaller state machine, the same proof.
+    walked = ("create", "read", "list", "delete")
+    chosen = ",".join(op.operation_id for op in state.api.operations if op.resource and op.resource.role in walked)
+    with serving_app(app) as url:
+        run = run_suite(
+            url, tmp_path / "reports", "--operations", chosen, "--phases", "stateful", project=newer_v2.paths.root
+        )
+    assert run.returncode == 1, run.output[-3000:]
+    read = "GET /v2/segments/external/{externalId}"
+    assert "ensure_resource_availability" in run.failed_checks(read), run.output[-3000:]
+    assert "created items are not remembered" in run.output

@@ -4,8 +4,8 @@ The client, the reference server, the bulk importer, the conformance suite and t
 ``ApiSpec`` rather than reading the document themselves: an operation's id, method and path, its rate limit
 (``x-rate-limit-per-second``), the largest request body it takes (``x-max-body-bytes``), its security, its body
 validator, and whether a request may be sent again
-(``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties), and how a
-list pages (``x-attentive-pagination``).
+(``x-attentive-idempotent`` on the operation, ``x-attentive-not-resendable`` on request properties), how a
+list pages (``x-attentive-pagination``), and which resource it acts on, and how (``x-attentive-resource``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from . import media
 from .errors import FieldError, RequestValidationError
 from .validation import SchemaCheck
 
-__all__ = ["HTTP_METHODS", "ApiSpec", "Operation", "Pagination"]
+__all__ = ["HTTP_METHODS", "ApiSpec", "Operation", "Pagination", "Resource", "ResourceFilter"]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # RFC 9110: sending these again changes nothing (safe), or leaves the same state (idempotent).
@@ -36,6 +36,9 @@ MAX_BODY_EXTENSION = "x-max-body-bytes"
 IDEMPOTENT_EXTENSION = "x-attentive-idempotent"
 NOT_RESENDABLE_EXTENSION = "x-attentive-not-resendable"
 PAGINATION_EXTENSION = "x-attentive-pagination"
+RESOURCE_EXTENSION = "x-attentive-resource"
+RESOURCE_ROLES = frozenset({"create", "read", "update", "delete", "list", "members-add", "members-remove"})
+FILTER_MATCHES = frozenset({"equals", "contains", "since"})
 
 
 @frozen
@@ -49,6 +52,32 @@ class Pagination:
     items_field: str
     limit_parameter: str | None = None
     has_more_field: str | None = None
+
+
+@frozen
+class ResourceFilter:
+    """A list's query parameter that filters on an item field: ``equals``, ``contains`` (a substring) or ``since``
+    (the field's date-time is at or after the parameter's)."""
+
+    parameter: str
+    field: str
+    match: str
+
+
+@frozen
+class Resource:
+    """What an operation does to a resource, as ``x-attentive-resource`` declares it: the resource's ``name``, the
+    operation's ``role`` (create, read, update, delete, list, members-add, members-remove), the ``key`` field of an
+    item (also the item path's parameter and, for members, the body field naming the item), a list's ``filters``,
+    the body's array of ``members``, and the item fields that record its creation and last change."""
+
+    name: str
+    role: str
+    key: str
+    filters: tuple[ResourceFilter, ...] = ()
+    members_field: str | None = None
+    created_field: str | None = None
+    updated_field: str | None = None
 
 
 class Operation:
@@ -193,6 +222,37 @@ class Operation:
             items_field=arrays[0],
             limit_parameter=limit_parameter if isinstance(limit_parameter, str) else None,
             has_more_field=has_more_field if isinstance(has_more_field, str) else None,
+        )
+
+    # --- resources ------------------------------------------------------------------------------------------
+
+    @cached_property
+    def resource(self) -> Resource | None:
+        """The resource this operation acts on; None unless ``x-attentive-resource`` declares a known role, a name
+        and a key (a malformed filter is left out rather than guessed)."""
+        declared = self._definition.get(RESOURCE_EXTENSION)
+        if not isinstance(declared, Mapping):
+            return None
+        name, role, key = declared.get("name"), declared.get("role"), declared.get("key")
+        if not (isinstance(name, str) and isinstance(key, str) and role in RESOURCE_ROLES):
+            return None
+        filters = tuple(
+            ResourceFilter(str(found["parameter"]), str(found["field"]), str(found["match"]))
+            for found in declared.get("filters") or []
+            if isinstance(found, Mapping)
+            and isinstance(found.get("parameter"), str)
+            and isinstance(found.get("field"), str)
+            and found.get("match") in FILTER_MATCHES
+        )
+        members, created, updated = (declared.get(k) for k in ("members", "createdField", "updatedField"))
+        return Resource(
+            name=name,
+            role=str(role),
+            key=key,
+            filters=filters,
+            members_field=members if isinstance(members, str) else None,
+            created_field=created if isinstance(created, str) else None,
+            updated_field=updated if isinstance(updated, str) else None,
         )
 
     # --- sending again -----------------------------------------------------------------------------------------

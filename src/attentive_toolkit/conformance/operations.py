@@ -23,12 +23,16 @@ def operation_labels(document: dict[str, Any] | None = None) -> dict[str, str]:
     return {operation.operation_id: operation.label for operation in _operations(document)}
 
 
+def resource_operations(document: dict[str, Any] | None = None) -> list[Operation]:
+    """The operations the spec declares resource-shaped (``x-attentive-resource``, read by the runtime)."""
+    return [operation for operation in _operations(document) if operation.resource is not None]
+
+
 def stateless_labels(reference_server: bool, document: dict[str, Any] | None = None) -> set[str]:
     """Labels of the operations a reference server answers from the spec alone (no state behind them): their
     successes prove the request checks and the answer's shape, not behaviour. Empty for any other target."""
     if not reference_server:
         return set()
-    from ..server.operations import STATEFUL_OPERATIONS
+    from ..server.operations import is_stateful
 
-    labels = operation_labels(document)
-    return {label for operation_id, label in labels.items() if operation_id not in STATEFUL_OPERATIONS}
+    return {operation.label for operation in _operations(document) if not is_stateful(operation)}

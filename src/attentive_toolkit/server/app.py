@@ -26,6 +26,7 @@ from .faults import FaultInjector
 from .inspection import inspection_routes
 from .limits import BodyLimit
 from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
+from .resources import Resources, resource_of, resource_operation
 from .responses import DroppedResponse, FastJSONResponse, error_response
 from .routing import operation_routes
 from .security import HostPolicy, RequestGuard
@@ -64,11 +65,13 @@ class ServerState:
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
         self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
         self.links = LinkSigner(settings.link_secret, self.clock, settings.results_link_lifetime)
+        self.resources = Resources(self.store, self.clock, settings.link_secret)
 
     def rate_limit(self, operation: Operation) -> int:
         return self.settings.rate_limits.get(operation.operation_id, rate_limit_of(operation))
 
     def reset(self) -> None:
+        self.resources.items.reset()
         self.store.reset()
         self.limiter.reset()
         self.worker.forget()
@@ -129,7 +132,8 @@ async def stateless(state: ServerState, operation: Operation, request: Request) 
     return await answer_from_spec(state.checker, state.answers, operation, request)
 
 
-# The operations with implemented behaviour (``operations.STATEFUL_OPERATIONS``); the others get ``stateless``.
+# The hand-written operations: with the resource-shaped ones (``resources.py``), the server's one list of what it
+# implements (``operations.is_stateful``); every other operation gets ``stateless``.
 HANDLERS: dict[str, Handler] = {
     "getMeV2": get_me,
     "postUserAttributes": post_user_attributes,
@@ -237,7 +241,7 @@ def create_app(settings: ServerSettings | None = None, document: dict[str, Any] 
             log.warning("%s", state.answers.answer(operation).problem)
 
     def endpoint_of(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
-        handler = HANDLERS[operation.operation_id] if is_stateful(operation) else stateless
+        handler = HANDLERS.get(operation.operation_id) or (resource_operation if resource_of(operation) else stateless)
         return operation_endpoint(state, operation, handler)
 
     routes: list[BaseRoute] = [*operation_routes(state.operations.values(), endpoint_of)]

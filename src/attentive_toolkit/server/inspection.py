@@ -1,4 +1,5 @@
-"""``/_sandbox/``: read stored users and jobs, drive the bulk worker, reset state, change faults, shift the clock.
+"""``/_sandbox/``: read stored users, jobs and resource items, drive the bulk worker, reset state, change faults,
+shift the clock.
 
 A prefix the vendor doesn't use; the client never needs it. Every call needs a token the server accepts (any
 scope), and a state-changing call must not be cross-site (see ``security.RequestGuard``).
@@ -109,8 +110,13 @@ async def list_operations(request: Request) -> Response:
     return FastJSONResponse({"operations": operations})
 
 
+async def list_resources(request: Request) -> Response:
+    """Every item of the spec's resources (``x-attentive-resource``), archived ones included, with its members."""
+    return FastJSONResponse({"items": _state(request).resources.items.overview()})
+
+
 async def reset(request: Request) -> Response:
-    """Forget users, attributes, jobs, rate-limit windows and the clock shift; faults stay as set."""
+    """Forget users, attributes, jobs, resource items, rate-limit windows and the clock shift; faults stay as set."""
     _state(request).reset()
     return FastJSONResponse({"reset": True})
 
@@ -160,6 +166,7 @@ def inspection_routes() -> list[BaseRoute]:
         Route("/_sandbox/operations", list_operations, methods=["GET"]),
         Route("/_sandbox/users", list_users, methods=["GET"]),
         Route("/_sandbox/custom-attributes", custom_attributes, methods=["GET"]),
+        Route("/_sandbox/resources", list_resources, methods=["GET"]),
         Route("/_sandbox/jobs", list_jobs, methods=["GET"]),
         Route("/_sandbox/jobs/run", run_jobs, methods=["POST"]),
         Route("/_sandbox/jobs/{job_id}", get_job, methods=["GET"]),

@@ -9,9 +9,6 @@ from attentive_client.runtime import ApiSpec, Operation
 
 # The vendor's public docs: "150 requests per second for most endpoints", for an operation the spec gives none.
 DEFAULT_RATE_LIMIT = 150
-# Operations whose behaviour the server implements (state, jobs, business rules); every other operation of the
-# effective spec is answered by the spec-driven stateless handler (``stateless.py``).
-STATEFUL_OPERATIONS = ("getMeV2", "postUserAttributes", "postBulkUserAttributes", "getBulkJobStatus")
 
 
 def read_operations(document: Mapping[str, Any]) -> dict[str, Operation]:
@@ -25,7 +22,14 @@ def rate_limit_of(operation: Operation) -> int:
 
 
 def is_stateful(operation: Operation) -> bool:
-    return operation.operation_id in STATEFUL_OPERATIONS
+    """Whether the server implements the operation (state, jobs, business rules): a hand-written handler
+    (``app.HANDLERS``) or a resource the spec declares (``resources.py``). Every other operation of the effective
+    spec is answered by the spec-driven stateless handler (``stateless.py``)."""
+    # Imported here: the app imports this module.
+    from .app import HANDLERS
+    from .resources import resource_of
+
+    return operation.operation_id in HANDLERS or resource_of(operation) is not None
 
 
 def is_public(operation: Operation) -> bool:

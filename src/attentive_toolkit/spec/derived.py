@@ -11,6 +11,8 @@ from typing import Any
 
 from attentive_client.runtime.spec import HTTP_METHODS
 
+from .resource_shapes import resource_links, resource_operations
+
 
 def _requirements(document: dict[str, Any]) -> list[tuple[str, Any]]:
     """(who, security requirement list): the document's default, then every operation's own."""
@@ -44,4 +46,6 @@ def used_oauth_scopes(document: dict[str, Any], location: Sequence[str | int], c
 
 DERIVATIONS: dict[str, Callable[[dict[str, Any], Sequence[str | int], Any], Any]] = {
     "used-oauth-scopes": used_oauth_scopes,
+    "resource-operations": resource_operations,
+    "resource-links": resource_links,
 }

@@ -12,6 +12,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from .derived import DERIVATIONS
+
 _EXTENSIONS: dict[str, Any] = {"^x-": {}}
 GAP_ID_PATTERN = r"^G[1-9][0-9]*$"
 
@@ -49,7 +51,7 @@ OVERLAY_SCHEMA: dict[str, Any] = {
                     "x-gap": {"type": "string", "pattern": GAP_ID_PATTERN},
                     "x-class": {"type": "boolean"},
                     # The update's value is computed from the document (spec/derived.py names the derivations).
-                    "x-update-from": {"enum": ["used-oauth-scopes"]},
+                    "x-update-from": {"enum": sorted(DERIVATIONS)},
                 },
                 "patternProperties": _EXTENSIONS,
                 "additionalProperties": False,

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from attentive_client.runtime import ApiSpec
 from attentive_client.runtime.spec import HTTP_METHODS
 
-from ..server.operations import STATEFUL_OPERATIONS
+from ..server.operations import is_stateful
 from ..spec.generation import PACKAGE_NAME
 
 # The conformance suite never writes to a target that isn't loopback unless told to (``--allow-writes``).
@@ -52,17 +53,18 @@ def _client_module(generated: Path, operation_id: str) -> str:
 
 def new_operations(old: dict[str, Any] | None, new: dict[str, Any], generated: Path) -> list[NewOperation]:
     before = _operations(old) if old is not None else {}
+    stateful = {operation.operation_id for operation in ApiSpec.from_document(new).operations if is_stateful(operation)}
     listed = []
     for operation_id, (method, path) in _operations(new).items():
         if operation_id in before:
             continue
         server = (
             "stateful (implemented)"
-            if operation_id in STATEFUL_OPERATIONS
+            if operation_id in stateful
             else "stateless (answered from the spec's examples and schemas)"
         )
         conformance = "covered by every phase, marked stateless in the summary"
-        if operation_id in STATEFUL_OPERATIONS:
+        if operation_id in stateful:
             conformance = "covered by every phase"
         if method in _WRITE_METHODS:
             conformance += " (a write: skipped on non-loopback targets without --allow-writes)"
