@@ -1,0 +1,143 @@
+"""The users a bulk job touches, held in memory for the job's one transaction and written back in bulk.
+
+A job of updates would otherwise cost a handful of statements per record (who holds these identifiers, what does
+the user hold, what are their attributes, write them back). Here the users the job names are read with two
+queries, changed in Python as each record applies, and written with one ``executemany`` per statement: the rows
+a record creates, and for every user changed the final attributes and the identifiers gained or lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from ..json_exact import NOT_PARSED, fast_loads
+from .storage import Store
+from .upsert import INSERT_SUBSCRIPTION, SINGLE_VALUED_IDENTIFIERS, deep_merge
+
+# User ids per ``IN (...)`` list: well under SQLite's 32,766 parameters.
+_LOAD_CHUNK = 4000
+Pair = tuple[str, str]
+
+
+def encode_document(document: Any) -> str:
+    """A stored JSON document (orjson; the standard encoder for what orjson refuses, such as a huge integer)."""
+    try:
+        return orjson.dumps(document).decode("utf-8")
+    except TypeError:
+        return json.dumps(document)
+
+
+def decode_document(text: str) -> Any:
+    document = fast_loads(text.encode("utf-8"))
+    return json.loads(text) if document is NOT_PARSED else document
+
+
+class _User:
+    __slots__ = ("attributes", "changed", "identifiers", "new", "stored_identifiers")
+
+    def __init__(self, attributes: dict[str, Any], identifiers: set[Pair], new: bool) -> None:
+        self.attributes = attributes
+        self.identifiers = identifiers
+        # What the database holds: the difference is written when the job's rows are flushed.
+        self.stored_identifiers = set() if new else set(identifiers)
+        self.new = new
+        self.changed = new
+
+
+class JobUsers:
+    """Users by id, as the job's records have left them; ``flush`` makes the database agree."""
+
+    def __init__(self) -> None:
+        self._users: dict[int, _User] = {}
+        self.subscriptions: list[tuple[int, str, str, str, int, str | None, str]] = []
+        self.attributes: list[tuple[str, str]] = []
+        self.results: list[tuple[str, int, str]] = []
+
+    def load(self, db: sqlite3.Connection, user_ids: Iterable[int]) -> None:
+        """Read the stored state of ``user_ids`` (two queries per 4,000 users)."""
+        wanted = sorted(set(user_ids))
+        for start in range(0, len(wanted), _LOAD_CHUNK):
+            chunk = wanted[start : start + _LOAD_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            held: dict[int, set[Pair]] = {user_id: set() for user_id in chunk}
+            for kind, value, user_id in db.execute(
+                f"SELECT kind, value, user_id FROM identifiers WHERE user_id IN ({marks})", chunk
+            ):
+                held[user_id].add((kind, value))
+            for user_id, text in db.execute(f"SELECT id, attributes FROM users WHERE id IN ({marks})", chunk):
+                self._users[user_id] = _User(decode_document(text), held[user_id], new=False)
+
+    def forget(self, user_ids: Iterable[int]) -> None:
+        """Drop users whose rows someone else changed (after ``flush``): ``load`` reads them again."""
+        for user_id in user_ids:
+            self._users.pop(user_id, None)
+
+    def create(self, user_id: int, pairs: list[Pair], attributes: dict[str, Any]) -> None:
+        self._users[user_id] = _User(attributes, set(pairs), new=True)
+
+    def update(self, user_id: int, pairs: list[Pair], attributes: dict[str, Any]) -> list[Pair]:
+        """Give the user the record's identifiers and merge its attributes, as the single upsert does. A
+        single-valued identifier the user holds another value of is replaced; returns the pairs it no longer
+        holds."""
+        user = self._users[user_id]
+        held = user.identifiers
+        released: list[Pair] = []
+        # Decided against what the user held before this record, as the single upsert reads it once.
+        before = frozenset(kind for kind, _ in held)
+        for pair in pairs:
+            if pair in held:
+                continue
+            kind = pair[0]
+            if kind in before and kind in SINGLE_VALUED_IDENTIFIERS:
+                gone = [old for old in held if old[0] == kind]
+                held.difference_update(gone)
+                released.extend(gone)
+            held.add(pair)
+        if attributes:
+            user.attributes = deep_merge(user.attributes, attributes)
+        user.changed = True
+        return released
+
+    def flush(self, store: Store, db: sqlite3.Connection, now: str) -> None:
+        """Write everything held back, in an order the constraints accept: new attribute types and users first,
+        identifiers lost before identifiers gained (a value one user lost may now be another's)."""
+        if self.attributes:
+            db.executemany("INSERT INTO custom_attributes (name, type) VALUES (?, ?)", self.attributes)
+        created: list[tuple[int, str, str, str]] = []
+        updated: list[tuple[str, str, int]] = []
+        lost: list[Pair] = []
+        gained: list[tuple[str, str, int]] = []
+        for user_id, user in self._users.items():
+            if not user.changed:
+                continue
+            if user.new:
+                created.append((user_id, encode_document(user.attributes), now, now))
+            else:
+                updated.append((encode_document(user.attributes), now, user_id))
+            if user.identifiers != user.stored_identifiers:
+                lost.extend(user.stored_identifiers - user.identifiers)
+                gained.extend((kind, value, user_id) for kind, value in user.identifiers - user.stored_identifiers)
+                user.stored_identifiers = set(user.identifiers)
+            user.new = user.changed = False
+        if created:
+            db.executemany("INSERT INTO users (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)", created)
+        if updated:
+            db.executemany("UPDATE users SET attributes = ?, updated_at = ? WHERE id = ?", updated)
+        if lost:
+            db.executemany("DELETE FROM identifiers WHERE kind = ? AND value = ?", lost)
+        if gained:
+            db.executemany("INSERT OR REPLACE INTO identifiers (kind, value, user_id) VALUES (?, ?, ?)", gained)
+        if self.subscriptions:
+            db.executemany(INSERT_SUBSCRIPTION, self.subscriptions)
+        if self.results:
+            store.add_results(db, self.results)
+        for rows in (self.attributes, self.subscriptions, self.results):
+            rows.clear()
+
+    def identifiers_of(self, user_id: int) -> set[Pair]:
+        return self._users[user_id].identifiers
