@@ -7,10 +7,12 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from attentive_client.runtime import FieldError
+
+from .responses import field_error_json
 from .rules import resolve_sign_up_units, type_custom_attributes
 from .settings import SignUpUnit
 from .storage import Store
-from .validation import Violation
 
 # Identifier pairs looked up per statement: two parameters each, well under SQLite's 32,766.
 LOOKUP_CHUNK = 4000
@@ -23,12 +25,12 @@ class UpsertResult:
 
     status: int
     message: str
-    violations: tuple[Violation, ...] = ()
+    violations: tuple[FieldError, ...] = ()
 
     def result_line(self, request: Any) -> dict[str, Any]:
         line: dict[str, Any] = {"request": request, "status": self.status, "message": self.message}
         if self.violations:
-            line["errors"] = [violation.as_json() for violation in self.violations]
+            line["errors"] = [field_error_json(error) for error in self.violations]
         return line
 
 
@@ -50,7 +52,7 @@ def identifier_pairs(identifiers: dict[str, Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def rules_summary(violations: list[Violation]) -> str:
+def rules_summary(violations: list[FieldError]) -> str:
     noun = "rule" if len(violations) == 1 else "rules"
     return f"the request breaks {len(violations)} documented {noun}: " + "; ".join(v.message for v in violations)
 
@@ -77,7 +79,7 @@ def owners_of(db: sqlite3.Connection, pairs: list[tuple[str, str]]) -> dict[tupl
     return owners
 
 
-def refused(violations: list[Violation]) -> UpsertResult:
+def refused(violations: list[FieldError]) -> UpsertResult:
     return UpsertResult(400, rules_summary(violations), tuple(violations))
 
 
@@ -111,13 +113,15 @@ class Upserter:
 
     def check(
         self, record: dict[str, Any], pairs: list[tuple[str, str]] | None = None
-    ) -> tuple[list[str], list[Violation]]:
+    ) -> tuple[list[str], list[FieldError]]:
         """The sign-up source of each subscription, and the rules the record breaks that need no stored state
         (``pairs``: the record's identifier pairs, when the caller has them already)."""
         sources, violations = resolve_sign_up_units(record.get("subscriptions", []), self._units)
         if not (identifier_pairs(record["identifiers"]) if pairs is None else pairs):
             # The schema's minProperties is met by an empty customIdentifiers list, which still names nobody.
-            violations.append(Violation("/identifiers", "the identifiers name no one: give at least one identifier"))
+            violations.append(
+                FieldError("/identifiers", "identifiers", "the identifiers name no one: give at least one identifier")
+            )
         return sources, violations
 
     def write(self, db: sqlite3.Connection, record: dict[str, Any], sources: list[str], now: str) -> UpsertResult:
