@@ -255,7 +255,9 @@ def test_a_job_of_new_users_updates_of_stored_users_and_refusals_ends_as_single_
     bulk.post("/_sandbox/jobs/run")
     lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
     answers = [upsert(single, record) for record in second]
-    expected = [(record, answer.status_code, answer.json()["message"]) for record, answer in zip(second, answers)]
+    expected = [
+        (record, answer.status_code, answer.json()["message"]) for record, answer in zip(second, answers, strict=True)
+    ]
     assert [(line["request"], line["status"], line["message"]) for line in lines] == expected
     messages = [message for _, _, message in expected]
     assert sum(message.startswith("updated user") for message in messages) >= 5, messages
