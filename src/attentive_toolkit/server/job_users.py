@@ -40,13 +40,20 @@ def decode_document(text: str) -> Any:
 class _User:
     __slots__ = ("attributes", "changed", "identifiers", "new", "stored_identifiers")
 
-    def __init__(self, attributes: dict[str, Any], identifiers: set[Pair], new: bool) -> None:
+    def __init__(self, attributes: dict[str, Any], identifiers: frozenset[Pair], new: bool) -> None:
         self.attributes = attributes
+        # Replaced, never changed in place: one that is still the stored set needs no write.
         self.identifiers = identifiers
-        # What the database holds: the difference is written when the job's rows are flushed.
-        self.stored_identifiers = set() if new else set(identifiers)
+        self.stored_identifiers: frozenset[Pair] = frozenset() if new else identifiers
         self.new = new
         self.changed = new
+
+
+def _rows(db: sqlite3.Connection, sql: str, parameters: list[Any]) -> sqlite3.Cursor:
+    """Plain tuples, not the connection's ``sqlite3.Row``: thousands of rows are unpacked per job."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, parameters)
 
 
 class JobUsers:
@@ -64,13 +71,12 @@ class JobUsers:
         for start in range(0, len(wanted), _LOAD_CHUNK):
             chunk = wanted[start : start + _LOAD_CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            held: dict[int, set[Pair]] = {user_id: set() for user_id in chunk}
-            for kind, value, user_id in db.execute(
-                f"SELECT kind, value, user_id FROM identifiers WHERE user_id IN ({marks})", chunk
-            ):
-                held[user_id].add((kind, value))
-            for user_id, text in db.execute(f"SELECT id, attributes FROM users WHERE id IN ({marks})", chunk):
-                self._users[user_id] = _User(decode_document(text), held[user_id], new=False)
+            held: dict[int, list[Pair]] = {user_id: [] for user_id in chunk}
+            query = f"SELECT user_id, kind, value FROM identifiers WHERE user_id IN ({marks})"
+            for user_id, kind, value in _rows(db, query, chunk):
+                held[user_id].append((kind, value))
+            for user_id, text in _rows(db, f"SELECT id, attributes FROM users WHERE id IN ({marks})", chunk):
+                self._users[user_id] = _User(decode_document(text), frozenset(held[user_id]), new=False)
 
     def forget(self, user_ids: Iterable[int]) -> None:
         """Drop users whose rows someone else changed (after ``flush``): ``load`` reads them again."""
@@ -78,26 +84,27 @@ class JobUsers:
             self._users.pop(user_id, None)
 
     def create(self, user_id: int, pairs: list[Pair], attributes: dict[str, Any]) -> None:
-        self._users[user_id] = _User(attributes, set(pairs), new=True)
+        self._users[user_id] = _User(attributes, frozenset(pairs), new=True)
 
     def update(self, user_id: int, pairs: list[Pair], attributes: dict[str, Any]) -> list[Pair]:
         """Give the user the record's identifiers and merge its attributes, as the single upsert does. A
         single-valued identifier the user holds another value of is replaced; returns the pairs it no longer
         holds."""
         user = self._users[user_id]
-        held = user.identifiers
         released: list[Pair] = []
-        # Decided against what the user held before this record, as the single upsert reads it once.
-        before = frozenset(kind for kind, _ in held)
-        for pair in pairs:
-            if pair in held:
-                continue
-            kind = pair[0]
-            if kind in before and kind in SINGLE_VALUED_IDENTIFIERS:
-                gone = [old for old in held if old[0] == kind]
-                held.difference_update(gone)
-                released.extend(gone)
-            held.add(pair)
+        missing = [pair for pair in pairs if pair not in user.identifiers]
+        if missing:
+            held = set(user.identifiers)
+            # Decided against what the user held before this record, as the single upsert reads it once.
+            kinds_held = {kind for kind, _ in held}
+            for pair in missing:
+                kind = pair[0]
+                if kind in kinds_held and kind in SINGLE_VALUED_IDENTIFIERS:
+                    gone = [old for old in held if old[0] == kind]
+                    held.difference_update(gone)
+                    released.extend(gone)
+                held.add(pair)
+            user.identifiers = frozenset(held)
         if attributes:
             user.attributes = deep_merge(user.attributes, attributes)
         user.changed = True
@@ -119,10 +126,10 @@ class JobUsers:
                 created.append((user_id, encode_document(user.attributes), now, now))
             else:
                 updated.append((encode_document(user.attributes), now, user_id))
-            if user.identifiers != user.stored_identifiers:
+            if user.identifiers is not user.stored_identifiers:
                 lost.extend(user.stored_identifiers - user.identifiers)
                 gained.extend((kind, value, user_id) for kind, value in user.identifiers - user.stored_identifiers)
-                user.stored_identifiers = set(user.identifiers)
+                user.stored_identifiers = user.identifiers
             user.new = user.changed = False
         if created:
             db.executemany("INSERT INTO users (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)", created)
@@ -139,5 +146,5 @@ class JobUsers:
         for rows in (self.attributes, self.subscriptions, self.results):
             rows.clear()
 
-    def identifiers_of(self, user_id: int) -> set[Pair]:
+    def identifiers_of(self, user_id: int) -> frozenset[Pair]:
         return self._users[user_id].identifiers
