@@ -265,3 +265,28 @@ def test_a_job_of_new_users_updates_of_stored_users_and_refusals_ends_as_single_
     assert sum(message.startswith("created user") for message in messages) == 2, messages
     assert sum(status == 400 for _, status, _ in expected) == 3, messages
     assert users(bulk) == users(single)
+
+
+def test_a_merged_user_lists_its_custom_identifiers_in_the_order_they_were_given(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """Two stored users each get a value of one custom identifier key, the later-created user first; a record then
+    bridges them. The merged user lists both values in the order they were given, as single upserts leave it."""
+    first = [{"identifiers": {"email": "a@example.com"}}, {"identifiers": {"email": "b@example.com"}}]
+    second = [
+        {"identifiers": {"email": "b@example.com", "customIdentifiers": [{"key": "k", "value": "1"}]}},
+        {"identifiers": {"email": "a@example.com", "customIdentifiers": [{"key": "k", "value": "2"}]}},
+        {"identifiers": {"email": "a@example.com", "customIdentifiers": [{"key": "k", "value": "1"}]}},
+    ]
+    bulk, single = make_client(), make_client()
+    for client in (bulk, single):
+        submit(client, first)
+        client.post("/_sandbox/jobs/run")
+    job_id = submit(bulk, second)
+    bulk.post("/_sandbox/jobs/run")
+    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    assert [line["message"] for line in lines] == [upsert(single, record).json()["message"] for record in second]
+    assert lines[-1]["message"] == "updated user 1 and merged users 2 into it (superseded: user 2's email)"
+    (merged,) = users(bulk)
+    assert merged["identifiers"]["customIdentifiers"] == [{"key": "k", "value": "1"}, {"key": "k", "value": "2"}]
+    assert users(bulk) == users(single)

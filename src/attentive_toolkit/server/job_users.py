@@ -40,11 +40,11 @@ def decode_document(text: str) -> Any:
 class _User:
     __slots__ = ("attributes", "changed", "identifiers", "new", "stored_identifiers")
 
-    def __init__(self, attributes: dict[str, Any], identifiers: frozenset[Pair], new: bool) -> None:
+    def __init__(self, attributes: dict[str, Any], identifiers: dict[Pair, None], new: bool) -> None:
         self.attributes = attributes
-        # Replaced, never changed in place: one that is still the stored set needs no write.
+        # Replaced, never changed in place: identifiers that are still the stored ones need no write.
         self.identifiers = identifiers
-        self.stored_identifiers: frozenset[Pair] = frozenset() if new else identifiers
+        self.stored_identifiers: dict[Pair, None] = {} if new else identifiers
         self.new = new
         self.changed = new
 
@@ -61,6 +61,9 @@ class JobUsers:
 
     def __init__(self) -> None:
         self._users: dict[int, _User] = {}
+        # Identifiers given since the last flush, to whom, in the order given: inserted in that order, as single
+        # upserts would, so a user's custom identifiers keep their order (rowid order), after a later merge too.
+        self._given: dict[Pair, int] = {}
         self.subscriptions: list[tuple[int, str, str, str, int, str | None, str]] = []
         self.attributes: list[tuple[str, str]] = []
         self.results: list[tuple[str, int, str]] = []
@@ -71,12 +74,12 @@ class JobUsers:
         for start in range(0, len(wanted), _LOAD_CHUNK):
             chunk = wanted[start : start + _LOAD_CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            held: dict[int, list[Pair]] = {user_id: [] for user_id in chunk}
+            held: dict[int, dict[Pair, None]] = {user_id: {} for user_id in chunk}
             query = f"SELECT user_id, kind, value FROM identifiers WHERE user_id IN ({marks})"
             for user_id, kind, value in _rows(db, query, chunk):
-                held[user_id].append((kind, value))
+                held[user_id][kind, value] = None
             for user_id, text in _rows(db, f"SELECT id, attributes FROM users WHERE id IN ({marks})", chunk):
-                self._users[user_id] = _User(decode_document(text), frozenset(held[user_id]), new=False)
+                self._users[user_id] = _User(decode_document(text), held[user_id], new=False)
 
     def forget(self, user_ids: Iterable[int]) -> None:
         """Drop users whose rows someone else changed (after ``flush``): ``load`` reads them again."""
@@ -84,7 +87,8 @@ class JobUsers:
             self._users.pop(user_id, None)
 
     def create(self, user_id: int, pairs: list[Pair], attributes: dict[str, Any]) -> None:
-        self._users[user_id] = _User(attributes, frozenset(pairs), new=True)
+        self._users[user_id] = _User(attributes, dict.fromkeys(pairs), new=True)
+        self._give(pairs, user_id)
 
     def update(self, user_id: int, pairs: list[Pair], attributes: dict[str, Any]) -> list[Pair]:
         """Give the user the record's identifiers and merge its attributes, as the single upsert does. A
@@ -94,21 +98,28 @@ class JobUsers:
         released: list[Pair] = []
         missing = [pair for pair in pairs if pair not in user.identifiers]
         if missing:
-            held = set(user.identifiers)
+            held = dict(user.identifiers)
             # Decided against what the user held before this record, as the single upsert reads it once.
             kinds_held = {kind for kind, _ in held}
             for pair in missing:
                 kind = pair[0]
                 if kind in kinds_held and kind in SINGLE_VALUED_IDENTIFIERS:
                     gone = [old for old in held if old[0] == kind]
-                    held.difference_update(gone)
+                    for old in gone:
+                        del held[old]
                     released.extend(gone)
-                held.add(pair)
-            user.identifiers = frozenset(held)
+                held[pair] = None
+            user.identifiers = held
+            self._give(missing, user_id)
         if attributes:
             user.attributes = deep_merge(user.attributes, attributes)
         user.changed = True
         return released
+
+    def _give(self, pairs: list[Pair], user_id: int) -> None:
+        for pair in pairs:
+            self._given.pop(pair, None)
+            self._given[pair] = user_id
 
     def flush(self, store: Store, db: sqlite3.Connection, now: str) -> None:
         """Write everything held back, in an order the constraints accept: new attribute types and users first,
@@ -118,7 +129,6 @@ class JobUsers:
         created: list[tuple[int, str, str, str]] = []
         updated: list[tuple[str, str, int]] = []
         lost: list[Pair] = []
-        gained: list[tuple[str, str, int]] = []
         for user_id, user in self._users.items():
             if not user.changed:
                 continue
@@ -127,9 +137,16 @@ class JobUsers:
             else:
                 updated.append((encode_document(user.attributes), now, user_id))
             if user.identifiers is not user.stored_identifiers:
-                lost.extend(user.stored_identifiers - user.identifiers)
-                gained.extend((kind, value, user_id) for kind, value in user.identifiers - user.stored_identifiers)
-                user.stored_identifiers = user.identifiers
+                lost.extend(pair for pair in user.stored_identifiers if pair not in user.identifiers)
+        gained = [
+            (kind, value, user_id)
+            for (kind, value), user_id in self._given.items()
+            if (kind, value) in self._users[user_id].identifiers
+            and (kind, value) not in self._users[user_id].stored_identifiers
+        ]
+        self._given.clear()
+        for user in self._users.values():
+            user.stored_identifiers = user.identifiers
             user.new = user.changed = False
         if created:
             db.executemany("INSERT INTO users (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)", created)
@@ -146,5 +163,5 @@ class JobUsers:
         for rows in (self.attributes, self.subscriptions, self.results):
             rows.clear()
 
-    def identifiers_of(self, user_id: int) -> frozenset[Pair]:
+    def identifiers_of(self, user_id: int) -> dict[Pair, None]:
         return self._users[user_id].identifiers
