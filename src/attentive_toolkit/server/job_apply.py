@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from .job_users import JobUsers
+from .job_users import JobUsers, Pair
 from .rules import check_custom_attributes
 from .storage import Store
 from .upsert import Upserter, UpsertResult, identifier_pairs, owners_of, refused
@@ -42,85 +42,79 @@ class JobApplier:
         """Apply ``users[start:stop]`` and record each one's result line, all in one transaction."""
         records = users[start:stop]
         with self._store.transaction() as db:
-            types: dict[str, str] = dict(db.execute("SELECT name, type FROM custom_attributes").fetchall())
             named = [identifier_pairs(record["identifiers"]) for record in records]
-            # Who holds each identifier the job names, kept exact as records apply: absent means nobody.
-            owners = owners_of(db, list(dict.fromkeys(pair for pairs in named for pair in pairs)))
-            known = JobUsers()
-            known.load(db, owners.values())
-            next_id = self._next_user_id(db)
+            run = _JobRun(self._store, self._upserter, self._limit, db, now, named)
             for position, (record, pairs) in enumerate(zip(records, named, strict=True), start):
-                outcome, next_id = self._apply_one(db, record, pairs, types, known, owners, next_id, now)
-                known.results.append((job_id, position, result_line(outcome, record)))
-            known.flush(self._store, db, now)
+                run.known.results.append((job_id, position, result_line(run.apply(record, pairs), record)))
+            run.known.flush(self._store, db, now)
 
-    def _apply_one(
+
+class _JobRun:
+    """What one ``apply`` call knows, kept up to date record by record: attribute types, who holds each
+    identifier the job names (absent: nobody), the users named, and the id the next new user gets."""
+
+    def __init__(
         self,
+        store: Store,
+        upserter: Upserter,
+        max_custom_attributes: int,
         db: sqlite3.Connection,
-        record: dict[str, Any],
-        pairs: list[tuple[str, str]],
-        types: dict[str, str],
-        known: JobUsers,
-        owners: dict[tuple[str, str], int],
-        next_id: int,
         now: str,
-    ) -> tuple[UpsertResult, int]:
-        """One record's result, and the id the next new user gets."""
+        named: list[list[Pair]],
+    ) -> None:
+        self._store = store
+        self._upserter = upserter
+        self._limit = max_custom_attributes
+        self._db = db
+        self._now = now
+        self.types: dict[str, str] = dict(db.execute("SELECT name, type FROM custom_attributes").fetchall())
+        self.owners = owners_of(db, list(dict.fromkeys(pair for pairs in named for pair in pairs)))
+        self.known = JobUsers()
+        self.known.load(db, self.owners.values())
+        # Users are AUTOINCREMENT: ids are never reused, and an explicit id moves the sequence on as one taken
+        # by AUTOINCREMENT would.
+        row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'users'").fetchone()
+        self.next_id = int(row[0]) + 1 if row is not None else 1
+
+    def apply(self, record: dict[str, Any], pairs: list[Pair]) -> UpsertResult:
         sources, violations = self._upserter.check(record, pairs)
         attributes = record.get("attributes", {})
         custom = attributes.get("custom")
         created: dict[str, str] = {}
         if custom:
-            typing, created = check_custom_attributes(custom, types, lambda: len(types), self._limit)
+            typing, created = check_custom_attributes(custom, self.types, lambda: len(self.types), self._limit)
             violations += typing
         if violations:
-            return refused(violations), next_id
-        types.update(created)
-        known.attributes.extend(created.items())
-        found = {owners[pair] for pair in pairs if pair in owners}
+            return refused(violations)
+        self.types.update(created)
+        self.known.attributes.extend(created.items())
+        found = {self.owners[pair] for pair in pairs if pair in self.owners}
         if len(found) > 1:
-            return self._merge(db, known, owners, found, record, sources, now), next_id
+            return self._merge(found, record, sources)
         if found:
             (user_id,) = found
-            for pair in known.update(user_id, pairs, attributes):
-                owners.pop(pair, None)
+            for pair in self.known.update(user_id, pairs, attributes):
+                self.owners.pop(pair, None)
             outcome = UpsertResult(202, f"updated user {user_id}")
         else:
-            user_id, next_id = next_id, next_id + 1
-            known.create(user_id, pairs, attributes)
+            user_id, self.next_id = self.next_id, self.next_id + 1
+            self.known.create(user_id, pairs, attributes)
             outcome = UpsertResult(202, f"created user {user_id}")
-        owners.update(dict.fromkeys(pairs, user_id))
-        known.subscriptions.extend(
-            Upserter.subscription_row(user_id, subscription, source, now)
+        self.owners.update(dict.fromkeys(pairs, user_id))
+        self.known.subscriptions.extend(
+            Upserter.subscription_row(user_id, subscription, source, self._now)
             for subscription, source in zip(record.get("subscriptions", []), sources, strict=True)
         )
-        return outcome, next_id
-
-    def _merge(
-        self,
-        db: sqlite3.Connection,
-        known: JobUsers,
-        owners: dict[tuple[str, str], int],
-        found: set[int],
-        record: dict[str, Any],
-        sources: list[str],
-        now: str,
-    ) -> UpsertResult:
-        """A record bridging several users: the single upsert's own path, on the database brought up to date.
-        The users it merged are read again, and who holds what follows from what they hold now."""
-        known.flush(self._store, db, now)
-        outcome = self._upserter.write(db, record, sources, now)
-        known.forget(found)
-        target = min(found)
-        known.load(db, [target])
-        for pair in [pair for pair, owner in owners.items() if owner in found]:
-            del owners[pair]
-        owners.update(dict.fromkeys(known.identifiers_of(target), target))
         return outcome
 
-    @staticmethod
-    def _next_user_id(db: sqlite3.Connection) -> int:
-        # Users are AUTOINCREMENT: ids are never reused, and an explicit id moves the sequence on as one taken
-        # by AUTOINCREMENT would.
-        row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'users'").fetchone()
-        return int(row[0]) + 1 if row is not None else 1
+    def _merge(self, found: set[int], record: dict[str, Any], sources: list[str]) -> UpsertResult:
+        """A record bridging several users: the single upsert's own path, on the database brought up to date.
+        The users it bridged are read again (those merged away are gone), and hold what they hold now."""
+        self.known.flush(self._store, self._db, self._now)
+        outcome = self._upserter.write(self._db, record, sources, self._now)
+        self.known.forget(found)
+        for pair in [pair for pair, owner in self.owners.items() if owner in found]:
+            del self.owners[pair]
+        for user_id in self.known.load(self._db, found):
+            self.owners.update(dict.fromkeys(self.known.identifiers_of(user_id), user_id))
+        return outcome

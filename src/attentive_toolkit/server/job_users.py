@@ -68,9 +68,10 @@ class JobUsers:
         self.attributes: list[tuple[str, str]] = []
         self.results: list[tuple[str, int, str]] = []
 
-    def load(self, db: sqlite3.Connection, user_ids: Iterable[int]) -> None:
-        """Read the stored state of ``user_ids`` (two queries per 4,000 users)."""
+    def load(self, db: sqlite3.Connection, user_ids: Iterable[int]) -> list[int]:
+        """Read the stored state of ``user_ids`` (two queries per 4,000 users). Returns the ids that exist."""
         wanted = sorted(set(user_ids))
+        found: list[int] = []
         for start in range(0, len(wanted), _LOAD_CHUNK):
             chunk = wanted[start : start + _LOAD_CHUNK]
             marks = ", ".join("?" for _ in chunk)
@@ -80,6 +81,8 @@ class JobUsers:
                 held[user_id][kind, value] = None
             for user_id, text in _rows(db, f"SELECT id, attributes FROM users WHERE id IN ({marks})", chunk):
                 self._users[user_id] = _User(decode_document(text), held[user_id], new=False)
+                found.append(user_id)
+        return found
 
     def forget(self, user_ids: Iterable[int]) -> None:
         """Drop users whose rows someone else changed (after ``flush``): ``load`` reads them again."""
