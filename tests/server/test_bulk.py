@@ -214,6 +214,21 @@ def test_a_job_full_of_merges_and_replaced_identifiers_ends_as_single_upserts_wo
     assert users(bulk) == users(single)
 
 
+def after_a_first_job(
+    make_client: Callable[..., TestClient], first: list[dict[str, Any]], second: list[dict[str, Any]]
+) -> tuple[TestClient, TestClient, list[dict[str, Any]]]:
+    """Two servers that applied the job ``first``; the first of them also applied ``second`` as a job. Returns
+    both and the second job's result lines (the caller sends ``second`` to the other one as single upserts)."""
+    bulk, single = make_client(), make_client()
+    for client in (bulk, single):
+        submit(client, first)
+        client.post("/_sandbox/jobs/run")
+    job_id = submit(bulk, second)
+    bulk.post("/_sandbox/jobs/run")
+    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    return bulk, single, lines
+
+
 def test_a_job_of_new_users_updates_of_stored_users_and_refusals_ends_as_single_upserts_would(
     make_client: Callable[..., TestClient],
 ) -> None:
@@ -247,13 +262,7 @@ def test_a_job_of_new_users_updates_of_stored_users_and_refusals_ends_as_single_
         {"identifiers": {"email": "old1@example.com", "phone": "+15005550003"}},
         {"identifiers": {"email": "loud@example.com", "phone": "+15005550077"}},
     ]
-    bulk, single = make_client(), make_client()
-    for client in (bulk, single):
-        submit(client, first)
-        client.post("/_sandbox/jobs/run")
-    job_id = submit(bulk, second)
-    bulk.post("/_sandbox/jobs/run")
-    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    bulk, single, lines = after_a_first_job(make_client, first, second)
     answers = [upsert(single, record) for record in second]
     expected = [
         (record, answer.status_code, answer.json()["message"]) for record, answer in zip(second, answers, strict=True)
@@ -278,13 +287,7 @@ def test_a_merged_user_lists_its_custom_identifiers_in_the_order_they_were_given
         {"identifiers": {"email": "a@example.com", "customIdentifiers": [{"key": "k", "value": "2"}]}},
         {"identifiers": {"email": "a@example.com", "customIdentifiers": [{"key": "k", "value": "1"}]}},
     ]
-    bulk, single = make_client(), make_client()
-    for client in (bulk, single):
-        submit(client, first)
-        client.post("/_sandbox/jobs/run")
-    job_id = submit(bulk, second)
-    bulk.post("/_sandbox/jobs/run")
-    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    bulk, single, lines = after_a_first_job(make_client, first, second)
     assert [line["message"] for line in lines] == [upsert(single, record).json()["message"] for record in second]
     assert lines[-1]["message"] == "updated user 1 and merged users 2 into it (superseded: user 2's email)"
     (merged,) = users(bulk)
