@@ -20,7 +20,7 @@ import orjson
 from .job_users import JobUsers, Pair
 from .rules import check_custom_attributes
 from .storage import Store
-from .upsert import Upserter, UpsertResult, identifier_pairs, owners_of, refused
+from .upsert import Upserter, UpsertResult, identifier_pairs, refused
 
 
 def result_line(outcome: UpsertResult, record: Any) -> str:
@@ -68,9 +68,8 @@ class _JobRun:
         self._db = db
         self._now = now
         self.types: dict[str, str] = dict(db.execute("SELECT name, type FROM custom_attributes").fetchall())
-        self.owners = owners_of(db, list(dict.fromkeys(pair for pairs in named for pair in pairs)))
         self.known = JobUsers()
-        self.known.load(db, self.owners.values())
+        self.owners = self.known.load_holders(db, list(dict.fromkeys(pair for pairs in named for pair in pairs)))
         # Users are AUTOINCREMENT: ids are never reused, and an explicit id moves the sequence on as one taken
         # by AUTOINCREMENT would.
         row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'users'").fetchone()
@@ -115,6 +114,5 @@ class _JobRun:
         self.known.forget(found)
         for pair in [pair for pair, owner in self.owners.items() if owner in found]:
             del self.owners[pair]
-        for user_id in self.known.load(self._db, found):
-            self.owners.update(dict.fromkeys(self.known.identifiers_of(user_id), user_id))
+        self.owners.update(self.known.load(self._db, found))
         return outcome

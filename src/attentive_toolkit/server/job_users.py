@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -19,8 +19,8 @@ from ..json_exact import NOT_PARSED, fast_loads
 from .storage import Store
 from .upsert import INSERT_SUBSCRIPTION, SINGLE_VALUED_IDENTIFIERS, deep_merge
 
-# User ids per ``IN (...)`` list: well under SQLite's 32,766 parameters.
-_LOAD_CHUNK = 4000
+# Identifier pairs or user ids per statement: well under SQLite's 32,766 parameters.
+_LOOKUP_CHUNK = 4000
 Pair = tuple[str, str]
 
 
@@ -68,21 +68,47 @@ class JobUsers:
         self.attributes: list[tuple[str, str]] = []
         self.results: list[tuple[str, int, str]] = []
 
-    def load(self, db: sqlite3.Connection, user_ids: Iterable[int]) -> list[int]:
-        """Read the stored state of ``user_ids`` (two queries per 4,000 users). Returns the ids that exist."""
-        wanted = sorted(set(user_ids))
-        found: list[int] = []
-        for start in range(0, len(wanted), _LOAD_CHUNK):
-            chunk = wanted[start : start + _LOAD_CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            held: dict[int, dict[Pair, None]] = {user_id: {} for user_id in chunk}
-            query = f"SELECT user_id, kind, value FROM identifiers WHERE user_id IN ({marks})"
-            for user_id, kind, value in _rows(db, query, chunk):
-                held[user_id][kind, value] = None
-            for user_id, text in _rows(db, f"SELECT id, attributes FROM users WHERE id IN ({marks})", chunk):
+    def load_holders(self, db: sqlite3.Connection, pairs: list[Pair]) -> dict[Pair, int]:
+        """Read every user holding one of ``pairs``, with all their identifiers: one query per 4,000 pairs (a join
+        on a VALUES list, answered by one index lookup per pair), one per 4,000 users. Returns who holds each of
+        those users' identifiers, ``pairs`` among them."""
+        rows: list[tuple[int, str, str]] = []
+        for start in range(0, len(pairs), _LOOKUP_CHUNK):
+            chunk = pairs[start : start + _LOOKUP_CHUNK]
+            query = (
+                "WITH wanted (kind, value) AS (VALUES " + ", ".join("(?, ?)" for _ in chunk) + "), "
+                "holder (id) AS (SELECT DISTINCT i.user_id FROM wanted JOIN identifiers AS i "
+                "ON i.kind = wanted.kind AND i.value = wanted.value) "
+                "SELECT h.user_id, h.kind, h.value FROM holder JOIN identifiers AS h ON h.user_id = holder.id"
+            )
+            rows += _rows(db, query, [item for pair in chunk for item in pair])
+        return self._read(db, rows)
+
+    def load(self, db: sqlite3.Connection, user_ids: Iterable[int]) -> dict[Pair, int]:
+        """Read ``user_ids`` again (those that still exist). Returns who holds each of their identifiers."""
+        wanted = list(set(user_ids))
+        rows: list[tuple[int, str, str]] = []
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            query = f"SELECT user_id, kind, value FROM identifiers WHERE user_id IN ({', '.join('?' for _ in chunk)})"
+            rows += _rows(db, query, chunk)
+        return self._read(db, rows, wanted)
+
+    def _read(
+        self, db: sqlite3.Connection, rows: list[tuple[int, str, str]], ids: Sequence[int] = ()
+    ) -> dict[Pair, int]:
+        holders: dict[Pair, int] = {}
+        held: dict[int, dict[Pair, None]] = {user_id: {} for user_id in ids}
+        for user_id, kind, value in rows:
+            holders[kind, value] = user_id
+            held.setdefault(user_id, {})[kind, value] = None
+        wanted = list(held)
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            query = f"SELECT id, attributes FROM users WHERE id IN ({', '.join('?' for _ in chunk)})"
+            for user_id, text in _rows(db, query, chunk):
                 self._users[user_id] = _User(decode_document(text), held[user_id], new=False)
-                found.append(user_id)
-        return found
+        return holders
 
     def forget(self, user_ids: Iterable[int]) -> None:
         """Drop users whose rows someone else changed (after ``flush``): ``load`` reads them again."""
@@ -165,6 +191,3 @@ class JobUsers:
             store.add_results(db, self.results)
         for rows in (self.attributes, self.subscriptions, self.results):
             rows.clear()
-
-    def identifiers_of(self, user_id: int) -> dict[Pair, None]:
-        return self._users[user_id].identifiers
