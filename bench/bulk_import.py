@@ -2,7 +2,8 @@
 one run, each importer in a process of its own:
 
 - server apply: records/s the reference server applies bulk jobs at (one transaction per job), in memory and with
-  a SQLite file (``--db``), measured in process on ready jobs of new users (wall and CPU);
+  a SQLite file (``--db``), measured in process on ready jobs (wall and CPU): jobs of new users, then jobs that
+  update each of those users with changed attributes;
 - one importer of 500,000 records (``BENCH_BULK_RECORDS``) and two importers of half as many each, sharing one
   token and started at one wall-clock moment: records taken by the server per second as a fraction of the
   25,600 records/s ceiling (100 requests x 256 records); each importer's share, over the run and per one-second
@@ -258,6 +259,10 @@ def server_apply() -> None:
                 jobs = []
                 for job in range(APPLY_JOBS):
                     users = [_record(job * 256 + n) for n in range(256)]
+                    if kind == "updates":  # the same users again, each with a changed name and attribute
+                        for user in users:
+                            user["attributes"]["firstName"] += " Updated"
+                            user["attributes"]["custom"]["favorite_color"] = "blue"
                     jobs.append(job_id := f"{kind}-{job}")
                     store.insert_job(job_id, json.dumps({"users": users}), 256, "2026-01-01T00:00:00Z")
                 wall, cpu = time.perf_counter(), time.process_time()
@@ -270,6 +275,7 @@ def server_apply() -> None:
                     f"records/s CPU ({records:,} records in {len(jobs)} jobs; target >= {CEILING:,})"
                 )
             store.close()
+    print(f"  ({load()})")
 
 
 def memory(large: Path) -> None:

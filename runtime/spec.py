@@ -24,12 +24,14 @@ from . import media
 from .errors import FieldError, RequestValidationError
 from .validation import SchemaCheck
 
-__all__ = ["HTTP_METHODS", "ApiSpec", "Operation", "Pagination", "Resource", "ResourceFilter"]
+__all__ = ["HTTP_METHODS", "SAFE_METHODS", "ApiSpec", "Operation", "Pagination", "Resource", "ResourceFilter"]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-# RFC 9110: sending these again changes nothing (safe), or leaves the same state (idempotent).
-_SAFE_METHODS = frozenset({"get", "head", "options", "trace"})
-_IDEMPOTENT_METHODS = _SAFE_METHODS | {"put", "delete"}
+# Methods that change nothing on the server (RFC 9110 9.2.1, and QUERY by draft-ietf-httpbis-safe-method-w-body),
+# lower-case: a request with one may be sent again, probed on a target that must not be written, and needs no CSRF
+# check. Idempotent ones leave the same state however often they are sent.
+SAFE_METHODS = frozenset({"get", "head", "options", "trace", "query"})
+_IDEMPOTENT_METHODS = SAFE_METHODS | {"put", "delete"}
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 RATE_LIMIT_EXTENSION = "x-rate-limit-per-second"
 MAX_BODY_EXTENSION = "x-max-body-bytes"
@@ -264,7 +266,7 @@ class Operation:
         non-empty value at a property marked ``x-attentive-not-resendable`` (the vendor records a repeated
         subscription again, and for TEXT that can text the person again). Anything else is not.
         """
-        if self.method in _SAFE_METHODS:
+        if self.method in SAFE_METHODS:
             return True
         if not self.idempotent:
             return False
@@ -273,7 +275,7 @@ class Operation:
     def is_item_resendable(self, item: object, *within: str) -> bool:
         """``is_resendable`` for a body that holds only ``item`` at ``within`` (say, one user of a bulk submit at
         ``"users", "*"``), without building that body: a bulk importer asks it of every record."""
-        if self.method in _SAFE_METHODS:
+        if self.method in SAFE_METHODS:
             return True
         if not self.idempotent:
             return False

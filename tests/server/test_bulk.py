@@ -212,3 +212,84 @@ def test_a_job_full_of_merges_and_replaced_identifiers_ends_as_single_upserts_wo
     assert [line["message"] for line in lines] == expected
     assert any("merged users" in message for message in expected), "the sample should bridge users"
     assert users(bulk) == users(single)
+
+
+def after_a_first_job(
+    make_client: Callable[..., TestClient], first: list[dict[str, Any]], second: list[dict[str, Any]]
+) -> tuple[TestClient, TestClient, list[dict[str, Any]]]:
+    """Two servers that applied the job ``first``; the first of them also applied ``second`` as a job. Returns
+    both and the second job's result lines (the caller sends ``second`` to the other one as single upserts)."""
+    bulk, single = make_client(), make_client()
+    for client in (bulk, single):
+        submit(client, first)
+        client.post("/_sandbox/jobs/run")
+    job_id = submit(bulk, second)
+    bulk.post("/_sandbox/jobs/run")
+    lines = [json.loads(line) for line in bulk.get(job_status(bulk, job_id).json()["url"]).text.splitlines()]
+    return bulk, single, lines
+
+
+def test_a_job_of_new_users_updates_of_stored_users_and_refusals_ends_as_single_upserts_would(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """The second job of a re-import: users stored by an earlier job are updated (attributes merged, an email
+    replaced, a subscription added), bridged (merged), new ones created, broken records refused, and a value a
+    stored user gave up goes to whoever names it next."""
+    first = [
+        {
+            "identifiers": {"email": f"old{n}@example.com", "phone": f"+1500555{n:04d}"},
+            "attributes": {"firstName": f"Old{n}"},
+        }
+        for n in range(6)
+    ]
+    first.append({"identifiers": {"email": "typed@example.com"}, "attributes": {"custom": {"visits": 3}}})
+    first.append({"identifiers": {"email": "quiet@example.com", "phone": "+15005550077"}})
+    second: list[dict[str, Any]] = [
+        {"identifiers": {"email": "old0@example.com"}, "attributes": {"firstName": "Zero", "custom": {"visits": 1}}},
+        {"identifiers": {"email": "new0@example.com"}, "attributes": {"firstName": "New"}},
+        # Known by phone, with another email: the old email is replaced and no longer names anyone.
+        {"identifiers": {"email": "moved@example.com", "phone": "+15005550001"}, "subscriptions": [SUBSCRIPTIONS[1]]},
+        {"identifiers": {"email": "old1@example.com"}, "attributes": {"lastName": "Reborn"}},
+        {"identifiers": {"email": "old2@example.com"}, "attributes": {"custom": {"visits": "many"}}},
+        {"identifiers": {"email": "old3@example.com"}, "subscriptions": [SUBSCRIPTIONS[2]]},
+        {
+            "identifiers": {"email": "old4@example.com", "phone": "+15005550005"},
+            "attributes": {"custom": {"vip": True}},
+        },
+        {"identifiers": {"email": "moved@example.com", "clientUserId": "c-1"}, "attributes": {"lastName": "Moved"}},
+        {"identifiers": {"email": "new0@example.com", "phone": "+15005550099"}, "subscriptions": [SUBSCRIPTIONS[0]]},
+        {"identifiers": {"email": "new1@example.com"}, "attributes": {"custom": {"visits": True}}},
+        {"identifiers": {"email": "old1@example.com", "phone": "+15005550003"}},
+        {"identifiers": {"email": "loud@example.com", "phone": "+15005550077"}},
+    ]
+    bulk, single, lines = after_a_first_job(make_client, first, second)
+    answers = [upsert(single, record) for record in second]
+    expected = [
+        (record, answer.status_code, answer.json()["message"]) for record, answer in zip(second, answers, strict=True)
+    ]
+    assert [(line["request"], line["status"], line["message"]) for line in lines] == expected
+    messages = [message for _, _, message in expected]
+    assert sum(message.startswith("updated user") for message in messages) >= 5, messages
+    assert sum("merged users" in message for message in messages) == 2, messages
+    assert sum(message.startswith("created user") for message in messages) == 2, messages
+    assert sum(status == 400 for _, status, _ in expected) == 3, messages
+    assert users(bulk) == users(single)
+
+
+def test_a_merged_user_lists_its_custom_identifiers_in_the_order_they_were_given(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """Two stored users each get a value of one custom identifier key, the later-created user first; a record then
+    bridges them. The merged user lists both values in the order they were given, as single upserts leave it."""
+    first = [{"identifiers": {"email": "a@example.com"}}, {"identifiers": {"email": "b@example.com"}}]
+    second = [
+        {"identifiers": {"email": "b@example.com", "customIdentifiers": [{"key": "k", "value": "1"}]}},
+        {"identifiers": {"email": "a@example.com", "customIdentifiers": [{"key": "k", "value": "2"}]}},
+        {"identifiers": {"email": "a@example.com", "customIdentifiers": [{"key": "k", "value": "1"}]}},
+    ]
+    bulk, single, lines = after_a_first_job(make_client, first, second)
+    assert [line["message"] for line in lines] == [upsert(single, record).json()["message"] for record in second]
+    assert lines[-1]["message"] == "updated user 1 and merged users 2 into it (superseded: user 2's email)"
+    (merged,) = users(bulk)
+    assert merged["identifiers"]["customIdentifiers"] == [{"key": "k", "value": "1"}, {"key": "k", "value": "2"}]
+    assert users(bulk) == users(single)

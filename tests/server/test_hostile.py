@@ -27,6 +27,7 @@ import httpx
 import pytest
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import REDACTED, ApiSpec
+from attentive_client.runtime.spec import SAFE_METHODS
 from click.testing import CliRunner
 from starlette.exceptions import StarletteDeprecationWarning
 
@@ -456,6 +457,17 @@ def test_cross_site_writes_to_the_sandbox_are_refused(headers: dict[str, str], s
         refused = client.post("/_sandbox/reset", content=b"{}", headers=headers)
         kept = stored_emails(client)
     assert refused.status_code == status
+    assert kept == ["a@example.com"]
+
+
+@pytest.mark.parametrize("method", sorted(method.upper() for method in SAFE_METHODS))
+def test_a_safe_method_passes_the_cross_site_guard_and_changes_nothing(method: str) -> None:
+    """The guard skips its Origin check for the runtime's safe methods: none of them may reset the sandbox."""
+    with bare_client() as client:
+        client.post("/v2/user/attributes", json={"identifiers": {"email": "a@example.com"}}, headers=AUTH)
+        answer = client.request(method, "/_sandbox/reset", headers={**AUTH, "Origin": "http://evil.example"})
+        kept = stored_emails(client)
+    assert answer.status_code == 405
     assert kept == ["a@example.com"]
 
 

@@ -15,10 +15,10 @@ from ..server.app import create_app
 from ..server.faults import faults_from_json
 from ..server.limits import describe_bytes
 from ..server.operations import is_stateful
+from ..server.request_body import BadRequest
 from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.security import NotLoopback, require_loopback
 from ..server.settings import DEV_TOKEN, FaultConfig, ServerSettings
-from ..server.validation import BadRequest
 from ..spec.effective import load_effective_spec
 
 LISTEN_BACKLOG = 2048
@@ -94,7 +94,7 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
     try:
         return faults_from_json(document, operations)
     except BadRequest as exc:
-        problems = "; ".join(f"{violation.pointer}: {violation.message}" for violation in exc.violations)
+        problems = "; ".join(f"{violation.path}: {violation.message}" for violation in exc.violations)
         raise click.BadParameter(f"{exc.summary}: {problems}", param_hint="--fault/--faults") from exc
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from attentive_client.runtime import media
+from attentive_client.runtime import FieldError, media
 from starlette.types import Message, Receive, Scope, Send
 
-from .spec_rules import SpecRules, Violation
+from .spec_rules import SpecRules
 
 # RFC 9110 7.6.1: connection-specific, never forwarded. `host` is the upstream's own.
 HOP_BY_HOP = frozenset(
@@ -90,14 +90,14 @@ class ViolationReport:
         os.replace(temporary, self.path)
 
 
-def _json_body(body: bytes, content_type: str) -> tuple[object, Violation | None]:
+def _json_body(body: bytes, content_type: str) -> tuple[object, FieldError | None]:
     """The parsed body; a violation when it claims JSON and isn't. None for no body or a non-JSON media type."""
     if not body or "json" not in content_type.lower():
         return None, None
     try:
         return json.loads(body), None
     except (ValueError, UnicodeDecodeError) as exc:
-        return None, Violation("", "json", f"the body is not JSON: {exc}")
+        return None, FieldError("", "json", f"the body is not JSON: {exc}")
 
 
 def _decoded(body: bytes, encoding: str) -> bytes | None:
@@ -131,17 +131,17 @@ def inspect_exchange(
     """Every violation in one exchange (``status`` None: the upstream gave no answer)."""
     matched = rules.match(method, path)
 
-    def report(direction: str, violation: Violation, code: int | None = None) -> ReportedViolation:
+    def report(direction: str, violation: FieldError, code: int | None = None) -> ReportedViolation:
         operation = matched.operation_id if matched else None
-        return ReportedViolation(method, path, operation, direction, violation.pointer, violation.rule,
+        return ReportedViolation(method, path, operation, direction, violation.path, violation.rule,
                                  violation.message, code)  # fmt: skip
 
     if matched is None:
-        return [report("request", Violation("", "operation", "no operation of the spec has this method and path"))]
+        return [report("request", FieldError("", "operation", "no operation of the spec has this method and path"))]
     found: list[ReportedViolation] = []
     authorization = _header(request_headers, b"authorization")
     if matched.requires_auth and not authorization.lower().startswith("bearer "):
-        found.append(report("request", Violation("", "security", "no bearer token, but the operation requires one")))
+        found.append(report("request", FieldError("", "security", "no bearer token, but the operation requires one")))
     content_type = _header(request_headers, b"content-type")
     body, problem = _json_body(request_body, content_type)
     form = matched.body_media_type is not None and media.is_form(matched.body_media_type)
@@ -154,18 +154,20 @@ def inspect_exchange(
         found.append(report("request", problem))
     elif not request_body:
         if matched.body_required:
-            found.append(report("request", Violation("", "required", "no body, but the operation requires one")))
+            found.append(report("request", FieldError("", "required", "no body, but the operation requires one")))
     elif body is None and matched.takes_body:
         sent_as = content_type or "no Content-Type"
         wanted = matched.body_media_type or "JSON"
-        found.append(report("request", Violation("", "content-type", f"body sent as {sent_as}, not {wanted}")))
+        found.append(report("request", FieldError("", "content-type", f"body sent as {sent_as}, not {wanted}")))
     elif body is not None:
         found += [report("request", v) for v in rules.request_violations(matched.operation_id, body)]
     if status is None:
         return found
     decoded = _decoded(response_body, _header(response_headers, b"content-encoding").strip().lower())
     if decoded is None:
-        found.append(report("response", Violation("", "encoding", "the body could not be decoded; not judged"), status))
+        found.append(
+            report("response", FieldError("", "encoding", "the body could not be decoded; not judged"), status)
+        )
         return found
     answer, problem = _json_body(decoded, _header(response_headers, b"content-type"))
     if problem is not None:

@@ -13,10 +13,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from attentive_client.runtime import FieldError
 from attentive_client.runtime.redaction import REDACTED, Redactor, redact_header_items
 
 from .artifacts import CASSETTE
-from .spec_rules import SpecRules, Violation
+from .spec_rules import SpecRules
 
 # Not replayed as recorded: the transport sets them, or they carried the scrubbed secret.
 DROPPED_HEADERS = frozenset({"host", "content-length", "authorization", "connection", "accept-encoding", "cookie"})
@@ -165,9 +166,9 @@ def spec_verdict(recorded: Recorded, answer: httpx.Response, rules: SpecRules) -
     if matched is None:
         return [f"spec: {method} {path} is no operation of the spec (a probe of an undeclared method or path)"]
     status = answer.status_code
-    violations: list[Violation] = rules.response_violations(matched.operation_id, status, _parsed(answer.content))
+    violations: list[FieldError] = rules.response_violations(matched.operation_id, status, _parsed(answer.content))
     if not violations:
         return [f"spec: the new answer matches {matched.operation_id}'s documented {answer.status_code} response"]
     return [f"spec: the new answer breaks {len(violations)} rule(s) of {matched.operation_id}:"] + [
-        f"  {violation.pointer or '(body)'} {violation.rule}: {violation.message}" for violation in violations
+        f"  {violation.path or '(body)'} {violation.rule}: {violation.message}" for violation in violations
     ]

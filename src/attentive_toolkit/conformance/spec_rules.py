@@ -13,15 +13,6 @@ from attentive_client.runtime import ApiSpec, FieldError, media
 
 
 @dataclass(frozen=True)
-class Violation:
-    """One broken rule: ``pointer`` is an RFC 6901 JSON pointer into the body (``""``: the whole message)."""
-
-    pointer: str
-    rule: str
-    message: str
-
-
-@dataclass(frozen=True)
 class MatchedOperation:
     operation_id: str
     label: str
@@ -35,15 +26,11 @@ class MatchedOperation:
 class SpecRules(Protocol):
     def match(self, method: str, path: str) -> MatchedOperation | None: ...
 
-    def request_violations(self, operation_id: str, body: object) -> list[Violation]: ...
+    def request_violations(self, operation_id: str, body: object) -> list[FieldError]: ...
 
-    def decode_form(self, operation_id: str, body: bytes) -> tuple[object, list[Violation]]: ...
+    def decode_form(self, operation_id: str, body: bytes) -> tuple[object, list[FieldError]]: ...
 
-    def response_violations(self, operation_id: str, status: int, body: object) -> list[Violation]: ...
-
-
-def _violations(errors: list[FieldError]) -> list[Violation]:
-    return [Violation(error.path, error.rule, error.message) for error in errors]
+    def response_violations(self, operation_id: str, status: int, body: object) -> list[FieldError]: ...
 
 
 class RuntimeRules:
@@ -68,20 +55,20 @@ class RuntimeRules:
             body_media_type=operation.body_media_type,
         )
 
-    def request_violations(self, operation_id: str, body: object) -> list[Violation]:
-        return _violations(self.api.operation(operation_id).validate_body(body))
+    def request_violations(self, operation_id: str, body: object) -> list[FieldError]:
+        return self.api.operation(operation_id).validate_body(body)
 
-    def decode_form(self, operation_id: str, body: bytes) -> tuple[object, list[Violation]]:
+    def decode_form(self, operation_id: str, body: bytes) -> tuple[object, list[FieldError]]:
         """A form body as the JSON object its schema describes, and what can't be read."""
         decoded, problems = media.decode_form(body, self.api.operation(operation_id).body_schema, self.api.resolve)
-        return decoded, [Violation("", "form", problem) for problem in problems]
+        return decoded, [FieldError("", "form", problem) for problem in problems]
 
-    def response_violations(self, operation_id: str, status: int, body: object) -> list[Violation]:
+    def response_violations(self, operation_id: str, status: int, body: object) -> list[FieldError]:
         operation = self.api.operation(operation_id)
         if operation.response(status) is None:
             documented = ", ".join(operation.documented_statuses())
-            return [Violation("", "status", f"status {status} is not documented (documented: {documented})")]
-        return _violations(operation.validate_response(status, body)) if body is not None else []
+            return [FieldError("", "status", f"status {status} is not documented (documented: {documented})")]
+        return operation.validate_response(status, body) if body is not None else []
 
 
 def load_rules(document: dict[str, Any] | None = None) -> SpecRules:

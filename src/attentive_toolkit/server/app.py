@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from attentive_client.runtime import ApiSpec, Operation
+from attentive_client.runtime import ApiSpec, FieldError, Operation
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -26,6 +26,7 @@ from .faults import FaultInjector
 from .inspection import inspection_routes
 from .limits import BodyLimit
 from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
+from .request_body import BadRequest, parse_body
 from .resources import Resources, resource_of, resource_operation
 from .responses import DroppedResponse, FastJSONResponse, error_response
 from .routing import operation_routes
@@ -35,7 +36,6 @@ from .signing import RESULTS_ROUTE, LinkSigner, results_url
 from .stateless import AnswerBuilder, RequestChecker, answer_from_spec
 from .storage import Store
 from .upsert import Upserter
-from .validation import BadRequest, Violation, parse_body
 from .windows import Budget, WindowBudget
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def operation_endpoint(
     """Auth, rate limit and faults around one operation; every answer carries the rate-limit headers."""
 
     def refuse(
-        status: int, message: str, violations: list[Violation] | None = None, headers: dict[str, str] | None = None
+        status: int, message: str, violations: list[FieldError] | None = None, headers: dict[str, str] | None = None
     ) -> Response:
         return state.errors.response(operation, status, message, violations, headers)
 

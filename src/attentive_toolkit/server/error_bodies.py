@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from attentive_client.runtime import Operation
+from attentive_client.runtime import FieldError, Operation
 
 from .responses import FastJSONResponse, error_response
 from .stateless import AnswerBuilder, RequestChecker
-from .validation import Violation
 
 MESSAGE_FIELD = "message"
 
@@ -31,7 +30,7 @@ class ErrorBodies:
         operation: Operation,
         status: int,
         message: str,
-        violations: list[Violation] | None = None,
+        violations: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
     ) -> FastJSONResponse:
         standard = error_response(status, message, violations, headers)

@@ -6,8 +6,10 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from attentive_client.runtime import FieldError
+
+from .request_body import BadRequest
 from .settings import FaultConfig, OperationFaults
-from .validation import BadRequest, Violation
 
 FIELD_NAMES = {
     "rate429": "rate_429",
@@ -79,37 +81,43 @@ def faults_to_json(config: FaultConfig) -> dict[str, Any]:
 
 def faults_from_json(document: Any, known_operations: set[str]) -> FaultConfig:
     """A fault configuration from ``{"seed": 0, "operations": {"<operationId>|*": {"rate500": 0.1, ...}}}``."""
-    violations: list[Violation] = []
+    violations: list[FieldError] = []
     if not isinstance(document, dict):
         raise BadRequest("the fault configuration must be a JSON object")
     seed = document.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool):
-        violations.append(Violation("/seed", "must be an integer"))
+        violations.append(FieldError("/seed", "type", "must be an integer"))
     operations: dict[str, OperationFaults] = {}
     given = document.get("operations", {})
     if not isinstance(given, dict):
-        raise BadRequest("the fault configuration is invalid", [Violation("/operations", "must be an object")])
+        raise BadRequest("the fault configuration is invalid", [FieldError("/operations", "type", "must be an object")])
     for name, fields in given.items():
         base = f"/operations/{name}"
         if name != "*" and name not in known_operations:
-            violations.append(Violation(base, f"unknown operationId; known: {', '.join(sorted(known_operations))}"))
+            violations.append(
+                FieldError(base, "enum", f"unknown operationId; known: {', '.join(sorted(known_operations))}")
+            )
             continue
         if not isinstance(fields, dict):
-            violations.append(Violation(base, "must be an object"))
+            violations.append(FieldError(base, "type", "must be an object"))
             continue
         values: dict[str, float] = {}
         for key, value in fields.items():
             if key not in FIELD_NAMES:
-                violations.append(Violation(f"{base}/{key}", f"unknown field; known: {', '.join(FIELD_NAMES)}"))
+                violations.append(
+                    FieldError(
+                        f"{base}/{key}", "additionalProperties", f"unknown field; known: {', '.join(FIELD_NAMES)}"
+                    )
+                )
             elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                violations.append(Violation(f"{base}/{key}", "must be a number >= 0"))
+                violations.append(FieldError(f"{base}/{key}", "minimum", "must be a number >= 0"))
             elif key in RATES and value > 1:
-                violations.append(Violation(f"{base}/{key}", "a rate must be between 0 and 1"))
+                violations.append(FieldError(f"{base}/{key}", "maximum", "a rate must be between 0 and 1"))
             else:
                 values[FIELD_NAMES[key]] = float(value)
         faults = OperationFaults(**values)
         if faults.error_rate > 1:
-            violations.append(Violation(base, "rate429 + rate500 + rate503 + dropRate must not exceed 1"))
+            violations.append(FieldError(base, "rates", "rate429 + rate500 + rate503 + dropRate must not exceed 1"))
         operations[name] = faults
     if violations:
         raise BadRequest("the fault configuration is invalid", violations)

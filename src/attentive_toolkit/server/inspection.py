@@ -10,16 +10,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from attentive_client.runtime import FieldError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .faults import faults_from_json, faults_to_json
 from .operations import is_stateful
+from .request_body import BadRequest, parse_json_body
 from .responses import FastJSONResponse, error_response
 from .signing import results_url
 from .storage import Job
-from .validation import BadRequest, Violation, parse_json_body
 
 if TYPE_CHECKING:
     from .app import ServerState
@@ -149,13 +150,15 @@ async def advance_clock(request: Request) -> Response:
         return error_response(400, exc.summary, exc.violations)
     seconds = body.get("advanceSeconds") if isinstance(body, dict) else None
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-        violation = Violation("/advanceSeconds", "required: a number of seconds >= 0")
+        violation = FieldError("/advanceSeconds", "required", "required: a number of seconds >= 0")
         return error_response(400, "cannot advance the clock", [violation])
     try:
         offset = clock.offset + timedelta(seconds=seconds)
         clock.at(offset)
     except OverflowError:
-        violation = Violation("/advanceSeconds", f"{seconds:g} seconds from now is beyond the calendar (year 9999)")
+        violation = FieldError(
+            "/advanceSeconds", "maximum", f"{seconds:g} seconds from now is beyond the calendar (year 9999)"
+        )
         return error_response(400, "cannot advance the clock", [violation])
     clock.offset = offset
     return FastJSONResponse({"now": clock.iso(), "offsetSeconds": clock.offset.total_seconds()})

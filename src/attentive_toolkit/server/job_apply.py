@@ -2,10 +2,11 @@
 
 Applying records one upsert at a time (a transaction and a dozen statements each) keeps a server to a few
 thousand records a second; the vendor ingests 25,600. Here one transaction covers the job: the stored state the
-rules need (custom attribute types, who holds each identifier) is read once, kept up to date in memory as records
-apply, and the common case, a record naming nobody known yet, is written with ``executemany``. A record that
-names a known user (an update, or a merge of several) goes through the single upsert's own code inside the same
-transaction, so every outcome, id and message is the one the records would get applied one by one, in order.
+rules need (custom attribute types, who holds each identifier, the users named) is read once, kept up to date in
+memory as records apply (``JobUsers``), and written back with ``executemany``. A record naming nobody known
+creates a user, one naming one known user updates it, both in memory. Only a record that bridges several users
+(a merge) goes through the single upsert's own code inside the same transaction, after everything before it is
+written. So every outcome, id and message is the one the records would get applied one by one, in order.
 """
 
 from __future__ import annotations
@@ -16,45 +17,19 @@ from typing import Any
 
 import orjson
 
+from .job_users import JobUsers, Pair
 from .rules import check_custom_attributes
 from .storage import Store
-from .upsert import INSERT_SUBSCRIPTION, Outcome, Upserter, identifier_pairs, owners_of, refused
+from .upsert import Upserter, UpsertResult, identifier_pairs, refused
 
 
-def result_line(outcome: Outcome, record: Any) -> str:
+def result_line(outcome: UpsertResult, record: Any) -> str:
     """The results file's line for one record (compact UTF-8 JSON, as the vendor writes it)."""
     line = outcome.result_line(record)
     try:
         return orjson.dumps(line).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):  # an integer beyond 64 bits: the standard library keeps it exact
         return json.dumps(line, separators=(",", ":"), ensure_ascii=False)
-
-
-class _Writes:
-    """Rows of new users waiting for one ``executemany`` per table."""
-
-    def __init__(self) -> None:
-        self.users: list[tuple[int, str, str, str]] = []
-        self.identifiers: list[tuple[str, str, int]] = []
-        self.subscriptions: list[tuple[int, str, str, str, int, str | None, str]] = []
-        self.attributes: list[tuple[str, str]] = []
-        self.results: list[tuple[str, int, str]] = []
-
-    def flush(self, store: Store, db: sqlite3.Connection) -> None:
-        if self.attributes:
-            db.executemany("INSERT INTO custom_attributes (name, type) VALUES (?, ?)", self.attributes)
-        if self.users:
-            db.executemany("INSERT INTO users (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)", self.users)
-        if self.identifiers:
-            db.executemany(
-                "INSERT OR REPLACE INTO identifiers (kind, value, user_id) VALUES (?, ?, ?)", self.identifiers
-            )
-        if self.subscriptions:
-            db.executemany(INSERT_SUBSCRIPTION, self.subscriptions)
-        if self.results:
-            store.add_results(db, self.results)
-        for rows in (self.attributes, self.users, self.identifiers, self.subscriptions, self.results):
-            rows.clear()
 
 
 class JobApplier:
@@ -67,51 +42,77 @@ class JobApplier:
         """Apply ``users[start:stop]`` and record each one's result line, all in one transaction."""
         records = users[start:stop]
         with self._store.transaction() as db:
-            types: dict[str, str] = dict(db.execute("SELECT name, type FROM custom_attributes").fetchall())
-            owners = owners_of(db, list(dict.fromkeys(p for r in records for p in identifier_pairs(r["identifiers"]))))
-            next_id = self._next_user_id(db)
-            writes = _Writes()
-            for position, record in enumerate(records, start):
-                sources, violations = self._upserter.check(record)
-                attributes = record.get("attributes", {})
-                custom = attributes.get("custom")
-                created: dict[str, str] = {}
-                if custom:
-                    typing, created = check_custom_attributes(custom, types, lambda: len(types), self._limit)
-                    violations += typing
-                if violations:
-                    outcome = refused(violations)
-                else:
-                    types.update(created)
-                    writes.attributes.extend(created.items())
-                    pairs = identifier_pairs(record["identifiers"])
-                    found = {owners[pair] for pair in pairs if pair in owners}
-                    if found:
-                        # A known user: the single upsert's path, which reads who holds what from the database
-                        # itself, after everything before it is written. Its identifiers are now held; an entry
-                        # it made stale (a user merged away, an identifier replaced) only sends a later record
-                        # down this same path, never a record that names someone down the path for new users.
-                        writes.flush(self._store, db)
-                        outcome = self._upserter.write(db, record, sources, now)
-                        owners.update(dict.fromkeys(pairs, min(found)))
-                        next_id = self._next_user_id(db)
-                    else:
-                        user_id, next_id = next_id, next_id + 1
-                        outcome = Outcome(202, f"created user {user_id}")
-                        writes.users.append((user_id, json.dumps(attributes), now, now))
-                        for pair in pairs:
-                            owners[pair] = user_id
-                            writes.identifiers.append((pair[0], pair[1], user_id))
-                        writes.subscriptions.extend(
-                            Upserter.subscription_row(user_id, subscription, source, now)
-                            for subscription, source in zip(record.get("subscriptions", []), sources, strict=True)
-                        )
-                writes.results.append((job_id, position, result_line(outcome, record)))
-            writes.flush(self._store, db)
+            named = [identifier_pairs(record["identifiers"]) for record in records]
+            run = _JobRun(self._store, self._upserter, self._limit, db, now, named)
+            for position, (record, pairs) in enumerate(zip(records, named, strict=True), start):
+                run.known.results.append((job_id, position, result_line(run.apply(record, pairs), record)))
+            run.known.flush(self._store, db, now)
 
-    @staticmethod
-    def _next_user_id(db: sqlite3.Connection) -> int:
+
+class _JobRun:
+    """What one ``apply`` call knows, kept up to date record by record: attribute types, who holds each
+    identifier the job names (absent: nobody), the users named, and the id the next new user gets."""
+
+    def __init__(
+        self,
+        store: Store,
+        upserter: Upserter,
+        max_custom_attributes: int,
+        db: sqlite3.Connection,
+        now: str,
+        named: list[list[Pair]],
+    ) -> None:
+        self._store = store
+        self._upserter = upserter
+        self._limit = max_custom_attributes
+        self._db = db
+        self._now = now
+        self.types: dict[str, str] = dict(db.execute("SELECT name, type FROM custom_attributes").fetchall())
+        self.known = JobUsers()
+        self.owners = self.known.load_holders(db, list(dict.fromkeys(pair for pairs in named for pair in pairs)))
         # Users are AUTOINCREMENT: ids are never reused, and an explicit id moves the sequence on as one taken
         # by AUTOINCREMENT would.
         row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'users'").fetchone()
-        return int(row[0]) + 1 if row is not None else 1
+        self.next_id = int(row[0]) + 1 if row is not None else 1
+
+    def apply(self, record: dict[str, Any], pairs: list[Pair]) -> UpsertResult:
+        sources, violations = self._upserter.check(record, pairs)
+        attributes = record.get("attributes", {})
+        custom = attributes.get("custom")
+        created: dict[str, str] = {}
+        if custom:
+            typing, created = check_custom_attributes(custom, self.types, lambda: len(self.types), self._limit)
+            violations += typing
+        if violations:
+            return refused(violations)
+        self.types.update(created)
+        self.known.attributes.extend(created.items())
+        found = {self.owners[pair] for pair in pairs if pair in self.owners}
+        if len(found) > 1:
+            return self._merge(found, record, sources)
+        if found:
+            (user_id,) = found
+            for pair in self.known.update(user_id, pairs, attributes):
+                self.owners.pop(pair, None)
+            outcome = UpsertResult(202, f"updated user {user_id}")
+        else:
+            user_id, self.next_id = self.next_id, self.next_id + 1
+            self.known.create(user_id, pairs, attributes)
+            outcome = UpsertResult(202, f"created user {user_id}")
+        self.owners.update(dict.fromkeys(pairs, user_id))
+        self.known.subscriptions.extend(
+            Upserter.subscription_row(user_id, subscription, source, self._now)
+            for subscription, source in zip(record.get("subscriptions", []), sources, strict=True)
+        )
+        return outcome
+
+    def _merge(self, found: set[int], record: dict[str, Any], sources: list[str]) -> UpsertResult:
+        """A record bridging several users: the single upsert's own path, on the database brought up to date.
+        The users it bridged are read again (those merged away are gone), and hold what they hold now."""
+        self.known.flush(self._store, self._db, self._now)
+        outcome = self._upserter.write(self._db, record, sources, self._now)
+        self.known.forget(found)
+        for pair in [pair for pair, owner in self.owners.items() if owner in found]:
+            del self.owners[pair]
+        self.owners.update(self.known.load(self._db, found))
+        return outcome

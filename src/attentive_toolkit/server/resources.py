@@ -16,17 +16,17 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from attentive_client.runtime import Operation
+from attentive_client.runtime import FieldError, Operation
 from attentive_client.runtime.spec import Resource, ResourceFilter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .clock import SandboxClock
+from .request_body import BadRequest, parse_body
 from .resource_store import Item, ResourceStore
 from .responses import FastJSONResponse
 from .signing import LinkSigner
 from .storage import Store
-from .validation import BadRequest, Violation, parse_body
 
 if TYPE_CHECKING:
     from .app import ServerState
@@ -58,13 +58,15 @@ class Resources:
             payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
             position, expires, signature = payload["p"], payload["e"], payload["s"]
         except (ValueError, TypeError, KeyError, binascii.Error):
-            raise BadRequest("the cursor is not one this server issued", [Violation(where, "unreadable")]) from None
+            raise BadRequest(
+                "the cursor is not one this server issued", [FieldError(where, "cursor", "unreadable")]
+            ) from None
         if not isinstance(position, int) or not isinstance(expires, str) or not isinstance(signature, str):
-            raise BadRequest("the cursor is not one this server issued", [Violation(where, "unreadable")])
+            raise BadRequest("the cursor is not one this server issued", [FieldError(where, "cursor", "unreadable")])
         check = self.cursors.check(f"{query}\n{position}", expires, signature)
         if not check.ok:
             message = "the cursor has expired or was altered, or belongs to another query; list again from the start"
-            raise BadRequest(message, [Violation(where, "expired, altered or from another query")])
+            raise BadRequest(message, [FieldError(where, "cursor", "expired, altered or from another query")])
         return position
 
 
@@ -125,13 +127,17 @@ async def create(state: ServerState, operation: Operation, resource: Resource, r
         key = uuid.uuid4().hex
     if "/" in key or key in (".", ".."):
         # The key names the item in its path: one that can't be a path segment could never be read back.
-        violation = Violation(f"/{resource.key}", "must be usable as one path segment (no '/', not '.' or '..')")
+        violation = FieldError(
+            f"/{resource.key}", "path-segment", "must be usable as one path segment (no '/', not '.' or '..')"
+        )
         raise BadRequest(f"{resource.key} {key!r} cannot name an item", [violation])
     document = _stamp(resource, {**body, resource.key: key}, state.clock.iso(), created=True)
     if state.resources.items.create(resource.name, key, document) is None:
         # 409 where the spec documents it; otherwise the 400 it documents for a request it refuses.
         status = 409 if "409" in operation.documented_statuses() else 400
-        violation = Violation(f"/{resource.key}", f"{resource.name} {key!r} exists already (archived items included)")
+        violation = FieldError(
+            f"/{resource.key}", "unique", f"{resource.name} {key!r} exists already (archived items included)"
+        )
         return state.errors.response(operation, status, f"{resource.key} {key!r} is taken", [violation])
     return _answer(state, operation, document)
 
@@ -224,7 +230,9 @@ async def list_items(state: ServerState, operation: Operation, resource: Resourc
                 _instant(value)
             except ValueError:
                 where = f"/query/{found.parameter}"
-                raise BadRequest(f"{found.parameter} is not a date-time", [Violation(where, value)]) from None
+                raise BadRequest(
+                    f"{found.parameter} is not a date-time", [FieldError(where, "format", value)]
+                ) from None
     # A cursor answers the query it was issued for: the same operation and filters.
     query = json.dumps([operation.operation_id, sorted((f.parameter, v) for f, v in wanted)])
     schema = _schema_of(state, operation, 200) or {}

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from attentive_client.runtime import FieldError
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
-
-from .validation import Violation
 
 REASONS = {
     400: "Bad Request",
@@ -45,14 +44,19 @@ class FastJSONResponse(Response):
 
 
 def error_response(
-    status: int, message: str, violations: list[Violation] | None = None, headers: dict[str, str] | None = None
+    status: int, message: str, violations: list[FieldError] | None = None, headers: dict[str, str] | None = None
 ) -> FastJSONResponse:
     """``{"status": 400, "error": "Bad Request", "message": "...", "errors": [{"pointer", "message"}]}``; a 400
     always lists at least one violation with its JSON pointer ("" is the whole body)."""
     body: dict[str, Any] = {"status": status, "error": REASONS.get(status, "Error"), "message": message}
     if status == 400:
-        body["errors"] = [violation.as_json() for violation in (violations or [Violation("", message)])]
+        body["errors"] = [field_error_json(error) for error in (violations or [FieldError("", "request", message)])]
     return FastJSONResponse(body, status, headers)
+
+
+def field_error_json(error: FieldError) -> dict[str, str]:
+    """One broken rule as the vendor's error bodies and bulk result lines show it: where, and what it says."""
+    return {"pointer": error.path, "message": error.message}
 
 
 class DroppedConnection(Exception):

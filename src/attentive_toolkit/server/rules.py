@@ -8,10 +8,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from attentive_client.runtime import json_pointer
+from attentive_client.runtime import FieldError, json_pointer
 
 from .settings import SignUpUnit
-from .validation import Violation
 
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _DATE_START = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -53,11 +52,11 @@ def accepts(attribute_type: str, value: Any) -> bool:
 
 def resolve_sign_up_units(
     subscriptions: list[dict[str, Any]], units: tuple[SignUpUnit, ...]
-) -> tuple[list[str], list[Violation]]:
+) -> tuple[list[str], list[FieldError]]:
     """The sign-up source of each subscription: its own ``signUpSourceId``, or the one API unit whose locale and
     subscription type match exactly (none or several matching is a 400)."""
     resolved: list[str] = []
-    violations: list[Violation] = []
+    violations: list[FieldError] = []
     for position, subscription in enumerate(subscriptions):
         source = subscription.get("signUpSourceId")
         if source:
@@ -79,17 +78,17 @@ def resolve_sign_up_units(
             message = f"{described} match {len(matches)} API sign-up units ({', '.join(matches)}); give signUpSourceId"
         else:
             message = f"no API sign-up unit matches {described}; give signUpSourceId or a configured locale"
-        violations.append(Violation(json_pointer(["subscriptions", position, "locale"]), message))
+        violations.append(FieldError(json_pointer(["subscriptions", position, "locale"]), "sign-up-unit", message))
     return resolved, violations
 
 
 def check_custom_attributes(
     custom: dict[str, Any], known: Mapping[str, str], count: Callable[[], int], limit: int
-) -> tuple[list[Violation], dict[str, str]]:
+) -> tuple[list[FieldError], dict[str, str]]:
     """Check each custom value against its attribute's type (``known``: name -> type); a new attribute is typed by
     its first value, up to ``limit`` attributes in all (``count``: how many exist, asked only when one is new).
     Returns the violations and the new attributes, in the order met."""
-    violations: list[Violation] = []
+    violations: list[FieldError] = []
     created: dict[str, str] = {}
     existing = -1
     for name, value in custom.items():
@@ -97,8 +96,9 @@ def check_custom_attributes(
         if attribute_type is not None:
             if not accepts(attribute_type, value):
                 violations.append(
-                    Violation(
+                    FieldError(
                         json_pointer(["attributes", "custom", name]),
+                        "custom-attribute-type",
                         f"custom attribute '{name}' is typed {attribute_type} by its first value; "
                         f"{value!r} is a {value_type(value)}",
                     )
@@ -108,8 +108,9 @@ def check_custom_attributes(
             existing = count()
         if existing + len(created) >= limit:
             violations.append(
-                Violation(
+                FieldError(
                     json_pointer(["attributes", "custom", name]),
+                    "custom-attribute-limit",
                     f"cannot create custom attribute '{name}': the limit of {limit} is reached",
                 )
             )
@@ -118,7 +119,7 @@ def check_custom_attributes(
     return violations, created
 
 
-def type_custom_attributes(db: sqlite3.Connection, custom: dict[str, Any], limit: int) -> list[Violation]:
+def type_custom_attributes(db: sqlite3.Connection, custom: dict[str, Any], limit: int) -> list[FieldError]:
     """Check each custom value against its attribute's type and register new attributes, typed by their first
     value, up to ``limit`` attributes in all. Runs inside the caller's transaction."""
     if not custom:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from attentive_client.runtime.spec import SAFE_METHODS
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..loopback import is_loopback_host
@@ -16,7 +17,6 @@ from .auth import authorize
 from .responses import error_response
 
 SANDBOX_PREFIX = "/_sandbox"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The only headers the guard reads (the server hands them over lower-cased).
 GUARD_HEADERS = frozenset({b"host", b"authorization", b"origin", b"content-type"})
 # The content types an HTML form or a "simple" cross-site fetch may send without a CORS preflight.
@@ -117,7 +117,7 @@ class RequestGuard:
         if auth.token is None:
             message = f"/_sandbox/ needs a token this server accepts: {auth.message}"
             return 401, message, {"www-authenticate": 'Bearer realm="attentive"'}
-        if scope["method"] in SAFE_METHODS:
+        if scope["method"].lower() in SAFE_METHODS:
             return None
         origin = headers.get(b"origin")
         if origin is not None and origin != "null" and not self.hosts.allows_origin(origin):

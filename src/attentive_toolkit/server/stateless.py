@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from attentive_client.runtime import ApiSpec, Operation, media
+from attentive_client.runtime import ApiSpec, FieldError, Operation, media
 from attentive_client.runtime.validation import SchemaCheck
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .request_body import BadRequest, parse_body
 from .responses import FastJSONResponse, error_response
-from .validation import BadRequest, Violation, parse_body
 
 # Strings tried, in order, for a string schema with a pattern and no usable example.
 _STRING_CANDIDATES = ("a", "A", "en", "US", "+12025550123", "0", "a1", "example", "")
@@ -52,11 +52,11 @@ class RequestChecker:
             check = self._checks[key] = self.api.schema_check(schema)
         return check
 
-    def violations(self, schema: dict[str, Any], value: Any, prefix: str = "") -> list[Violation]:
+    def violations(self, schema: dict[str, Any], value: Any, prefix: str = "") -> list[FieldError]:
         check = self._check(schema)
         if check.is_valid(value):
             return []
-        return [Violation(prefix + error.path, error.message) for error in check.errors(value)]
+        return [FieldError(prefix + error.path, error.rule, error.message) for error in check.errors(value)]
 
     def is_valid(self, schema: dict[str, Any], value: Any) -> bool:
         return self._check(schema).is_valid(value)
@@ -65,25 +65,24 @@ class RequestChecker:
         broken = operation.validate_body(body)
         if broken:
             noun = "violation" if len(broken) == 1 else "violations"
-            violations = [Violation(error.path, error.message) for error in broken]
-            raise BadRequest(f"the request body does not match the schema: {len(broken)} {noun}", violations)
+            raise BadRequest(f"the request body does not match the schema: {len(broken)} {noun}", broken)
 
     def parameters(self, operation: Operation, request: Request) -> None:
-        violations: list[Violation] = []
+        violations: list[FieldError] = []
         for parameter in operation.parameters:
             location, name = str(parameter.get("in")), str(parameter.get("name"))
             raw = _raw_value(request, location, name, parameter)
             where = f"{location} parameter {name!r}"
             if raw is None:
                 if parameter.get("required") or location == "path":
-                    violations.append(Violation(f"/{location}/{name}", f"{where} is required"))
+                    violations.append(FieldError(f"/{location}/{name}", "required", f"{where} is required"))
                 continue
             schema = parameter.get("schema")
             if not isinstance(schema, dict):
                 continue
             value, problem = media.coerce_text(raw, schema, self.api.resolve)
             if problem:
-                violations.append(Violation(f"/{location}/{name}", f"{where}: {problem}"))
+                violations.append(FieldError(f"/{location}/{name}", "type", f"{where}: {problem}"))
                 continue
             violations += self.violations(schema, value, prefix=f"/{location}/{name}")
         if violations:
@@ -109,7 +108,7 @@ def _raw_value(request: Request, location: str, name: str, parameter: dict[str, 
 
 
 @dataclass(frozen=True)
-class Answer:
+class CannedAnswer:
     status: int
     body: Any
     has_body: bool
@@ -123,37 +122,37 @@ class AnswerBuilder:
     def __init__(self, api: ApiSpec, checker: RequestChecker) -> None:
         self.api = api
         self.validators = checker
-        self._answers: dict[str, Answer] = {}
+        self._answers: dict[str, CannedAnswer] = {}
 
-    def answer(self, operation: Operation) -> Answer:
+    def answer(self, operation: Operation) -> CannedAnswer:
         answer = self._answers.get(operation.operation_id)
         if answer is None:
             try:
                 answer = self._build(operation)
             except (ValueError, TypeError, RecursionError) as exc:
                 # A spec shape the builder doesn't foresee costs that one operation its answer, not the server.
-                answer = Answer(500, None, False, f"cannot build an answer for {operation.operation_id}: {exc}")
+                answer = CannedAnswer(500, None, False, f"cannot build an answer for {operation.operation_id}: {exc}")
             self._answers[operation.operation_id] = answer
         return answer
 
-    def _build(self, operation: Operation) -> Answer:
+    def _build(self, operation: Operation) -> CannedAnswer:
         responses = operation.definition.get("responses") or {}
         statuses = sorted(str(status) for status in responses if str(status).startswith("2"))
         if not statuses:
-            return Answer(200, None, False)
+            return CannedAnswer(200, None, False)
         status = statuses[0]
         # A range ("2XX") documents any success: answer its first code.
         code = int(status) if status.isdigit() else 200
         response = self.api.resolve(responses[status]) or {}
         media = _json_media(response.get("content") or {})
         if media is None:
-            return Answer(code, None, False)
+            return CannedAnswer(code, None, False)
         schema = media.get("schema")
         if not isinstance(schema, dict):
-            return Answer(code, media.get("example", {}), True)
+            return CannedAnswer(code, media.get("example", {}), True)
         for candidate in self._examples(media, schema):
             if self.validators.is_valid(schema, candidate):
-                return Answer(code, candidate, True)
+                return CannedAnswer(code, candidate, True)
         built = self.instance(schema, 0)
         if not self.validators.is_valid(schema, built):
             problems = "; ".join(v.message for v in self.validators.violations(schema, built)[:3])
@@ -161,8 +160,8 @@ class AnswerBuilder:
                 f"the reference server cannot build an answer valid against the {status} schema of "
                 f"{operation.operation_id} ({problems}); add an example to the spec with an overlay"
             )
-            return Answer(code, None, False, problem)
-        return Answer(code, built, True)
+            return CannedAnswer(code, None, False, problem)
+        return CannedAnswer(code, built, True)
 
     def _examples(self, media: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
         found = []

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from attentive_client.runtime import FieldError
+
+from .responses import field_error_json
 from .rules import resolve_sign_up_units, type_custom_attributes
 from .settings import SignUpUnit
 from .storage import Store
-from .validation import Violation
 
 # Identifier pairs looked up per statement: two parameters each, well under SQLite's 32,766.
 LOOKUP_CHUNK = 4000
@@ -19,15 +20,17 @@ SINGLE_VALUED_IDENTIFIERS = ("email", "phone", "shopifyId", "klaviyoId", "client
 
 
 @dataclass(frozen=True)
-class Outcome:
+class UpsertResult:
+    """What one upsert came to: the answer's status and message, and the rules it broke (a 400)."""
+
     status: int
     message: str
-    violations: tuple[Violation, ...] = ()
+    violations: tuple[FieldError, ...] = ()
 
     def result_line(self, request: Any) -> dict[str, Any]:
         line: dict[str, Any] = {"request": request, "status": self.status, "message": self.message}
         if self.violations:
-            line["errors"] = [violation.as_json() for violation in self.violations]
+            line["errors"] = [field_error_json(error) for error in self.violations]
         return line
 
 
@@ -49,7 +52,7 @@ def identifier_pairs(identifiers: dict[str, Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def rules_summary(violations: list[Violation]) -> str:
+def rules_summary(violations: list[FieldError]) -> str:
     noun = "rule" if len(violations) == 1 else "rules"
     return f"the request breaks {len(violations)} documented {noun}: " + "; ".join(v.message for v in violations)
 
@@ -76,20 +79,17 @@ def owners_of(db: sqlite3.Connection, pairs: list[tuple[str, str]]) -> dict[tupl
     return owners
 
 
-OutcomeRecorder = Callable[[sqlite3.Connection, Outcome], None]
+def refused(violations: list[FieldError]) -> UpsertResult:
+    return UpsertResult(400, rules_summary(violations), tuple(violations))
 
 
-def refused(violations: list[Violation]) -> Outcome:
-    return Outcome(400, rules_summary(violations), tuple(violations))
-
-
-def _accepted(user_id: int, merged: list[int] | None, superseded: list[str]) -> Outcome:
+def _accepted(user_id: int, merged: list[int] | None, superseded: list[str]) -> UpsertResult:
     if merged is None:
-        return Outcome(202, f"created user {user_id}")
+        return UpsertResult(202, f"created user {user_id}")
     bridged = f" and merged users {', '.join(map(str, merged))} into it" if merged else ""
     # A bridged user's identifier that this user already has a value for is dropped: say so, never silently.
     dropped = f" (superseded: {', '.join(superseded)})" if superseded else ""
-    return Outcome(202, f"updated user {user_id}{bridged}{dropped}")
+    return UpsertResult(202, f"updated user {user_id}{bridged}{dropped}")
 
 
 class Upserter:
@@ -98,12 +98,8 @@ class Upserter:
         self._units = sign_up_units
         self._max_custom_attributes = max_custom_attributes
 
-    def apply(self, record: dict[str, Any], now: str, record_outcome: OutcomeRecorder | None = None) -> Outcome:
-        """Upsert one schema-valid record; on any broken rule nothing is stored and the outcome is a 400.
-
-        ``record_outcome`` runs in the same transaction as the upsert (a bulk job's result line): a crash can't
-        leave a record applied without its result, which a restarted job would apply a second time.
-        """
+    def apply(self, record: dict[str, Any], now: str) -> UpsertResult:
+        """Upsert one schema-valid record; on any broken rule nothing is stored and the outcome is a 400."""
         sources, violations = self.check(record)
         attributes = record.get("attributes", {})
         try:
@@ -111,25 +107,24 @@ class Upserter:
                 violations += type_custom_attributes(db, attributes.get("custom", {}), self._max_custom_attributes)
                 if violations:
                     raise _Refused
-                outcome = self.write(db, record, sources, now)
-                if record_outcome is not None:
-                    record_outcome(db, outcome)
+                return self.write(db, record, sources, now)
         except _Refused:
-            outcome = refused(violations)
-            if record_outcome is not None:
-                with self._store.transaction() as db:
-                    record_outcome(db, outcome)
-        return outcome
+            return refused(violations)
 
-    def check(self, record: dict[str, Any]) -> tuple[list[str], list[Violation]]:
-        """The sign-up source of each subscription, and the rules the record breaks that need no stored state."""
+    def check(
+        self, record: dict[str, Any], pairs: list[tuple[str, str]] | None = None
+    ) -> tuple[list[str], list[FieldError]]:
+        """The sign-up source of each subscription, and the rules the record breaks that need no stored state
+        (``pairs``: the record's identifier pairs, when the caller has them already)."""
         sources, violations = resolve_sign_up_units(record.get("subscriptions", []), self._units)
-        if not identifier_pairs(record["identifiers"]):
+        if not (identifier_pairs(record["identifiers"]) if pairs is None else pairs):
             # The schema's minProperties is met by an empty customIdentifiers list, which still names nobody.
-            violations.append(Violation("/identifiers", "the identifiers name no one: give at least one identifier"))
+            violations.append(
+                FieldError("/identifiers", "identifiers", "the identifiers name no one: give at least one identifier")
+            )
         return sources, violations
 
-    def write(self, db: sqlite3.Connection, record: dict[str, Any], sources: list[str], now: str) -> Outcome:
+    def write(self, db: sqlite3.Connection, record: dict[str, Any], sources: list[str], now: str) -> UpsertResult:
         """Store a record that breaks no rule, inside the caller's transaction."""
         user_id, merged, superseded = self._find_or_create(db, identifier_pairs(record["identifiers"]), now)
         self._update_user(db, user_id, record["identifiers"], record.get("attributes", {}), now)

@@ -1,31 +1,22 @@
-"""Request bodies: parse JSON strictly and validate it against the effective spec with jsonschema-rs."""
+"""A request body as the server reads it: in a media type the operation lists, as strict JSON (or a form), or a
+400 that says what is wrong with it and where."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from attentive_client.runtime import Operation, media
+from attentive_client.runtime import FieldError, Operation, media
 
 from ..json_exact import NOT_PARSED, fast_loads
-
-
-@dataclass(frozen=True)
-class Violation:
-    pointer: str
-    message: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"pointer": self.pointer, "message": self.message}
 
 
 class BadRequest(Exception):
     """A request the server refuses with 400; carries every violation found."""
 
-    def __init__(self, summary: str, violations: list[Violation] | None = None) -> None:
+    def __init__(self, summary: str, violations: list[FieldError] | None = None) -> None:
         super().__init__(summary)
         self.summary = summary
         self.violations = violations or []
@@ -51,7 +42,7 @@ def parse_body(operation: Operation, content_type: str | None, raw: bytes, resol
     body, problems = media.decode_form(raw, operation.body_schema, resolve)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        violations = [Violation("", problem) for problem in problems]
+        violations = [FieldError("", "form", problem) for problem in problems]
         raise BadRequest(f"the form body cannot be read: {len(problems)} {noun}", violations)
     return body
 
