@@ -196,9 +196,10 @@ class OAuth:
             raise self._failed(url, error) from None
         return self._token(response, url)
 
-    def authenticated(self, token: OAuthToken, client_class: type[AuthenticatedT]) -> AuthenticatedT:
-        """A ``client_class`` (the package's ``AuthenticatedClient``) on the same base URL that sends ``token``."""
-        return client_class(base_url=self.client.base_url, token=token.access_token)
+    def authenticated(self, token: OAuthToken, client_class: type[AuthenticatedT], **settings: Any) -> AuthenticatedT:
+        """A ``client_class`` (the package's ``AuthenticatedClient``) on the same base URL that sends ``token``;
+        ``settings`` are the client's other keyword arguments (``max_retries=``, ``httpx_args=``...)."""
+        return client_class(base_url=self.client.base_url, token=token.access_token, **settings)
 
     def redactor(self) -> Redactor:
         if self._redactor is None:
