@@ -31,7 +31,7 @@ def test_the_install_url_comes_from_the_spec_with_the_scopes_and_a_state() -> No
 
     url = urlsplit(first.url)
     query = parse_qs(url.query)
-    assert (url.scheme, url.netloc, url.path) == ("https", "ui-devel.attentivemobile.com", "/integrations/oauth-install")
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "https://ui-devel.attentivemobile.com/integrations/oauth-install"
     assert query == {
         "client_id": ["app-1"],
         "redirect_uri": [REDIRECT],
