@@ -1,6 +1,6 @@
-"""Every Python snippet of README.md, generated/README.md, the docs' home page and the OAuth page runs, in order and as written,
-against the reference server they name (`attentive serve` on 127.0.0.1:8080, here on a free port): a broken
-snippet fails CI."""
+"""Every Python snippet of README.md, generated/README.md, the docs' home page and the OAuth page runs, in order
+and as written, against the reference server they name (`attentive serve` on 127.0.0.1:8080, here on a free
+port): a broken snippet fails CI."""
 
 from __future__ import annotations
 

@@ -5,16 +5,20 @@ accepted with the scopes granted, and no more."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.server.app import create_app
 from attentive_toolkit.server.oauth import CODE_LIFETIME
 from attentive_toolkit.server.settings import ServerSettings
-from attentive_toolkit.spec.effective import load_effective_spec
+from attentive_toolkit.spec.effective import build_effective_spec, load_effective_spec
 
+from ..project_copy import REPO
+from ..upgrade import vendor_specs
 from .conftest import FakeTime, sandbox_token
 
 TOKEN_PATH = "/v1/authorization-codes/tokens"  # the checked-in spec's tokenUrl, below its server URL
@@ -131,3 +135,17 @@ def test_the_token_path_is_read_from_the_spec() -> None:
         moved.event_hooks = {"request": [sandbox_token]}
         assert exchange(moved, issue(moved), path="/oauth/token").status_code == 200
         assert exchange(moved, issue(moved)).status_code == 404
+
+
+def test_where_the_token_endpoint_is_an_operation_it_takes_no_bearer_token(tmp_path: Path) -> None:
+    # The merged V1+V2 document has it as an operation; overlay G42 makes it need no bearer token.
+    source = vendor_specs.write_spec(vendor_specs.merged_v1_v2(), tmp_path / "merged.json")
+    document = build_effective_spec(ProjectPaths(REPO), source).document
+    assert document["paths"][TOKEN_PATH]["post"]["security"] == []
+    app = create_app(ServerSettings(run_jobs_in_background=False), document)
+
+    with TestClient(app, base_url="http://127.0.0.1") as merged:
+        merged.event_hooks = {"request": [sandbox_token]}
+        response = exchange(merged, issue(merged))
+        assert response.status_code == 200
+        assert merged.get("/v1/me", headers=bearer(response.json()["access_token"])).status_code == 200

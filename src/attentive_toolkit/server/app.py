@@ -159,7 +159,7 @@ def operation_endpoint(
     async def endpoint(request: Request) -> Response:
         state.worker.requests_seen += 1
         limit = state.rate_limit(operation)
-        if is_public(operation) or state.oauth.serves(operation):  # the exchange authenticates by its form
+        if is_public(operation):
             auth = AuthResult("", 0, "")  # `security: []`: documented as needing no credentials
         else:
             auth = authorize(request.headers.get("authorization"), state.tokens, operation.scopes)
