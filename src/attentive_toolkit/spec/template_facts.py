@@ -15,7 +15,8 @@ from typing import Any
 
 from attentive_client.runtime import ApiSpec
 
-FACTS_TEMPLATE = "spec_facts.jinja"
+# Beside the project's own included templates (``templates/overrides/attentive/``).
+FACTS_TEMPLATE = "attentive/spec_facts.jinja"
 
 
 def pagination_facts(document: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -45,5 +46,6 @@ def templates_with_facts(templates: Path, document: Mapping[str, Any], scratch: 
     """A copy of ``templates`` in ``scratch`` with ``spec_facts.jinja`` added; the folder to hand the generator."""
     target = scratch / "templates"
     shutil.copytree(templates, target)
+    (target / FACTS_TEMPLATE).parent.mkdir(parents=True, exist_ok=True)
     (target / FACTS_TEMPLATE).write_text(facts_source(document), encoding="utf-8")
     return target
