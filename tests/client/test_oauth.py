@@ -87,6 +87,7 @@ def test_the_exchange_posts_a_form_to_the_local_token_url_and_gives_a_working_cl
         "client_secret": [SECRET],
     }
     assert ACCESS not in repr(token) + str(token)
+    assert SECRET not in repr(oauth) and CODE not in repr(oauth)
     with oauth.authenticated(token, AuthenticatedClient, httpx_args={"transport": transport}) as client:
         assert get_me_v2.sync(client=client).company_name == "Local Co"
         assert ACCESS not in repr(client)
