@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from attentive_client.runtime import ApiSpec
-
 # Beside the project's own included templates (``templates/overrides/attentive/``).
 FACTS_TEMPLATE = "attentive/spec_facts.jinja"
 
 
 def pagination_facts(document: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """``"get /v2/segments"`` -> the operation id, the cursor parameter and the items field of each paginated list."""
+    # Imported here: `attentive spec regen` repairs a broken generated/, so loading the command must not import it.
+    from attentive_client.runtime import ApiSpec
+
     facts: dict[str, dict[str, str]] = {}
     for operation in ApiSpec.from_document(document).operations:
         pages = operation.pagination
