@@ -65,7 +65,7 @@ def test_a_list_the_runtime_cant_page_is_not_paginated(extension: Any, propertie
 
 
 def test_the_templates_are_told_which_lists_page(newer_release: ApiSpec) -> None:
-    assert pagination_facts(newer_release.document) == {
+    assert pagination_facts(newer_release.document, ProjectPaths(REPO).runtime) == {
         "get /v2/segments": {"operation_id": "listSegments", "cursor_parameter": "cursor", "items_field": "segments"}
     }
-    assert pagination_facts(build_effective_spec(ProjectPaths(REPO)).document) == {}
+    assert pagination_facts(build_effective_spec(ProjectPaths(REPO)).document, ProjectPaths(REPO).runtime) == {}

@@ -93,7 +93,7 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
     with tempfile.TemporaryDirectory(prefix="attentive-spec-") as scratch:
         spec_path = Path(scratch) / "openapi.json"
         spec_path.write_text(spec.text, encoding="utf-8")
-        templates = templates_with_facts(paths.templates, spec.document, Path(scratch))
+        templates = templates_with_facts(paths.templates, spec.document, paths.runtime, Path(scratch))
         command = [
             sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(spec_path),
