@@ -149,3 +149,15 @@ def test_where_the_token_endpoint_is_an_operation_it_takes_no_bearer_token(tmp_p
         response = exchange(merged, issue(merged))
         assert response.status_code == 200
         assert merged.get("/v1/me", headers=bearer(response.json()["access_token"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer"),
+    [(b"\xff\xfe=\x00", ""), (b"grant_type", ""), (b"code=a&code=b", "/code"), (b"", "/grant_type")],
+    ids=["not UTF-8", "not a form", "a field twice", "empty"],
+)
+def test_a_broken_form_is_refused_naming_where(client: TestClient, body: bytes, pointer: str) -> None:
+    response = client.post(TOKEN_PATH, content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["pointer"] == pointer
