@@ -118,3 +118,19 @@ def test_the_exchange_needs_the_client_secret() -> None:
 
     with pytest.raises(OAuthError, match="client secret"):
         oauth.exchange(CODE)
+
+
+def test_the_async_exchange_sends_the_same_form() -> None:
+    import asyncio
+
+    seen: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"access_token": ACCESS, "token_type": "Bearer"})
+
+    token = asyncio.run(flow(transport=httpx.MockTransport(server)).aexchange(CODE))
+
+    assert token.access_token == ACCESS
+    assert str(seen[0].url) == f"{LOCAL}/v1/authorization-codes/tokens"
+    assert parse_qs(seen[0].content.decode())["code"] == [CODE]
