@@ -6,7 +6,9 @@ string; a shorter one only where it stands as a whole token (not inside a run of
 one-character token cannot shred a message. Any ``Bearer ...`` credential is replaced whoever's it is: a server
 that echoes the header back (``unknown bearer token (you sent Bearer ...)``) must not leak it either. The value
 of a credential header (``Authorization``, ``X-Api-Key``, cookies...) is replaced whatever it is, in a header list
-and in a rendered ``Name: value`` line (a curl command).
+and in a rendered ``Name: value`` line (a curl command). So is the value of an OAuth credential field
+(``access_token``, ``id_token``, ``refresh_token``, ``client_secret``, and the one-time ``code``) in a JSON
+answer, a form body or a query string (a redirect URL), whoever's it is.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ _BEARER = re.compile(rf"(?i)\b(bearer)(\s+|%20|\+)([{_TOKEN_CHARS}]{{8,}})")
 _AUTH_HEADER_LINE = re.compile(
     r"(?i)(['\"]?(?:proxy-)?(?:authorization|x-api-key):\s*)(bearer\s+)?[^'\"\s]+(?:\s*\[[^\]]*\])?"
 )
+# OAuth's credential fields (RFC 6749 sections 4.1.2, 4.1.3, 5.1), as JSON members and as form or query fields.
+_OAUTH_FIELDS = r"access_token|id_token|refresh_token|client_secret"
+_OAUTH_JSON = re.compile(rf'("(?:{_OAUTH_FIELDS})"\s*:\s*")((?:[^"\\]|\\.)+)(")')
+# ``code`` only as a form or query field of its own (``?code=``, ``&code=``), not in prose ("exit code=1").
+_OAUTH_FORM = re.compile(rf"((?<![A-Za-z0-9_.\-])(?:{_OAUTH_FIELDS})=|(?:(?<=[?&'\"])|^)code=)([^&\s'\"#]+)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+[1-9][0-9]{5,14}\b")
 
@@ -61,6 +68,9 @@ class Redactor:
 
     def redact(self, text: str) -> str:
         text = _BEARER.sub(lambda match: f"{match.group(1)}{match.group(2)}{REDACTED}", text)
+        if "_token" in text or "client_secret" in text or "code=" in text:
+            text = _OAUTH_JSON.sub(lambda match: f"{match.group(1)}{REDACTED}{match.group(3)}", text)
+            text = _OAUTH_FORM.sub(lambda match: f"{match.group(1)}{REDACTED}", text)
         if self._pattern is not None:
             text = self._pattern.sub(REDACTED, text)
         return text

@@ -1,6 +1,6 @@
-"""Every Python snippet of README.md, generated/README.md and the docs' home page runs, in order and as written,
-against the reference server they name (`attentive serve` on 127.0.0.1:8080, here on a free port): a broken
-snippet fails CI."""
+"""Every Python snippet of README.md, generated/README.md, the docs' home page and the OAuth page runs, in order
+and as written, against the reference server they name (`attentive serve` on 127.0.0.1:8080, here on a free
+port): a broken snippet fails CI."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from attentive_toolkit.server.runner import running_server
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENTED_SERVER = "http://127.0.0.1:8080"
-PAGES = ("README.md", "generated/README.md", "docs/index.md")
+PAGES = ("README.md", "generated/README.md", "docs/index.md", "docs/oauth.md")
 
 
 def python_blocks(page: str) -> list[str]:

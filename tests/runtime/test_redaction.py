@@ -55,3 +55,20 @@ def test_a_rendered_credential_header_is_masked_whoever_it_belongs_to() -> None:
     assert redact_auth_headers(command) == (
         f"curl -H 'Authorization: Bearer {REDACTED}' -H 'X-Api-Key: {REDACTED}' https://x.example/v2/me"
     )
+
+
+def test_oauth_credentials_are_removed_whoever_they_belong_to() -> None:
+    answer = '{"access_token": "at_9z8y7x6w", "id_token": "it_\\"quoted", "token_type": "Bearer"}'
+    form = "curl -d 'grant_type=authorization_code&code=c_1234&client_id=app&client_secret=s_5678' http://x"
+    redirect = "https://app.example/callback?code=c_1234&state=st_1"
+
+    assert scrub(answer) == f'{{"access_token": "{REDACTED}", "id_token": "{REDACTED}", "token_type": "Bearer"}}'
+    assert scrub(form) == (
+        f"curl -d 'grant_type=authorization_code&code={REDACTED}&client_id=app&client_secret={REDACTED}' http://x"
+    )
+    assert scrub(redirect) == f"https://app.example/callback?code={REDACTED}&state=st_1"
+
+
+def test_code_is_a_credential_only_as_a_field_of_its_own() -> None:
+    text = 'exit code=1, zipcode=12345, error_code=7, {"code": "INVALID_GRANT"}'
+    assert scrub(text) == text

@@ -15,6 +15,8 @@ import it from there, and the drift check proves the copy is current.
   from ``x-ratelimit-remaining`` when others spend the same account's limit.
 - ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
+- ``iterate_items`` / ``aiterate_items``: every item of a cursor-paginated list, page by page (``pages``).
+- ``OAuth``: the spec's authorization-code flow: the install URL, the code exchange, a client with the token.
 """
 
 from . import errors, media
@@ -31,7 +33,20 @@ from .clients import (
 )
 from .errors import FieldError
 from .logs import LOG_ENVIRONMENT_VARIABLE, configure_from_environment
+from .oauth import (
+    AuthorizationCodeFlow,
+    AuthorizationRequest,
+    OAuth,
+    OAuthError,
+    OAuthToken,
+    token_path,
+)
 from .pacing import Pacer, header_number
+from .pages import (
+    PaginationError,
+    aiterate_items,
+    iterate_items,
+)
 from .redaction import REDACTED, Redactor, mask_personal_data, redact_headers, scrub
 from .retry import RetryPolicy
 from .sharing import ShareController
@@ -47,6 +62,8 @@ __all__ = [
     "LOG_ENVIRONMENT_VARIABLE",
     "REDACTED",
     "ApiSpec",
+    "AuthorizationCodeFlow",
+    "AuthorizationRequest",
     "BaseAuthenticatedClient",
     "BaseClient",
     "BulkJob",
@@ -55,21 +72,28 @@ __all__ = [
     "BulkResult",
     "EncodedJson",
     "FieldError",
+    "OAuth",
+    "OAuthError",
+    "OAuthToken",
     "Operation",
     "Pacer",
     "PacerRegistry",
     "Pagination",
+    "PaginationError",
     "Redactor",
     "RetryPolicy",
     "Sent",
     "ShareController",
+    "aiterate_items",
     "configure_from_environment",
     "errors",
     "header_number",
+    "iterate_items",
     "json_pointer",
     "mask_personal_data",
     "media",
     "openapi30_to_draft4",
     "redact_headers",
     "scrub",
+    "token_path",
 ]

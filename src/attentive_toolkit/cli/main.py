@@ -23,6 +23,7 @@ LAZY_COMMANDS = {
     "job": "api_commands:job",
     "conformance": "conformance_commands:conformance",
     "proxy": "proxy_commands:proxy",
+    "oauth": "oauth_commands:oauth",
 }
 
 

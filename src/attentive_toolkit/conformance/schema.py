@@ -7,11 +7,13 @@ import copy
 from typing import Any
 
 import schemathesis
+from attentive_client.runtime import ApiSpec
 from attentive_client.runtime.spec import SAFE_METHODS
 from schemathesis.schemas import BaseSchema
 
 from ..spec.effective import load_effective_spec
 from . import checks as _custom_checks  # noqa: F401  (importing registers the checks)
+from . import oauth_codes
 from .operations import operation_ids, resource_operations
 from .safety import WRITE_METHODS
 from .session import ConformanceSession
@@ -126,8 +128,10 @@ def session_schema(session: ConformanceSession) -> BaseSchema:
 
 def build_schema(session: ConformanceSession) -> BaseSchema:
     config = schemathesis.Config.from_dict(config_document(session))
-    schema: BaseSchema = schemathesis.openapi.from_dict(copy.deepcopy(load_effective_spec()), config=config)
+    document = load_effective_spec()
+    schema: BaseSchema = schemathesis.openapi.from_dict(copy.deepcopy(document), config=config)
     schema.hooks.register_hook_with_name(_recorder(session), "after_validate")
+    oauth_codes.install(session, ApiSpec.from_document(document))
     if session.options.operations:
         unknown = sorted(set(session.options.operations) - set(operation_ids()))
         if unknown:

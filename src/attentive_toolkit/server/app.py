@@ -25,6 +25,7 @@ from .error_bodies import ErrorBodies
 from .faults import FaultInjector
 from .inspection import inspection_routes
 from .limits import BodyLimit
+from .oauth import OAuthCodes, exchange_response, oauth_routes
 from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
 from .request_body import BadRequest, parse_body
 from .resources import Resources, resource_of, resource_operation
@@ -54,12 +55,14 @@ class ServerState:
         self.document = document
         self.api = ApiSpec.from_document(document)
         self.operations = {operation.operation_id: operation for operation in self.api.operations}
-        self.tokens = settings.tokens if settings.tokens is not None else {DEV_TOKEN: self.api.scopes}
+        # A dict of its own: the OAuth exchange adds the tokens it mints.
+        self.tokens = dict(settings.tokens) if settings.tokens is not None else {DEV_TOKEN: self.api.scopes}
         self.checker = RequestChecker(self.api)
         self.answers = AnswerBuilder(self.api, self.checker)
         self.errors = ErrorBodies(self.checker, self.answers)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
+        self.oauth = OAuthCodes(self.api, self.tokens, self.clock)
         self.limiter = WindowBudget(settings.monotonic)
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
@@ -76,6 +79,7 @@ class ServerState:
         self.limiter.reset()
         self.worker.forget()
         self.clock.offset = timedelta(0)
+        self.oauth.reset()
 
 
 async def json_body(state: ServerState, operation: Operation, request: Request) -> Any:
@@ -126,6 +130,10 @@ async def get_bulk_job_status(state: ServerState, operation: Operation, request:
     if job.status == "COMPLETED":
         body["url"] = results_url(request, state.links, job.id)
     return FastJSONResponse(body)
+
+
+async def oauth_exchange(state: ServerState, operation: Operation, request: Request) -> Response:
+    return await exchange_response(state.oauth, request)
 
 
 async def stateless(state: ServerState, operation: Operation, request: Request) -> Response:
@@ -242,11 +250,14 @@ def create_app(settings: ServerSettings | None = None, document: dict[str, Any] 
 
     def endpoint_of(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
         handler = HANDLERS.get(operation.operation_id) or (resource_operation if resource_of(operation) else stateless)
+        if state.oauth.serves(operation):
+            handler = oauth_exchange
         return operation_endpoint(state, operation, handler)
 
     routes: list[BaseRoute] = [*operation_routes(state.operations.values(), endpoint_of)]
     routes.append(Route("/_files/bulk-results/{job_id}.jsonl", bulk_results, methods=["GET"], name=RESULTS_ROUTE))
     routes.extend(inspection_routes())
+    routes.extend(oauth_routes(state.oauth, any(map(state.oauth.serves, state.operations.values()))))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

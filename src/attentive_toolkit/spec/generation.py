@@ -20,6 +20,7 @@ from .effective import EffectiveSpec, build_effective_spec, digest_files
 from .findings import SpecRefused
 from .generator_warnings import read_warnings
 from .reachability import reachable_schemas
+from .template_facts import templates_with_facts
 
 GENERATOR_VERSION = "0.29.1"
 PACKAGE_NAME = "attentive_client"
@@ -92,11 +93,12 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
     with tempfile.TemporaryDirectory(prefix="attentive-spec-") as scratch:
         spec_path = Path(scratch) / "openapi.json"
         spec_path.write_text(spec.text, encoding="utf-8")
+        templates = templates_with_facts(paths.templates, spec.document, paths.runtime, Path(scratch))
         command = [
             sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(spec_path),
             "--config", str(paths.generator_config),
-            "--custom-template-path", str(paths.templates),
+            "--custom-template-path", str(templates),
             "--output-path", str(project_dir),
             "--meta", "uv",
         ]  # fmt: skip

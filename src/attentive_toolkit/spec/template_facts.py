@@ -1,0 +1,77 @@
+"""The effective spec's facts the templates need but the generator's model drops (it keeps no ``x-`` extension):
+written as a Jinja file, ``attentive/spec_facts.jinja``, beside a copy of the project's templates for one
+generation run.
+
+Read through the runtime (``Operation.pagination``), the one owner of those facts, so a template never re-derives
+what the spec says: the project's own ``runtime/`` folder, the one being generated, loaded under a private name.
+Not the installed ``attentive_client.runtime``: that copy may be stale or broken, and ``attentive spec regen`` is
+what repairs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+FACTS_TEMPLATE = "attentive/spec_facts.jinja"
+
+
+def load_runtime(runtime_dir: Path) -> ModuleType:
+    """The runtime package at ``runtime_dir`` (self-contained: relative imports only), once per folder."""
+    name = "_attentive_runtime_" + hashlib.sha256(str(runtime_dir.resolve()).encode()).hexdigest()[:12]
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location(
+        name, runtime_dir / "__init__.py", submodule_search_locations=[str(runtime_dir)]
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{runtime_dir}: not a runtime package")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def pagination_facts(document: Mapping[str, Any], runtime_dir: Path) -> dict[str, dict[str, str]]:
+    """``"get /v2/segments"`` -> the operation id, the cursor parameter and the items field of each paginated list."""
+    api = load_runtime(runtime_dir).ApiSpec.from_document(document)
+    facts: dict[str, dict[str, str]] = {}
+    for operation in api.operations:
+        pages = operation.pagination
+        if pages is not None:
+            facts[f"{operation.method} {operation.path}"] = {
+                "operation_id": operation.operation_id,
+                "cursor_parameter": pages.cursor_parameter,
+                "items_field": pages.items_field,
+            }
+    return facts
+
+
+def facts_source(document: Mapping[str, Any], runtime_dir: Path) -> str:
+    # JSON of strings only is a valid Jinja expression.
+    pagination = json.dumps(pagination_facts(document, runtime_dir), sort_keys=True)
+    return (
+        "{# Written by `attentive spec regen` from the effective spec (template_facts.py); not checked in. #}\n"
+        f"{{% set pagination = {pagination} %}}\n"
+    )
+
+
+def templates_with_facts(templates: Path, document: Mapping[str, Any], runtime_dir: Path, scratch: Path) -> Path:
+    """A copy of ``templates`` in ``scratch`` with the facts added; the folder to hand the generator."""
+    target = scratch / "templates"
+    shutil.copytree(templates, target)
+    (target / FACTS_TEMPLATE).parent.mkdir(parents=True, exist_ok=True)
+    (target / FACTS_TEMPLATE).write_text(facts_source(document, runtime_dir), encoding="utf-8")
+    return target
