@@ -27,9 +27,13 @@ try:
 except ImportError:  # pragma: no cover - the toolkit installs it; a bare generated client may not have it
     _orjson = None
 
-__all__ = ["Call", "EncodedJson", "Sent", "read_body", "read_body_async"]
+__all__ = ["PATH_PARAMETERS", "Call", "EncodedJson", "Sent", "read_body", "read_body_async"]
 
 _TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+# The key of a request that holds its path parameters' values by their names in the spec: the runtime puts them
+# into the operation's path, and httpx never sees the key.
+PATH_PARAMETERS = "path_params"
+_REPLACED_BY_CONTENT = frozenset({"json", "headers", PATH_PARAMETERS})
 
 
 @frozen
@@ -108,6 +112,7 @@ class Call:
         "request",
         "retries",
         "timeout",
+        "url",
     )
 
     def __init__(
@@ -123,6 +128,7 @@ class Call:
         self.owner = owner
         self.operation = operation
         self.request = request
+        self.url = operation.request_path(request.get(PATH_PARAMETERS))
         self.body = request["json"] if "json" in request else request.get("data")
         self._encoded_request: dict[str, Any] | None = None
         self.retries = retries
@@ -162,10 +168,11 @@ class Call:
         timeout = self._attempt_timeout()
         encoded = self._encoded()
         try:
+            method = self.operation.http_method
             if timeout is None:
-                request = client.build_request(**encoded)
+                request = client.build_request(method, self.url, **encoded)
             else:
-                request = client.build_request(**encoded, timeout=timeout)
+                request = client.build_request(method, self.url, **encoded, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
@@ -185,11 +192,11 @@ class Call:
         if self._encoded_request is None:
             content = fast_json(self.body) if "json" in self.request else None
             if content is None:
-                self._encoded_request = self.request
+                self._encoded_request = {key: value for key, value in self.request.items() if key != PATH_PARAMETERS}
             else:
                 headers = httpx.Headers(self.request.get("headers"))
                 headers.setdefault("Content-Type", "application/json")
-                rest = {key: value for key, value in self.request.items() if key not in ("json", "headers")}
+                rest = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
                 self._encoded_request = {**rest, "content": content, "headers": headers}
         return self._encoded_request
 

@@ -330,21 +330,23 @@ class BaseClient:
 
     def send(
         self,
-        method: str,
-        path: str,
+        operation_id: str,
         request: dict[str, Any],
         *,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Sent:
-        """Check, pace, send and retry one call of the operation at ``method`` ``path``; return its last answer.
+        """Check, pace, send and retry one call of the operation ``operation_id``; return its last answer.
+
+        ``request`` holds httpx's ``build_request`` arguments but the method and URL, which the spec gives, plus
+        ``path_params``: each path parameter's value by its name in the spec.
 
         Raises ``errors.RequestValidationError`` before sending, ``errors.APIConnectionError`` (or
         ``errors.APITimeoutError``) when no answer arrives in time, ``errors.ResponseTooLargeError`` past
         ``max_response_bytes``. A non-2xx answer is returned, not raised: see ``error_for``.
         """
-        call = self._start(method, path, request, max_retries, timeout, extra_headers)
+        call = self._start(operation_id, request, max_retries, timeout, extra_headers)
         client = self.get_httpx_client()
         if client.is_closed:
             raise errors.ClientClosedError(operation_id=call.operation.operation_id)
@@ -366,8 +368,7 @@ class BaseClient:
 
     async def send_async(
         self,
-        method: str,
-        path: str,
+        operation_id: str,
         request: dict[str, Any],
         *,
         max_retries: int | None = None,
@@ -375,7 +376,7 @@ class BaseClient:
         extra_headers: Mapping[str, str] | None = None,
     ) -> Sent:
         """``send`` for asyncio: the same checks, pacing, retries and deadline, waiting with ``async_sleep``."""
-        call = self._start(method, path, request, max_retries, timeout, extra_headers)
+        call = self._start(operation_id, request, max_retries, timeout, extra_headers)
         client = self.get_async_httpx_client()
         if client.is_closed:
             raise errors.ClientClosedError(operation_id=call.operation.operation_id)
@@ -397,14 +398,13 @@ class BaseClient:
 
     def _start(
         self,
-        method: str,
-        path: str,
+        operation_id: str,
         request: dict[str, Any],
         max_retries: int | None,
         timeout: float | httpx.Timeout | None,
         extra_headers: Mapping[str, str] | None,
     ) -> Call:
-        operation = self.spec().find(method, path)
+        operation = self.spec().operation(operation_id)
         if self.validate_requests:
             # A JSON body or a form's fields: either is checked against the operation's schema.
             operation.check_body(request["json"] if "json" in request else request.get("data"), self._secrets())
