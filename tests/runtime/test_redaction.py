@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from attentive_client.runtime import REDACTED, Redactor, mask_personal_data, scrub
-from attentive_client.runtime.redaction import redact_auth_headers, redact_header_items
+from attentive_client.runtime import REDACTED, Redactor
+from attentive_client.runtime.redaction import mask_personal_data, redact_auth_headers, redact_header_items, scrub
 
 
 def test_a_one_character_token_does_not_shred_messages() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from attentive_client.runtime import json_pointer
+from attentive_client.runtime.validation import json_pointer
 
 from .settings import SignUpUnit
 from .validation import Violation

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from attentive_client.runtime import HTTP_METHODS
+from attentive_client.runtime.spec import HTTP_METHODS
 
 from ..server.operations import STATEFUL_OPERATIONS
 from ..spec.generation import PACKAGE_NAME
