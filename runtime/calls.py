@@ -99,6 +99,7 @@ class Call:
     """The state of one call: what to send, how many retries remain, and when its deadline runs out."""
 
     __slots__ = (
+        "_body_size",
         "_encoded_request",
         "_longest",
         "_policy",
@@ -131,6 +132,8 @@ class Call:
         self.url = operation.request_path(request.get(PATH_PARAMETERS))
         self.body = request["json"] if "json" in request else request.get("data")
         self._encoded_request: dict[str, Any] | None = None
+        # The encoded body's length where the runtime encoded it: known without asking the request's headers.
+        self._body_size: int | None = None
         self.retries = retries
         self._policy: RetryPolicy | None = None
         # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
@@ -182,7 +185,7 @@ class Call:
         if limit is not None:
             # The declared length: known without reading a streamed body. A server would refuse a larger one
             # (413, or a dropped connection while the body is still being sent), so it is never sent.
-            size = int(request.headers.get("content-length") or 0)
+            size = self._body_size if self._body_size is not None else int(request.headers.get("content-length") or 0)
             if size > limit:
                 raise errors.RequestTooLargeError(operation_id=self.operation.operation_id, size=size, limit=limit)
         return request
@@ -194,10 +197,14 @@ class Call:
             if content is None:
                 self._encoded_request = {key: value for key, value in self.request.items() if key != PATH_PARAMETERS}
             else:
-                headers = httpx.Headers(self.request.get("headers"))
-                headers.setdefault("Content-Type", "application/json")
+                # A plain dict, not httpx.Headers: httpx merges it into the client's headers once either way, and
+                # building Headers first doubled that work on every call.
+                headers = dict(self.request.get("headers") or {})
+                if not any(name.lower() == "content-type" for name in headers):
+                    headers["Content-Type"] = "application/json"
                 rest = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
                 self._encoded_request = {**rest, "content": content, "headers": headers}
+                self._body_size = len(content)
         return self._encoded_request
 
     def _attempt_timeout(self) -> httpx.Timeout | None:

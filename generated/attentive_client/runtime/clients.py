@@ -200,6 +200,8 @@ class BaseClient:
     # Built on first use and kept: compiling the redaction pattern per call would be a tenth of a call's cost.
     _redactor: Redactor | None = field(default=None, init=False, repr=False)
     _longest: tuple[httpx.Timeout, float | None] | None = field(default=None, init=False, repr=False)
+    # The shared spec of ``spec_path``, kept at hand: every call asks for it.
+    _spec: ApiSpec | None = field(default=None, init=False, repr=False)
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -235,9 +237,11 @@ class BaseClient:
         """The effective spec this client checks requests against (the one its package carries)."""
         if self.api is not None:
             return self.api
-        if self.spec_path is None:
-            raise LookupError(f"{type(self).__name__} has no spec: pass api=ApiSpec(...)")
-        return _spec_at(self.spec_path)
+        if self._spec is None:
+            if self.spec_path is None:
+                raise LookupError(f"{type(self).__name__} has no spec: pass api=ApiSpec(...)")
+            self._spec = _spec_at(self.spec_path)
+        return self._spec
 
     def redactor(self) -> Redactor:
         if self._redactor is None:
