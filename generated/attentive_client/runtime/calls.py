@@ -274,6 +274,7 @@ class Call:
         return self.operation.is_resendable(self.body)
 
     def _connection_error(self, cause: BaseException) -> errors.APIConnectionError:
+        self.owner.redactor().redact_exception(cause)  # chained to the typed error, and it may quote the request
         timed_out = isinstance(cause, httpx.TimeoutException | TimeoutError)
         error_class = errors.APITimeoutError if timed_out else errors.APIConnectionError
         return error_class(

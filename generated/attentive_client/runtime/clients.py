@@ -467,8 +467,10 @@ class BaseClient:
         )
 
     def malformed_response(self, sent: Sent, error: Exception) -> errors.MalformedResponseError:
-        """The typed error for a 2xx answer whose body the generated model cannot read."""
+        """The typed error for a 2xx answer whose body the generated model cannot read; ``error``, which the caller
+        chains to it, is redacted in place (it may quote the answer)."""
         response = sent.response
+        self.redactor().redact_exception(error)
         return errors.MalformedResponseError(
             operation_id=sent.operation.operation_id,
             status_code=response.status_code,
