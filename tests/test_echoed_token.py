@@ -2,10 +2,11 @@
 and every place a caller can see or keep is searched for it. The token must be found in none of them.
 
 Places: the typed errors (message, ``str``, ``repr``, ``args``, every attribute, a traceback, a pickle and what
-unpickles from it, and the exceptions chained to them with their attributes and httpx request), ``BulkJobs``' results, the log at DEBUG (this client's, httpx's and httpcore's loggers, and the
-stderr handler ``ATTENTIVE_LOG=debug`` installs), the CLI's output, the importer's files, and the conformance
-suite's failure records (exchange, curl line) and the JUnit and report files it scrubs. The detailed functions'
-``Response`` is not a place: it is the raw answer, by contract.
+unpickles from it, and the exceptions chained to them with their attributes and httpx request), ``BulkJobs``'
+results, the log at DEBUG (this client's, httpx's and httpcore's loggers, and the stderr handler
+``ATTENTIVE_LOG=debug`` installs), the CLI's output, the importer's files, and the conformance suite's failure
+records (exchange, curl line) and the JUnit and report files it scrubs. The detailed functions' ``Response`` is not
+a place: it is the raw answer, by contract.
 """
 
 from __future__ import annotations
