@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from attentive_client.runtime import REDACTED, Redactor
 from attentive_client.runtime.redaction import mask_personal_data, redact_auth_headers, redact_header_items, scrub
 
@@ -55,3 +57,19 @@ def test_a_rendered_credential_header_is_masked_whoever_it_belongs_to() -> None:
     assert redact_auth_headers(command) == (
         f"curl -H 'Authorization: Bearer {REDACTED}' -H 'X-Api-Key: {REDACTED}' https://x.example/v2/me"
     )
+
+
+def test_an_exception_and_those_chained_to_it_are_redacted_in_place() -> None:
+    token = "tok_live_5f0e1d2c3b4a5968"
+    try:
+        try:
+            json.loads(f"not json; token={token}")
+        except ValueError as decoding:
+            raise ValueError(f"{token!r} is not a valid Channel") from decoding
+    except ValueError as raised:
+        error = raised
+    Redactor([token]).redact_exception(error)
+    cause = error.__cause__
+    assert isinstance(cause, json.JSONDecodeError)
+    assert error.args == (f"'{REDACTED}' is not a valid Channel",)
+    assert cause.doc == f"not json; token={REDACTED}" and cause.pos == 0
