@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
 import attentive_client.api
 import httpx
@@ -11,6 +13,7 @@ from attentive_client import AuthenticatedClient
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.runtime import ApiSpec
 
+from ..test_spec_facts_once import literals
 from .conftest import MakeClient, answers
 
 
@@ -26,6 +29,21 @@ def test_every_generated_module_names_an_operation_of_the_spec_once() -> None:
     api = AuthenticatedClient(base_url="http://127.0.0.1", token="t").spec()
     named = [importlib.import_module(name)._OPERATION_ID for name in _endpoint_modules()]
     assert sorted(named) == sorted(operation.operation_id for operation in api.operations)
+
+
+def test_no_generated_module_states_a_method_or_path_of_the_spec() -> None:
+    api = AuthenticatedClient(base_url="http://127.0.0.1", token="t").spec()
+    # Paths compared by shape: the generator renames path parameters ({bulkJobId} -> {bulk_job_id}).
+    paths = {_shape(operation.path) for operation in api.operations}
+    methods = {operation.method for operation in api.operations}
+    for name in _endpoint_modules():
+        module_file = Path(str(importlib.import_module(name).__file__))
+        found = [(line, text) for line, text in literals(module_file) if _shape(text) in paths or text in methods]
+        assert found == [], f"{name} states what the spec says: {found}"
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}/]*\}", "{}", path)
 
 
 def test_a_path_parameter_is_encoded_whole_into_the_spec_path(make_client: MakeClient) -> None:
