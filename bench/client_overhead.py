@@ -7,6 +7,7 @@ median round of each is compared. Target: client / raw <= 1.2 with validation on
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -103,8 +104,16 @@ def measure() -> tuple[dict[str, float], dict[str, float]]:
     return medians, ratios
 
 
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
 def run() -> None:
+    # The clock is CPU time, yet it still moves with the machine's load (shared cores and caches): say how busy.
+    before = _load()
     medians, ratios = measure()
+    print(f"-- {before} before, {_load()} after")
     for name, seconds in medians.items():
         print(f"{name:<24} {seconds * 1e6:8.1f} us/request   {ratios[name]:5.2f}x raw httpx")
     ratio = ratios["client, validation on"]

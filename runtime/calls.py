@@ -27,9 +27,13 @@ try:
 except ImportError:  # pragma: no cover - the toolkit installs it; a bare generated client may not have it
     _orjson = None
 
-__all__ = ["Call", "EncodedJson", "Sent", "read_body", "read_body_async"]
+__all__ = ["PATH_PARAMETERS", "Call", "EncodedJson", "Sent", "read_body", "read_body_async"]
 
 _TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+# The key of a request that holds its path parameters' values by their names in the spec: the runtime puts them
+# into the operation's path, and httpx never sees the key.
+PATH_PARAMETERS = "path_params"
+_REPLACED_BY_CONTENT = frozenset({"json", "headers", PATH_PARAMETERS})
 
 
 @frozen
@@ -95,6 +99,7 @@ class Call:
     """The state of one call: what to send, how many retries remain, and when its deadline runs out."""
 
     __slots__ = (
+        "_body_size",
         "_encoded_request",
         "_longest",
         "_policy",
@@ -108,6 +113,7 @@ class Call:
         "request",
         "retries",
         "timeout",
+        "url",
     )
 
     def __init__(
@@ -123,8 +129,11 @@ class Call:
         self.owner = owner
         self.operation = operation
         self.request = request
+        self.url = operation.request_path(request.get(PATH_PARAMETERS))
         self.body = request["json"] if "json" in request else request.get("data")
         self._encoded_request: dict[str, Any] | None = None
+        # The encoded body's length where the runtime encoded it: known without asking the request's headers.
+        self._body_size: int | None = None
         self.retries = retries
         self._policy: RetryPolicy | None = None
         # None: the httpx client's own timeout applies (the common case, which costs nothing extra per attempt).
@@ -162,10 +171,11 @@ class Call:
         timeout = self._attempt_timeout()
         encoded = self._encoded()
         try:
+            method = self.operation.http_method
             if timeout is None:
-                request = client.build_request(**encoded)
+                request = client.build_request(method, self.url, **encoded)
             else:
-                request = client.build_request(**encoded, timeout=timeout)
+                request = client.build_request(method, self.url, **encoded, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
@@ -175,7 +185,7 @@ class Call:
         if limit is not None:
             # The declared length: known without reading a streamed body. A server would refuse a larger one
             # (413, or a dropped connection while the body is still being sent), so it is never sent.
-            size = int(request.headers.get("content-length") or 0)
+            size = self._body_size if self._body_size is not None else int(request.headers.get("content-length") or 0)
             if size > limit:
                 raise errors.RequestTooLargeError(operation_id=self.operation.operation_id, size=size, limit=limit)
         return request
@@ -185,12 +195,16 @@ class Call:
         if self._encoded_request is None:
             content = fast_json(self.body) if "json" in self.request else None
             if content is None:
-                self._encoded_request = self.request
+                self._encoded_request = {key: value for key, value in self.request.items() if key != PATH_PARAMETERS}
             else:
-                headers = httpx.Headers(self.request.get("headers"))
-                headers.setdefault("Content-Type", "application/json")
-                rest = {key: value for key, value in self.request.items() if key not in ("json", "headers")}
+                # A plain dict, not httpx.Headers: httpx merges it into the client's headers once either way, and
+                # building Headers first doubled that work on every call.
+                headers = dict(self.request.get("headers") or {})
+                if not any(name.lower() == "content-type" for name in headers):
+                    headers["Content-Type"] = "application/json"
+                rest = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
                 self._encoded_request = {**rest, "content": content, "headers": headers}
+                self._body_size = len(content)
         return self._encoded_request
 
     def _attempt_timeout(self) -> httpx.Timeout | None:
@@ -260,6 +274,7 @@ class Call:
         return self.operation.is_resendable(self.body)
 
     def _connection_error(self, cause: BaseException) -> errors.APIConnectionError:
+        self.owner.redactor().redact_exception(cause)  # chained to the typed error, and it may quote the request
         timed_out = isinstance(cause, httpx.TimeoutException | TimeoutError)
         error_class = errors.APITimeoutError if timed_out else errors.APIConnectionError
         return error_class(

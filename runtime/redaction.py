@@ -83,6 +83,28 @@ class Redactor:
         redacted = self.redact(text)
         return data if redacted == text else redacted.encode("utf-8", errors="surrogateescape")
 
+    def redact_exception(self, error: BaseException) -> None:
+        """Redact, in place, ``error`` and the exceptions chained to it: a typed error is raised from them, and a
+        caller can walk there (a JSON decoding error keeps the whole answer as ``doc``, an unknown enum value is
+        quoted in the message)."""
+        seen: set[int] = set()
+        current: BaseException | None = error
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            current.args = tuple(self._redact_value(value) for value in current.args)
+            for name, value in list(getattr(current, "__dict__", {}).items()):
+                redacted = self._redact_value(value)
+                if redacted is not value:
+                    setattr(current, name, redacted)
+            current = current.__cause__ or current.__context__
+
+    def _redact_value(self, value: object) -> object:
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, bytes):
+            return self.redact_bytes(value)
+        return value
+
     def __repr__(self) -> str:
         return f"Redactor(<{len(self.secrets)} secret(s)>)"
 

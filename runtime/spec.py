@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from attrs import frozen
 
@@ -91,6 +92,15 @@ class Operation:
         self.method = method
         self.path = path
         self.operation_id = str(definition.get("operationId") or f"{method.upper()} {path}")
+        # What a request line needs, worked out once: httpx's spelling of the method, and the path as a format
+        # string with one numbered slot per path parameter (a name need not be a Python identifier).
+        self.http_method = method.upper()
+        self.path_parameter_names = tuple(name[1:-1] for name in _PATH_PARAMETER.findall(path))
+        self._path_format = "".join(
+            literal.replace("{", "{{").replace("}", "}}")
+            + (f"{{{slot}}}" if slot < len(self.path_parameter_names) else "")
+            for slot, literal in enumerate(_PATH_PARAMETER.split(path))
+        )
         rate = definition.get(RATE_LIMIT_EXTENSION)
         self.rate_limit_per_second: float | None = None
         if isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0:
@@ -128,6 +138,19 @@ class Operation:
     def label(self) -> str:
         """``METHOD /path``, as schemathesis and the reports name an operation."""
         return f"{self.method.upper()} {self.path}"
+
+    def request_path(self, path_parameters: Mapping[str, object] | None = None) -> str:
+        """The path of a request: each path parameter's value, percent-encoded whole, in its place.
+
+        Raises ``LookupError`` naming a path parameter that has no value.
+        """
+        if not self.path_parameter_names:
+            return self.path
+        values = path_parameters or {}
+        missing = [name for name in self.path_parameter_names if name not in values]
+        if missing:
+            raise LookupError(f"{self.operation_id}: no value for path parameter(s) {', '.join(missing)}")
+        return self._path_format.format(*(quote(str(values[name]), safe="") for name in self.path_parameter_names))
 
     @property
     def definition(self) -> Mapping[str, Any]:
@@ -344,8 +367,6 @@ class ApiSpec:
         self._by_shape = {
             (operation.method, _PATH_PARAMETER.sub("{}", operation.path)): operation for operation in self.operations
         }
-        # The generated modules ask with the same few (method, path) pairs on every call: remember the answers.
-        self._by_call: dict[tuple[str, str], Operation] = {}
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -385,14 +406,11 @@ class ApiSpec:
             raise LookupError(f"no operation {operation_id!r} in the spec (it has {known})") from None
 
     def find(self, method: str, path: str) -> Operation:
-        """The operation at ``method`` ``path``; path parameters may carry any name (the generator renames them)."""
-        operation = self._by_call.get((method, path))
-        if operation is not None:
-            return operation
+        """The operation at ``method`` and path template ``path`` (as schemathesis names one), its path parameters
+        named anything. A generated call names its operation by id instead: see ``operation``."""
         operation = self._by_shape.get((method.lower(), _PATH_PARAMETER.sub("{}", path)))
         if operation is None:
-            raise LookupError(f"{method.upper()} {path} is not an operation of the spec: regenerate the client")
-        self._by_call[(method, path)] = operation
+            raise LookupError(f"{method.upper()} {path} is not an operation of the spec")
         return operation
 
     def match(self, method: str, url_path: str) -> tuple[Operation, dict[str, str]] | None:

@@ -2,10 +2,11 @@
 and every place a caller can see or keep is searched for it. The token must be found in none of them.
 
 Places: the typed errors (message, ``str``, ``repr``, ``args``, every attribute, a traceback, a pickle and what
-unpickles from it), ``BulkJobs``' results, the log at DEBUG (this client's, httpx's and httpcore's loggers, and the
-stderr handler ``ATTENTIVE_LOG=debug`` installs), the CLI's output, the importer's files, and the conformance
-suite's failure records (exchange, curl line) and the JUnit and report files it scrubs. The detailed functions'
-``Response`` is not a place: it is the raw answer, by contract.
+unpickles from it, and the exceptions chained to them with their attributes and httpx request), ``BulkJobs``'
+results, the log at DEBUG (this client's, httpx's and httpcore's loggers, and the stderr handler
+``ATTENTIVE_LOG=debug`` installs), the CLI's output, the importer's files, and the conformance suite's failure
+records (exchange, curl line) and the JUnit and report files it scrubs. The detailed functions' ``Response`` is not
+a place: it is the raw answer, by contract.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import io
 import json
 import logging
 import pickle
+import socket
 import threading
 import traceback
 from collections.abc import Iterator
@@ -124,7 +126,24 @@ def error_places(prefix: str, error: BaseException) -> dict[str, str]:
         places[f"{prefix}.{name}"] = repr(shown)
     restored = pickle.loads(pickle.dumps(error))
     places[f"{prefix} unpickled"] = repr((type(restored), restored.args, vars(restored)))
+    # What it was raised from, or during: a caller can walk there (a JSON decoding error keeps the whole text).
+    chained, depth = error.__cause__ or error.__context__, 0
+    while chained is not None and depth < 5:
+        kept = vars(chained) if hasattr(chained, "__dict__") else {}
+        places[f"{prefix} chained {type(chained).__name__}"] = repr((chained.args, kept))
+        request = getattr(chained, "_request", None)
+        if isinstance(request, httpx.Request):
+            places[f"{prefix} chained request"] = repr(request.headers.multi_items())
+        chained, depth = chained.__cause__ or chained.__context__, depth + 1
     return places
+
+
+def closed_port_url() -> str:
+    """A loopback address that nothing listens on: the port of a socket just closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 def client_places(echo_url: str) -> dict[str, str]:
@@ -143,6 +162,14 @@ def client_places(echo_url: str) -> dict[str, str]:
     with pytest.raises(errors.UnexpectedStatus) as unexpected:
         get_bulk_job_status.sync_detailed("teapot", client=strict)
     places |= error_places("undocumented status error", unexpected.value)
+    capped = AuthenticatedClient(base_url=echo_url, token=TOKEN, max_retries=0, max_response_bytes=8)
+    with pytest.raises(errors.ResponseTooLargeError) as too_large:
+        get_me_v2.sync(client=capped)
+    places |= error_places("answer too large error", too_large.value)
+    nobody = AuthenticatedClient(base_url=closed_port_url(), token=TOKEN, max_retries=0)
+    with pytest.raises(errors.APIConnectionError) as unreachable:
+        get_me_v2.sync(client=nobody)
+    places |= error_places("connection error", unreachable.value)
     jobs = BulkJobs(client)
     places["BulkJobs results"] = repr(list(jobs.run([user_record(1)])))
     with pytest.raises(BulkJobError) as no_job:

@@ -77,8 +77,8 @@ def test_an_import_that_cannot_start_does_not_exit_as_if_lines_were_rejected(tmp
     # Exit 1 means "some lines were rejected"; a mapping that cannot be applied sent nothing at all.
     source = write_lines(tmp_path / "people.csv", ["email,favourite", "a@example.com,green"])
     code, out, _ = invoke(server, "bulk", "import", str(source), "--json")
-    error = json.loads(out)
-    assert code == 4 and error["exit_code"] == 4 and "favourite" in error["error"]
+    error = json.loads(out)["error"]
+    assert code == 4 and error["exit_code"] == 4 and error["kind"] == "not-run" and "favourite" in error["message"]
     assert stored_users(server) == []
     # Nothing was sent, so nothing is left to resume: the corrected command runs.
     assert not (tmp_path / "people.csv.journal.sqlite").exists()
@@ -89,14 +89,15 @@ def test_an_import_that_cannot_start_does_not_exit_as_if_lines_were_rejected(tmp
 
 def test_json_errors_are_json_and_never_show_the_token(tmp_path: Path, server: str) -> None:
     code, out, _ = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"), "--json")
-    assert code == 4 and "missing.jsonl" in json.loads(out)["error"]
+    assert code == 4 and "missing.jsonl" in json.loads(out)["error"]["message"]
     code, out, err = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"))
     assert code == 4 and "missing.jsonl" in err and not out
     code, out, _ = invoke(server, "bulk", "import", str(tmp_path / "missing.jsonl"), "--batch-size", "0", "--json")
-    assert code == 2 and "batch-size" in json.loads(out)["error"]
+    usage = json.loads(out)["error"]
+    assert code == 2 and usage["kind"] == "usage" and usage["exit_code"] == 2 and "batch-size" in usage["message"]
     source = write_lines(tmp_path / "one.jsonl", [json.dumps(user_record(1))])
     code, out, _ = invoke(server, "bulk", "import", str(source), "--json", token=" ")
-    assert code == 4 and "ATTENTIVE_API_TOKEN" in json.loads(out)["error"]
+    assert code == 4 and "ATTENTIVE_API_TOKEN" in json.loads(out)["error"]["message"]
 
 
 def test_job_ids_are_in_the_report_and_on_the_terminal(tmp_path: Path, server: str) -> None:

@@ -85,7 +85,9 @@ def test_importers_started_at_once_on_one_input_import_it_once(tmp_path: Path, s
     assert codes == [0, EXIT_LOCKED, EXIT_LOCKED], results
     for code, out, _ in results:
         if code == EXIT_LOCKED:
-            refusal = json.loads(out)["error"]
+            error = json.loads(out)["error"]
+            assert error["kind"] == "locked" and error["exit_code"] == EXIT_LOCKED
+            refusal = error["message"]
             assert "another import of" in refusal and "pid " in refusal and "since " in refusal
     # Nobody applied twice: one job per batch of the one importer, and one subscription per subscribed user.
     assert sum(int(str(job["totalRecords"])) for job in server_jobs(server)) == 2000

@@ -111,6 +111,6 @@ def test_the_httpx_request_kept_on_a_connection_error_holds_no_token(header_name
 
 def test_the_httpx_request_behind_an_answer_holds_no_token(make_client: MakeClient) -> None:
     client, seen = make_client(answers(ACCEPTED))
-    sent = client.send("get", "/v2/bulk/job/{bulk_job_id}", {"method": "get", "url": "/v2/bulk/job/job-1"})
+    sent = client.send("getBulkJobStatus", {"path_params": {"bulkJobId": "job-1"}})
     assert seen.requests[0] is sent.response.request
     assert TOKEN not in str(dict(sent.response.request.headers))

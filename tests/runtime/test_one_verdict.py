@@ -124,9 +124,7 @@ class Verdicts:
     def client_accepts(self, body: dict[str, Any]) -> bool:
         before = len(self.sent)
         try:
-            self.client.send(
-                "post", "/v2/user/attributes", {"method": "post", "url": "/v2/user/attributes", "json": body}
-            )
+            self.client.send("postUserAttributes", {"json": body})
         except errors.RequestValidationError:
             assert len(self.sent) == before, "a refused body must not be sent"
             return False

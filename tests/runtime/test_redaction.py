@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from attentive_client.runtime import REDACTED, Redactor, mask_personal_data, scrub
-from attentive_client.runtime.redaction import redact_auth_headers, redact_header_items
+import json
+
+from attentive_client.runtime import REDACTED, Redactor
+from attentive_client.runtime.redaction import mask_personal_data, redact_auth_headers, redact_header_items, scrub
 
 
 def test_a_one_character_token_does_not_shred_messages() -> None:
@@ -72,3 +74,19 @@ def test_oauth_credentials_are_removed_whoever_they_belong_to() -> None:
 def test_code_is_a_credential_only_as_a_field_of_its_own() -> None:
     text = 'exit code=1, zipcode=12345, error_code=7, {"code": "INVALID_GRANT"}'
     assert scrub(text) == text
+
+
+def test_an_exception_and_those_chained_to_it_are_redacted_in_place() -> None:
+    token = "tok_live_5f0e1d2c3b4a5968"
+    try:
+        try:
+            json.loads(f"not json; token={token}")
+        except ValueError as decoding:
+            raise ValueError(f"{token!r} is not a valid Channel") from decoding
+    except ValueError as raised:
+        error = raised
+    Redactor([token]).redact_exception(error)
+    cause = error.__cause__
+    assert isinstance(cause, json.JSONDecodeError)
+    assert error.args == (f"'{REDACTED}' is not a valid Channel",)
+    assert cause.doc == f"not json; token={REDACTED}" and cause.pos == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from attentive_toolkit.upgrade.changelog import Change, Changelog, compare_packages, diff_surfaces, render_markdown
-from attentive_toolkit.upgrade.surface import Enum, Model, ModelField, Operation, Parameter, Surface
+from attentive_toolkit.upgrade.surface import EndpointModule, Enum, Model, ModelField, Parameter, Surface
 
 from ..project_copy import REPO
 
@@ -30,7 +30,7 @@ def surface(
     job = job or job_model(ModelField("id", "str", True), ModelField("status", "Status", True))
     body = (Parameter("body", "Job", True, True),) if direction in {"request", "both"} else ()
     returns = "Response[Any | Job]" if direction in {"response", "both"} else "Response[Any]"
-    operation = Operation(
+    operation = EndpointModule(
         "get_job", "attentive_client.api.jobs.get_job", {p.name: p for p in (CLIENT, *body, *parameters)}, returns
     )
     return Surface(
@@ -148,7 +148,7 @@ def test_a_new_possible_result_type_is_breaking_and_a_dropped_one_is_not() -> No
     def returning(returns: str) -> Surface:
         base = surface()
         operation = base.operations["get_job"]
-        changed = Operation(operation.name, operation.path, operation.parameters, returns)
+        changed = EndpointModule(operation.name, operation.path, operation.parameters, returns)
         return Surface({"get_job": changed}, base.models, base.enums, base.directions)
 
     gained = only(diff_surfaces(returning("Response[Any | Job]"), returning("Response[Any | Job | Status]")))

@@ -6,22 +6,31 @@ top-level ``runtime/``, where it is linted and type-checked. ``attentive spec re
 generated package as ``attentive_client.runtime``, its only import name; the tests, the toolkit and client users
 import it from there, and the drift check proves the copy is current.
 
-- ``ApiSpec`` / ``Operation``: operation ids, methods, paths, rate limits, security, body and response
-  validators, resend safety.
+``__all__`` is what a client user needs:
+
+- ``BaseClient`` / ``BaseAuthenticatedClient`` and their defaults: the clients the generated ``client.py``
+  specialises; ``Sent`` is what ``send`` returns, ``RetryPolicy`` when it retries, ``Pacer`` / ``PacerRegistry``
+  an operation's pace and the ``pacers=`` setting that shares it between clients.
+- ``ApiSpec`` / ``Operation`` / ``Pagination``: what ``client.spec()`` says about each operation.
 - ``errors``: the typed error hierarchy; ``FieldError`` is one broken rule of a request.
-- ``Redactor`` / ``scrub`` / ``redact_headers`` / ``mask_personal_data``: tokens and personal data kept out of text.
-- ``RetryPolicy``: when to retry and how long to wait.
-- ``Pacer``: an operation's rate limit, from the caller's end; ``ShareController`` paces a ``Pacer``
-  from ``x-ratelimit-remaining`` when others spend the same account's limit.
-- ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
+- ``Redactor`` / ``REDACTED``: how tokens are kept out of text; ``configure_from_environment`` sets up
+  ``ATTENTIVE_LOG`` logging.
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
 - ``iterate_items`` / ``aiterate_items``: every item of a cursor-paginated list, page by page (``pages``).
 - ``OAuth``: the spec's authorization-code flow: the install URL, the code exchange, a client with the token.
+
+Helpers the toolkit shares with the client but a client user does not call are imported from their modules
+(``attentive_client.runtime.validation.json_pointer`` and so on); docs/runtime.md lists which.
 """
 
-from . import errors, media
-from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
-from .calls import EncodedJson, Sent
+from . import errors
+from .bulk_jobs import (
+    BulkJob,
+    BulkJobError,
+    BulkJobs,
+    BulkResult,
+)
+from .calls import Sent
 from .clients import (
     DEFAULT_BASE_URL,
     DEFAULT_DEADLINE_SECONDS,
@@ -32,7 +41,10 @@ from .clients import (
     PacerRegistry,
 )
 from .errors import FieldError
-from .logs import LOG_ENVIRONMENT_VARIABLE, configure_from_environment
+from .logs import (
+    LOG_ENVIRONMENT_VARIABLE,
+    configure_from_environment,
+)
 from .oauth import (
     AuthorizationCodeFlow,
     AuthorizationRequest,
@@ -41,24 +53,28 @@ from .oauth import (
     OAuthToken,
     token_path,
 )
-from .pacing import Pacer, header_number
+from .pacing import Pacer
 from .pages import (
     PaginationError,
     aiterate_items,
     iterate_items,
 )
-from .redaction import REDACTED, Redactor, mask_personal_data, redact_headers, scrub
+from .redaction import (
+    REDACTED,
+    Redactor,
+)
 from .retry import RetryPolicy
-from .sharing import ShareController
-from .spec import HTTP_METHODS, ApiSpec, Operation, Pagination
-from .validation import json_pointer, openapi30_to_draft4
+from .spec import (
+    ApiSpec,
+    Operation,
+    Pagination,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_DEADLINE_SECONDS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
-    "HTTP_METHODS",
     "LOG_ENVIRONMENT_VARIABLE",
     "REDACTED",
     "ApiSpec",
@@ -70,7 +86,6 @@ __all__ = [
     "BulkJobError",
     "BulkJobs",
     "BulkResult",
-    "EncodedJson",
     "FieldError",
     "OAuth",
     "OAuthError",
@@ -83,17 +98,9 @@ __all__ = [
     "Redactor",
     "RetryPolicy",
     "Sent",
-    "ShareController",
     "aiterate_items",
     "configure_from_environment",
     "errors",
-    "header_number",
     "iterate_items",
-    "json_pointer",
-    "mask_personal_data",
-    "media",
-    "openapi30_to_draft4",
-    "redact_headers",
-    "scrub",
     "token_path",
 ]

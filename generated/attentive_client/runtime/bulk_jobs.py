@@ -15,15 +15,15 @@ and keeps the whole line in ``raw``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from attrs import frozen
 
 from . import errors
+from .calls import PATH_PARAMETERS
 from .clients import BaseClient
 
 __all__ = ["TERMINAL_STATES", "BulkJob", "BulkJobError", "BulkJobs", "BulkResult"]
@@ -121,8 +121,7 @@ class BulkJobs:
         """Submit up to 256 users as one job; returns its id. Raises the client's typed errors."""
         if not 1 <= len(users) <= MAX_USERS_PER_JOB:
             raise ValueError(f"a bulk job holds 1 to {MAX_USERS_PER_JOB} users, not {len(users)}")
-        request = {"method": self._submit.method, "url": self._submit.path, "json": {"users": list(users)}}
-        sent = self.client.send(self._submit.method, self._submit.path, request)
+        sent = self.client.send(SUBMIT_OPERATION, {"json": {"users": list(users)}})
         body = self._json_or_raise(sent)
         job_id = body.get("batchJobId") if isinstance(body, dict) else None
         if not isinstance(job_id, str) or not job_id:
@@ -131,8 +130,9 @@ class BulkJobs:
         return job_id
 
     def status(self, job_id: str) -> BulkJob:
-        path = re.sub(r"\{[^}/]+\}", quote(job_id, safe=""), self._status.path)
-        sent = self.client.send(self._status.method, self._status.path, {"method": self._status.method, "url": path})
+        # The status path's one parameter, whatever the spec names it.
+        names = self._status.path_parameter_names
+        sent = self.client.send(STATUS_OPERATION, {PATH_PARAMETERS: dict.fromkeys(names, job_id)})
         body = self._json_or_raise(sent)
         if not isinstance(body, dict) or not isinstance(body.get("status"), str):
             message = self.client.redactor().redact(f"job {job_id}: the status answer has no status: {body!r}")

@@ -200,6 +200,8 @@ class BaseClient:
     # Built on first use and kept: compiling the redaction pattern per call would be a tenth of a call's cost.
     _redactor: Redactor | None = field(default=None, init=False, repr=False)
     _longest: tuple[httpx.Timeout, float | None] | None = field(default=None, init=False, repr=False)
+    # The shared spec of ``spec_path``, kept at hand: every call asks for it.
+    _spec: ApiSpec | None = field(default=None, init=False, repr=False)
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -235,9 +237,11 @@ class BaseClient:
         """The effective spec this client checks requests against (the one its package carries)."""
         if self.api is not None:
             return self.api
-        if self.spec_path is None:
-            raise LookupError(f"{type(self).__name__} has no spec: pass api=ApiSpec(...)")
-        return _spec_at(self.spec_path)
+        if self._spec is None:
+            if self.spec_path is None:
+                raise LookupError(f"{type(self).__name__} has no spec: pass api=ApiSpec(...)")
+            self._spec = _spec_at(self.spec_path)
+        return self._spec
 
     def redactor(self) -> Redactor:
         if self._redactor is None:
@@ -330,21 +334,23 @@ class BaseClient:
 
     def send(
         self,
-        method: str,
-        path: str,
+        operation_id: str,
         request: dict[str, Any],
         *,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Sent:
-        """Check, pace, send and retry one call of the operation at ``method`` ``path``; return its last answer.
+        """Check, pace, send and retry one call of the operation ``operation_id``; return its last answer.
+
+        ``request`` holds httpx's ``build_request`` arguments but the method and URL, which the spec gives, plus
+        ``path_params``: each path parameter's value by its name in the spec.
 
         Raises ``errors.RequestValidationError`` before sending, ``errors.APIConnectionError`` (or
         ``errors.APITimeoutError``) when no answer arrives in time, ``errors.ResponseTooLargeError`` past
         ``max_response_bytes``. A non-2xx answer is returned, not raised: see ``error_for``.
         """
-        call = self._start(method, path, request, max_retries, timeout, extra_headers)
+        call = self._start(operation_id, request, max_retries, timeout, extra_headers)
         client = self.get_httpx_client()
         if client.is_closed:
             raise errors.ClientClosedError(operation_id=call.operation.operation_id)
@@ -366,8 +372,7 @@ class BaseClient:
 
     async def send_async(
         self,
-        method: str,
-        path: str,
+        operation_id: str,
         request: dict[str, Any],
         *,
         max_retries: int | None = None,
@@ -375,7 +380,7 @@ class BaseClient:
         extra_headers: Mapping[str, str] | None = None,
     ) -> Sent:
         """``send`` for asyncio: the same checks, pacing, retries and deadline, waiting with ``async_sleep``."""
-        call = self._start(method, path, request, max_retries, timeout, extra_headers)
+        call = self._start(operation_id, request, max_retries, timeout, extra_headers)
         client = self.get_async_httpx_client()
         if client.is_closed:
             raise errors.ClientClosedError(operation_id=call.operation.operation_id)
@@ -397,14 +402,13 @@ class BaseClient:
 
     def _start(
         self,
-        method: str,
-        path: str,
+        operation_id: str,
         request: dict[str, Any],
         max_retries: int | None,
         timeout: float | httpx.Timeout | None,
         extra_headers: Mapping[str, str] | None,
     ) -> Call:
-        operation = self.spec().find(method, path)
+        operation = self.spec().operation(operation_id)
         if self.validate_requests:
             # A JSON body or a form's fields: either is checked against the operation's schema.
             operation.check_body(request["json"] if "json" in request else request.get("data"), self._secrets())
@@ -463,8 +467,10 @@ class BaseClient:
         )
 
     def malformed_response(self, sent: Sent, error: Exception) -> errors.MalformedResponseError:
-        """The typed error for a 2xx answer whose body the generated model cannot read."""
+        """The typed error for a 2xx answer whose body the generated model cannot read; ``error``, which the caller
+        chains to it, is redacted in place (it may quote the answer)."""
         response = sent.response
+        self.redactor().redact_exception(error)
         return errors.MalformedResponseError(
             operation_id=sent.operation.operation_id,
             status_code=response.status_code,

@@ -16,7 +16,8 @@ from typing import Any, Literal, TypeVar
 import attrs
 import httpx
 from attentive_client import AuthenticatedClient
-from attentive_client.runtime import ApiSpec, Pacer, Redactor, ShareController
+from attentive_client.runtime import ApiSpec, Pacer, Redactor
+from attentive_client.runtime.sharing import ShareController
 
 from ..json_exact import encode_exact
 from . import transport

@@ -17,7 +17,8 @@ from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.bulk_status import get_bulk_job_status
 from attentive_client.api.bulk_user_operations import post_bulk_user_attributes
 from attentive_client.models.user_attributes import UserAttributes
-from attentive_client.runtime import EncodedJson, RetryPolicy
+from attentive_client.runtime import RetryPolicy
+from attentive_client.runtime.calls import EncodedJson
 
 MESSAGE_LIMIT = 500
 

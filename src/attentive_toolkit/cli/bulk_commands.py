@@ -18,41 +18,47 @@ from ..bulk.lock import ImportLocked
 from ..bulk.progress import ProgressDisplay
 from ..bulk.report import EXIT_INCOMPLETE, EXIT_LOCKED
 from .api_commands import TOKEN_VARIABLE, base_url_from_env, client_from_env
+from .outcome import CommandError, echo_json_error, wants_json
 
 
-class ImportNotRun(click.ClickException):
+class ImportNotRun(CommandError):
     """The import could not start or go on; click's default exit status 1 would read as "some lines rejected"."""
 
     exit_code = EXIT_INCOMPLETE
 
 
-class ImportLockedError(click.ClickException):
+class ImportLockedError(CommandError):
     """Another importer holds this input or journal: an exit status of its own, so a cron job can tell."""
 
     exit_code = EXIT_LOCKED
 
 
 def fail(message: str, as_json: bool, exit_code: int = EXIT_INCOMPLETE) -> NoReturn:
-    """The run could not start or go on: a JSON error document on stdout with ``--json``, else a message."""
+    """The run could not start or go on: the CLI's JSON error on stdout with ``--json``, else a message.
+
+    Printed here rather than left to ``outcome.run``, so the command prints the same when click runs it alone.
+    """
     redact = Redactor([os.environ.get(TOKEN_VARIABLE, "").strip()])
     message = redact(message)
+    locked = exit_code == EXIT_LOCKED
+    error = ImportLockedError(message, kind="locked") if locked else ImportNotRun(message, kind="not-run")
     if as_json:
-        click.echo(json.dumps({"error": message, "exit_code": exit_code}, ensure_ascii=False))
-        sys.exit(exit_code)
-    raise ImportLockedError(message) if exit_code == EXIT_LOCKED else ImportNotRun(message)
+        echo_json_error(error)
+        sys.exit(error.exit_code)
+    raise error
 
 
 class JsonErrorsCommand(click.Command):
     """With ``--json`` among the arguments, a usage error (a bad option value, say) is printed as JSON too."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        as_json = "--json" in args  # asked before parsing, which consumes ``args``
+        as_json = wants_json(args)  # asked before parsing, which consumes ``args``
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
             if not as_json:
                 raise
-            click.echo(json.dumps({"error": error.format_message(), "exit_code": error.exit_code}, ensure_ascii=False))
+            echo_json_error(error)
             ctx.exit(error.exit_code)
 
 

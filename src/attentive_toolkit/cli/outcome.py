@@ -75,9 +75,14 @@ def error_document(error: click.ClickException) -> dict[str, Any]:
     return {"error": document}
 
 
+def echo_json_error(error: click.ClickException) -> None:
+    """The one JSON shape of a failure, on stdout: ``{"error": {"kind", "message", "exit_code", ...}}``."""
+    click.echo(json.dumps(error_document(error), ensure_ascii=False))
+
+
 def report(error: click.ClickException, as_json: bool) -> int:
     if as_json:
-        click.echo(json.dumps(error_document(error), ensure_ascii=False))
+        echo_json_error(error)
     else:
         error.show()
     return error.exit_code

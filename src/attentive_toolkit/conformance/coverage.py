@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
-from attentive_client.runtime import ApiSpec, openapi30_to_draft4
+from attentive_client.runtime import ApiSpec
+from attentive_client.runtime.validation import openapi30_to_draft4
 
 from ..spec.findings import resolve_pointer
 

@@ -15,7 +15,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from attentive_client.runtime import ApiSpec, Operation, Pacer, header_number
+from attentive_client.runtime import ApiSpec, Operation, Pacer
+from attentive_client.runtime.pacing import header_number
 
 from ..spec.effective import load_effective_spec
 

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from attentive_client.runtime import FieldError, json_pointer
+from attentive_client.runtime import FieldError
+from attentive_client.runtime.validation import json_pointer
 
 from .settings import SignUpUnit
 

@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from attentive_client.runtime.spec import HTTP_METHODS
-
 from .findings import pointer
 from .validity import resolve_local
 
 PROSE_RATE_LIMIT = re.compile(r"Rate Limit:\s*([0-9]+) requests per second")
+# The operations of an OpenAPI 3.0 Path Item. The runtime keeps the same tuple (``runtime/spec.py``) for the client;
+# spec tooling can't import it from there: ``attentive spec regen`` must run while the generated client it repairs
+# is stale or broken. tests/test_one_home.py proves the two equal.
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 COMBINATORS = ("allOf", "anyOf", "oneOf")
 # OpenAPI 3.0, Parameter Object: header parameters with these names "SHALL be ignored".
 IGNORED_HEADERS = {"accept", "content-type", "authorization"}

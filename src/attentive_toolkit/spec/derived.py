@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from attentive_client.runtime.spec import HTTP_METHODS
-
+from .audit import HTTP_METHODS
 from .resource_shapes import resource_links, resource_operations
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from attentive_client.runtime.spec import HTTP_METHODS
-
+from .audit import HTTP_METHODS
 from .validity import resolve_local
 
 SCHEMA_POINTER_PREFIX = "/components/schemas/"

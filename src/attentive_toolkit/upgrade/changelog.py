@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import griffe
-from attentive_client.runtime.spec import HTTP_METHODS
 from openapi_python_client.strings import snake_case
 
+from ..spec.audit import HTTP_METHODS
 from ..spec.effective import load_json
 from .spec_diff import SpecChange, spec_changes
-from .surface import Direction, Enum, Model, ModelField, Operation, Parameter, Surface, load_package, read_surface
+from .surface import Direction, EndpointModule, Enum, Model, ModelField, Parameter, Surface, load_package, read_surface
 
 Kind = Literal["operation", "model", "enum", "other"]
 
@@ -79,7 +79,7 @@ def _short(path: str) -> str:
     return path.removeprefix("attentive_client.")
 
 
-def _parameter_changes(subject: str, context: str, old: Operation, new: Operation) -> Iterator[Change]:
+def _parameter_changes(subject: str, context: str, old: EndpointModule, new: EndpointModule) -> Iterator[Change]:
     def change(description: str, breaking: bool, reason: str) -> Change:
         return Change("operation", subject, context, description, breaking, reason, (new.path,))
 

@@ -34,7 +34,7 @@ class Parameter:
 
 
 @dataclass(frozen=True)
-class Operation:
+class EndpointModule:
     """One endpoint module: ``attentive_client.api.<tag>.<name>``."""
 
     name: str
@@ -70,7 +70,7 @@ class Enum:
 
 @dataclass(frozen=True)
 class Surface:
-    operations: dict[str, Operation]
+    operations: dict[str, EndpointModule]
     models: dict[str, Model]
     enums: dict[str, Enum]
     directions: dict[str, Direction] = field(default_factory=dict)
@@ -109,7 +109,7 @@ def _modules(package: griffe.Module, folder: str) -> list[griffe.Module]:
     return sorted(found, key=lambda module: module.path)
 
 
-def _operation(module: griffe.Module) -> Operation | None:
+def _operation(module: griffe.Module) -> EndpointModule | None:
     function = module.members.get(_ENDPOINT_FUNCTION)
     if not isinstance(function, griffe.Function):
         return None
@@ -122,7 +122,7 @@ def _operation(module: griffe.Module) -> Operation | None:
         )
         for parameter in function.parameters
     }
-    return Operation(module.name, module.path, parameters, str(function.returns))
+    return EndpointModule(module.name, module.path, parameters, str(function.returns))
 
 
 def _classes(module: griffe.Module) -> list[griffe.Class]:
@@ -161,7 +161,7 @@ def _names(annotation: str) -> set[str]:
 
 
 def _directions(
-    operations: dict[str, Operation], models: dict[str, Model], enums: dict[str, Enum]
+    operations: dict[str, EndpointModule], models: dict[str, Model], enums: dict[str, Enum]
 ) -> dict[str, Direction]:
     """Whether callers send a type (it is reachable from a parameter), receive it (from a return type), or both."""
     known = models.keys() | enums.keys()

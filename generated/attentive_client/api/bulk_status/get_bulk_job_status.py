@@ -1,7 +1,6 @@
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
-from urllib.parse import quote
 
 import httpx
 
@@ -10,9 +9,8 @@ from ...client import AuthenticatedClient, Client, Sent
 from ...models.bulk_job_status_response import BulkJobStatusResponse
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up everything else about it there.
-_METHOD = "get"
-_PATH = "/v2/bulk/job/{bulk_job_id}"
+# The runtime reads everything about this operation, its method and path included, from the spec by this id.
+_OPERATION_ID = "getBulkJobStatus"
 
 
 def _get_kwargs(
@@ -20,10 +18,9 @@ def _get_kwargs(
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/v2/bulk/job/{bulk_job_id}".format(
-            bulk_job_id=quote(str(bulk_job_id), safe=""),
-        ),
+        "path_params": {
+            "bulkJobId": bulk_job_id,
+        },
     }
 
     return _kwargs
@@ -145,7 +142,7 @@ def sync_detailed(
         bulk_job_id=bulk_job_id,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -195,7 +192,7 @@ def sync(
         bulk_job_id=bulk_job_id,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -244,7 +241,7 @@ async def asyncio_detailed(
     )
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _build_response(client=client, response=sent.response)
@@ -296,7 +293,7 @@ async def asyncio(
     )
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _parse_success(client=client, sent=sent)

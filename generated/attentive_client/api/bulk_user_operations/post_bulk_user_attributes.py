@@ -10,9 +10,8 @@ from ...models.bulk_success_response import BulkSuccessResponse
 from ...models.user_attributes import UserAttributes
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up everything else about it there.
-_METHOD = "post"
-_PATH = "/v2/bulk/user/attributes"
+# The runtime reads everything about this operation, its method and path included, from the spec by this id.
+_OPERATION_ID = "postBulkUserAttributes"
 
 
 def _get_kwargs(
@@ -21,10 +20,7 @@ def _get_kwargs(
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/v2/bulk/user/attributes",
-    }
+    _kwargs: dict[str, Any] = {}
 
     _kwargs["json"] = body.to_dict()
 
@@ -143,7 +139,7 @@ def sync_detailed(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -188,7 +184,7 @@ def sync(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -232,7 +228,7 @@ async def asyncio_detailed(
     )
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _build_response(client=client, response=sent.response)
@@ -279,7 +275,7 @@ async def asyncio(
     )
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _parse_success(client=client, sent=sent)

@@ -9,17 +9,13 @@ from ...client import AuthenticatedClient, Client, Sent
 from ...models.get_me_response_dto_v2 import GetMeResponseDtoV2
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up everything else about it there.
-_METHOD = "get"
-_PATH = "/v2/me"
+# The runtime reads everything about this operation, its method and path included, from the spec by this id.
+_OPERATION_ID = "getMeV2"
 
 
 def _get_kwargs() -> dict[str, Any]:
 
-    _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/v2/me",
-    }
+    _kwargs: dict[str, Any] = {}
 
     return _kwargs
 
@@ -125,7 +121,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs()
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -160,7 +156,7 @@ def sync(
 
     kwargs = _get_kwargs()
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -194,7 +190,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs()
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _build_response(client=client, response=sent.response)
@@ -231,7 +227,7 @@ async def asyncio(
     kwargs = _get_kwargs()
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _parse_success(client=client, sent=sent)

@@ -10,9 +10,8 @@ from ...models.create_user_attributes_request_dto_v2 import CreateUserAttributes
 from ...models.success import Success
 from ...types import Response
 
-# Where this operation sits in the spec: the runtime looks up everything else about it there.
-_METHOD = "post"
-_PATH = "/v2/user/attributes"
+# The runtime reads everything about this operation, its method and path included, from the spec by this id.
+_OPERATION_ID = "postUserAttributes"
 
 
 def _get_kwargs(
@@ -21,10 +20,7 @@ def _get_kwargs(
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/v2/user/attributes",
-    }
+    _kwargs: dict[str, Any] = {}
 
     _kwargs["json"] = body.to_dict()
 
@@ -144,7 +140,7 @@ def sync_detailed(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _build_response(client=client, response=sent.response)
 
@@ -194,7 +190,7 @@ def sync(
         body=body,
     )
 
-    sent = client.send(_METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
+    sent = client.send(_OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers)
 
     return _parse_success(client=client, sent=sent)
 
@@ -243,7 +239,7 @@ async def asyncio_detailed(
     )
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _build_response(client=client, response=sent.response)
@@ -295,7 +291,7 @@ async def asyncio(
     )
 
     sent = await client.send_async(
-        _METHOD, _PATH, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
+        _OPERATION_ID, kwargs, max_retries=max_retries, timeout=timeout, extra_headers=extra_headers
     )
 
     return _parse_success(client=client, sent=sent)
