@@ -106,7 +106,7 @@ def client_for() -> Iterator[Callable[[Handler], tuple[AuthenticatedClient, list
 def fetcher(client: AuthenticatedClient) -> Callable[[str | None], Page]:
     def fetch(cursor: str | None) -> Page:
         params = {"size": 2, **({"after": cursor} if cursor else {})}
-        sent = client.send("get", "/things", {"method": "get", "url": "/things", "params": params})
+        sent = client.send("listThings", {"params": params})
         if sent.response.status_code != 200:
             raise client.error_for(sent)
         return Page(sent.response.json())
@@ -156,7 +156,7 @@ def test_a_cursor_given_twice_stops_the_iteration_instead_of_looping(client_for:
 
 def _stuck(client: AuthenticatedClient, cursor: str | None) -> dict[str, Any]:
     # The server ignores the cursor it is sent and always answers the first page with the same next cursor.
-    sent = client.send("get", "/things", {"method": "get", "url": "/things", "params": {"size": 2}})
+    sent = client.send("listThings", {"params": {"size": 2}})
     body: dict[str, Any] = sent.response.json()
     return body
 
@@ -186,7 +186,7 @@ def test_async_iteration_pages_the_same_way(client_for: Any) -> None:
 
     async def fetch(cursor: str | None) -> Page:
         params = {"size": 2, **({"after": cursor} if cursor else {})}
-        sent = await client.send_async("get", "/things", {"method": "get", "url": "/things", "params": params})
+        sent = await client.send_async("listThings", {"params": params})
         return Page(sent.response.json())
 
     async def collect(items: AsyncIterator[str]) -> list[str]:
