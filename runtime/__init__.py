@@ -14,11 +14,24 @@ import it from there, and the drift check proves the copy is current.
 - ``Pacer``: an operation's rate limit, from the caller's end; ``ShareController`` paces a ``Pacer``
   from ``x-ratelimit-remaining`` when others spend the same account's limit.
 - ``BaseClient`` / ``BaseAuthenticatedClient``: the clients the generated ``client.py`` specialises.
-- ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
+- ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records; the job protocol's
+  facts (``TERMINAL_STATES``, ``users_per_job``, ``results_location``) for callers that run their own loop.
 """
 
 from . import errors, media
-from .bulk_jobs import BulkJob, BulkJobError, BulkJobs, BulkResult
+from .bulk_jobs import (
+    JOB_STATES,
+    STATUS_OPERATION,
+    SUBMIT_OPERATION,
+    TERMINAL_STATES,
+    BulkJob,
+    BulkJobError,
+    BulkJobs,
+    BulkResult,
+    job_status_path,
+    results_location,
+    users_per_job,
+)
 from .calls import EncodedJson, Sent
 from .clients import (
     DEFAULT_BASE_URL,
@@ -44,8 +57,12 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "HTTP_METHODS",
+    "JOB_STATES",
     "LOG_ENVIRONMENT_VARIABLE",
     "REDACTED",
+    "STATUS_OPERATION",
+    "SUBMIT_OPERATION",
+    "TERMINAL_STATES",
     "ApiSpec",
     "BaseAuthenticatedClient",
     "BaseClient",
@@ -66,10 +83,13 @@ __all__ = [
     "configure_from_environment",
     "errors",
     "header_number",
+    "job_status_path",
     "json_pointer",
     "mask_personal_data",
     "media",
     "openapi30_to_draft4",
     "redact_headers",
+    "results_location",
     "scrub",
+    "users_per_job",
 ]

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 from attentive_client.runtime import ApiSpec
 
-from attentive_toolkit.bulk.batching import Valid, batches
 from attentive_toolkit.bulk.csv_source import MappingError, read_csv
+from attentive_toolkit.bulk.record_check import RecordValidator
 from attentive_toolkit.bulk.sources import LineKind, read_jsonl
-from attentive_toolkit.bulk.validation import RecordValidator
 from attentive_toolkit.spec.effective import load_effective_spec
 
-from .conftest import write_lines
+from .conftest import batches_of, write_lines
 
 
 def test_jsonl_tolerates_bom_crlf_and_blank_lines_and_numbers_every_line(tmp_path: Path) -> None:
@@ -98,8 +97,7 @@ def test_validation_names_the_field(record: dict[str, object], expected: str) ->
 
 
 def test_batches_keep_subscriptions_apart_and_never_exceed_the_limit() -> None:
-    records = [Valid(line, 1, {"subscriptions": [{}]} if line % 3 == 0 else {}) for line in range(1, 1001)]
-    made = list(batches(records, lambda record: bool(record.get("subscriptions")), 256))
+    made = batches_of({"subscriptions": [{}]} if line % 3 == 0 else {} for line in range(1, 1001))
     assert all(len(batch) <= 256 for batch in made)
     assert sorted(line for batch in made for line in batch.lines) == list(range(1, 1001))
     assert all(all(bool(r.get("subscriptions")) == batch.guarded for r in batch.records) for batch in made)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .record_check import RecordValidator
 from .strict import identifier_problem
-from .validation import RecordValidator
 
 
 class LineChecker:

@@ -109,7 +109,7 @@ def import_command(
             source=source,
             input_format=input_format,
             columns=[name.strip() for name in columns.split(",")] if columns else None,
-            journal=journal,
+            journal_path=journal,
             rejects=rejects,
             report=report,
             batch_size=batch_size,
