@@ -8,6 +8,7 @@ once, here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,9 +74,12 @@ def users_body(records: list[dict[str, Any]], encoded: list[bytes]) -> EncodedJs
 
 def _reply(response: httpx.Response) -> Reply:
     content = response.content
-    body = fast_loads(content) if content else None
-    if body is NOT_PARSED:
-        body = content[:MESSAGE_LIMIT].decode("utf-8", errors="replace")
+    body = fast_loads(content)
+    if body is NOT_PARSED:  # orjson declined (a long number, say): the standard parser, else the text's start
+        try:
+            body = json.loads(content)
+        except ValueError:
+            body = content[:MESSAGE_LIMIT].decode("utf-8", errors="replace")
     return Reply(response.status_code, response.headers, body, response)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -45,6 +46,7 @@ from .stopping import SIGNALS, StopSwitch
 __all__ = ["BulkImport", "Counters", "ImportAborted", "ImportOptions"]
 
 SETTLED_FLUSH = 1000
+YOUNG_COLLECTION_EVERY = 50_000
 
 
 @dataclass
@@ -105,6 +107,23 @@ IDENTITY_LABELS = {
 def remove_journal(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The garbage collector's young generation collected every ``YOUNG_COLLECTION_EVERY`` allocations instead of
+    every 700, for the run only. An import allocates a few containers per record (the parsed record itself) and
+    makes almost no reference cycles, so most collections free nothing: at 700 they cost ~3 us per record, a tenth
+    of the importer's CPU. What is alive before the run (the spec, its validators, modules) is left out of every
+    collection until the run ends (``gc.freeze``)."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 @dataclass
@@ -180,7 +199,7 @@ class BulkImport:
         # The run's clock starts here, not when the importer was built (a caller may build it well before).
         self.counters.started = time.monotonic()
         # From the very start: a Ctrl-C while the input is hashed still ends in a report and exit 130.
-        with self._signals():
+        with self._signals(), fewer_collections():
             return await self._run_locked()
 
     def stop(self, number: int | None = None, reason: str = "") -> None:
