@@ -72,7 +72,8 @@ def users_body(records: list[dict[str, Any]], encoded: list[bytes]) -> EncodedJs
     return EncodedJson({"users": records}, b'{"users":[' + b",".join(encoded) + b"]}")
 
 
-def _reply(response: httpx.Response) -> Reply:
+def read_reply(response: httpx.Response) -> Reply:
+    """The answer with its body parsed once: JSON (exactly: no number rounded), else the start of its text."""
     content = response.content
     body = fast_loads(content)
     if body is NOT_PARSED:  # orjson declined (a long number, say): the standard parser, else the text's start
@@ -102,7 +103,7 @@ async def submit(
         if policy.refused_for_size(error.__cause__, body_bytes):
             return TooLarge(f"the connection was dropped while a body of {body_bytes} bytes was being sent ({error})")
         return _no_answer(error, policy)
-    reply = _reply(sent.response)
+    reply = read_reply(sent.response)
     if reply.status == 413:
         return TooLarge(f"HTTP 413 for a body of {body_bytes} bytes: {reply.message}")
     return reply
@@ -113,7 +114,7 @@ async def job_status(client: AuthenticatedClient, job_id: str, policy: RetryPoli
         sent = await client.send_once_async(STATUS_OPERATION, url=job_status_path(client.spec(), job_id))
     except errors.APIConnectionError as error:
         return _no_answer(error, policy)
-    return _reply(sent.response)
+    return read_reply(sent.response)
 
 
 async def download(client: AuthenticatedClient, url: str, plain: httpx.AsyncClient) -> httpx.Response:
