@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import copy
 from pathlib import Path
+
+import pytest
 
 from attentive_toolkit.bulk import importer as importer_module
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
+from attentive_toolkit.spec.effective import load_effective_spec
 
 from .conftest import fast_client, write_users
 
@@ -35,3 +39,14 @@ def test_stop_before_run_sends_nothing_and_reports_why(tmp_path: Path) -> None:
     assert report.stopped == "stopped by the caller"
     assert report.requests_sent == 0 and importer.counters.records_sent == 0
     assert report.counts["accepted"] == 0 and report.balanced
+
+
+def test_batches_hold_at_most_the_users_the_spec_lets_one_job_hold(tmp_path: Path) -> None:
+    document = copy.deepcopy(load_effective_spec())
+    document["components"]["schemas"]["UserAttributes"]["properties"]["users"]["maxItems"] = 5
+    source = write_users(tmp_path / "users.jsonl", 12)
+    client = fast_client("http://127.0.0.1:9")
+    importer = BulkImport(client, "http://127.0.0.1:9", ImportOptions(source=source), spec=document)
+    assert importer.batch_size == 5
+    with pytest.raises(ValueError, match="between 1 and 5"):
+        BulkImport(client, "http://127.0.0.1:9", ImportOptions(source=source, batch_size=6), spec=document)

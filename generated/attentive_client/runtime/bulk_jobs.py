@@ -170,7 +170,11 @@ class BulkJobs:
         api = client.spec()
         self._submit = api.operation(SUBMIT_OPERATION)
         self._status = api.operation(STATUS_OPERATION)
-        self.max_users = users_per_job(api)
+
+    @property
+    def max_users(self) -> int:
+        """How many users one job may hold, as the spec says (asked when submitting, not when built)."""
+        return users_per_job(self.client.spec())
 
     def submit(self, users: Sequence[Mapping[str, Any]]) -> str:
         """Submit up to ``max_users`` users (the spec's figure) as one job; returns its id. Raises the client's
