@@ -15,7 +15,7 @@ arrives is closed first: a batch is always closed (and queued) before any batch 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -90,6 +90,7 @@ class Batch:
 
 
 Guard = Callable[[dict[str, Any]], bool]
+NONE_CLOSED: tuple[Batch, ...] = ()
 
 
 class Batcher:
@@ -107,39 +108,41 @@ class Batcher:
         self._open_keys: dict[int, bool] = {}
         self.held = HeldKeys()
 
-    def add(self, line_no: int, span: int, record: dict[str, Any], encoded: bytes) -> list[Batch]:
+    def add(self, line_no: int, span: int, record: dict[str, Any], encoded: bytes) -> Sequence[Batch]:
         """Add one valid record (``encoded``: as compact JSON), read at ``line_no`` over ``span`` physical lines;
         returns the batches it closed (most often none). No object is made per record: its parts go straight into
-        the batch's arrays."""
-        closed: list[Batch] = []
+        the batch's arrays, and the common case (no user seen in an open batch) is one look in C."""
+        closed: list[Batch] | None = None
         keys = identity_keys(record)
         open_keys = self._open_keys
-        for key in keys:
-            if (other := open_keys.get(key)) is not None and other in self._open:
-                closed.append(self._close(other))
+        if not open_keys.keys().isdisjoint(keys):
+            closed = []
+            for key in keys:  # in the keys' order, as before: the same input always gives the same batches
+                if (other := open_keys.get(key)) is not None and other in self._open:
+                    closed.append(self._close(other))
         guarded = self._guarded(record)
         batch = self._open.get(guarded)
         limit = self.max_body_bytes
         size = len(encoded)
         if batch is not None and limit is not None and batch.body_bytes + size + 1 > limit:
-            closed.append(self._close(guarded))
+            closed = (closed or []) + [self._close(guarded)]
             batch = None
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
-        batch.lines.append(line_no)
+        lines = batch.lines
+        lines.append(line_no)
         batch.spans.append(span)
         batch.records.append(record)
         batch.sizes.append(size)
         batch.encoded.append(encoded)
         batch.body_bytes += size + 1
-        batch.keys.extend(keys)
-        key_lines = batch.key_lines
-        for key in keys:
-            key_lines[key] = line_no
-            open_keys[key] = guarded
-        if len(batch.lines) == self.size:
-            closed.append(self._close(guarded))
-        return closed
+        if keys:
+            batch.keys.extend(keys)
+            batch.key_lines.update(dict.fromkeys(keys, line_no))
+            open_keys.update(dict.fromkeys(keys, guarded))
+        if len(lines) == self.size:
+            closed = (closed or []) + [self._close(guarded)]
+        return closed or NONE_CLOSED
 
     def finish(self) -> Iterator[Batch]:
         for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):

@@ -9,7 +9,7 @@ import contextlib
 import gc
 import json
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -335,7 +335,7 @@ class BulkImport:
             return read_csv(self.options.source, self.options.columns, self.max_record_bytes)
         return read_jsonl(self.options.source, self.max_record_bytes)
 
-    def _batches_read(self, journal: Journal) -> Generator[list[Batch], None, None]:
+    def _batches_read(self, journal: Journal) -> Generator[Sequence[Batch], None, None]:
         """The batches each input line closes, in file order; every line not sent is journalled with its outcome
         as it is read (in runs of ``SETTLED_FLUSH``)."""
         settled: list[tuple[int, str, str, str, int]] = []
@@ -348,7 +348,8 @@ class BulkImport:
                     refusal = self._refusal(line)
                     if refusal is None:
                         assert line.record is not None
-                        yield add(line.line_no, span, line.record, line.encoded)
+                        if closed := add(line.line_no, span, line.record, line.encoded):
+                            yield closed
                         continue
                     settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, refusal, line.raw, span))
                 elif line.kind is LineKind.BROKEN:
