@@ -77,20 +77,20 @@ def test_csv_refuses_a_column_it_cannot_place(tmp_path: Path) -> None:
         list(read_csv(path))
 
 
-@pytest.mark.parametrize(
-    ("record", "expected"),
-    [
-        ({"identifiers": {"phone": "5005550006"}}, "/identifiers/phone"),
-        ({"identifiers": {"email": "a@b.c"}, "attributes": {"custom": {"tags": ["a"]}}}, "/attributes/custom/tags"),
-        ({"identifiers": {}}, "/identifiers"),
-        ({"identifiers": {"email": ""}}, "/identifiers/email"),
-        ({"identifiers": {"email": "   "}}, "/identifiers/email"),
-        ({"identifiers": {"customIdentifiers": []}}, "/identifiers/customIdentifiers"),
-        ({"identifiers": {"email": "a@b.c"}, "atributes": {}}, "unknown field(s) 'atributes'"),
-        ({"identifiers": {"email": "a@b.c"}, "attributes": {"demographic": {"dateOfBirth": "not-a-date"}}}, "date"),
-        ({"identifiers": {"email": "a\ud800"}}, "lone UTF-16 surrogate"),
-    ],
-)
+INVALID = [
+    ({"identifiers": {"phone": "5005550006"}}, "/identifiers/phone"),
+    ({"identifiers": {"email": "a@b.c"}, "attributes": {"custom": {"tags": ["a"]}}}, "/attributes/custom/tags"),
+    ({"identifiers": {}}, "/identifiers"),
+    ({"identifiers": {"email": ""}}, "/identifiers/email"),
+    ({"identifiers": {"email": "   "}}, "/identifiers/email"),
+    ({"identifiers": {"customIdentifiers": []}}, "/identifiers/customIdentifiers"),
+    ({"identifiers": {"email": "a@b.c"}, "atributes": {}}, "unknown field(s) 'atributes'"),
+    ({"identifiers": {"email": "a@b.c"}, "attributes": {"demographic": {"dateOfBirth": "not-a-date"}}}, "date"),
+    ({"identifiers": {"email": "a\ud800"}}, "lone UTF-16 surrogate"),
+]
+
+
+@pytest.mark.parametrize(("record", "expected"), INVALID)
 def test_validation_names_the_field(record: dict[str, object], expected: str) -> None:
     reason = RecordValidator(ApiSpec.from_document(load_effective_spec())).reason(record)
     assert reason is not None and expected in reason
@@ -102,3 +102,12 @@ def test_batches_keep_subscriptions_apart_and_never_exceed_the_limit() -> None:
     assert sorted(line for batch in made for line in batch.lines) == list(range(1, 1001))
     assert all(all(bool(r.get("subscriptions")) == batch.guarded for r in batch.records) for batch in made)
     assert [batch.seq for batch in made] == list(range(len(made)))
+
+
+@pytest.mark.parametrize(("bad", "_"), INVALID)
+def test_a_run_of_records_passes_the_schema_exactly_when_each_does(bad: dict[str, object], _: str) -> None:
+    validator = RecordValidator(ApiSpec.from_document(load_effective_spec()))
+    good = {"identifiers": {"email": "a@example.com"}, "attributes": {"firstName": "A"}}
+    assert validator.all_valid([good, good])
+    run = [good, bad, good]
+    assert validator.all_valid(run) == all(validator.reason(record) is None for record in run)

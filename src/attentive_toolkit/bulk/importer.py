@@ -47,6 +47,9 @@ __all__ = ["BulkImport", "Counters", "ImportAborted", "ImportOptions"]
 
 SETTLED_FLUSH = 1000
 YOUNG_COLLECTION_EVERY = 50_000
+# Records are checked against the schema in runs this long (lines) or this large (bytes as JSON, bounding memory).
+CHECK_RUN_LINES = 256
+CHECK_RUN_BYTES = 1 << 20
 
 
 @dataclass
@@ -341,35 +344,61 @@ class BulkImport:
         settled: list[tuple[int, str, str, str, int]] = []
         add, counters = self.batcher.add, self.counters
         try:
-            for line in self._source_lines():
-                span = line.span
-                counters.read += span
-                if line.kind is LineKind.RECORD:
-                    refusal = self._refusal(line)
-                    if refusal is None:
-                        assert line.record is not None
-                        if closed := add(line.line_no, span, line.record, line.encoded):
-                            yield closed
-                        continue
-                    settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, refusal, line.raw, span))
-                elif line.kind is LineKind.BROKEN:
-                    settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, line.reason, line.raw, span))
-                else:
-                    settled.append((line.line_no, Outcome.SKIPPED.value, line.reason or "blank line", "", span))
-                counters.confirmed += span
-                counters.handled += span
-                if len(settled) >= SETTLED_FLUSH:
-                    journal.record_lines(settled)
-                    settled = []
-                if self.stopping:
-                    return
+            for run, schema_checked in self._checked_runs():
+                for line in run:
+                    span = line.span
+                    counters.read += span
+                    if line.kind is LineKind.RECORD:
+                        refusal = self._refusal(line, schema_checked)
+                        if refusal is None:
+                            assert line.record is not None
+                            if closed := add(line.line_no, span, line.record, line.encoded):
+                                yield closed
+                            continue
+                        settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, refusal, line.raw, span))
+                    elif line.kind is LineKind.BROKEN:
+                        settled.append((line.line_no, Outcome.REJECTED_LOCALLY.value, line.reason, line.raw, span))
+                    else:
+                        settled.append((line.line_no, Outcome.SKIPPED.value, line.reason or "blank line", "", span))
+                    counters.confirmed += span
+                    counters.handled += span
+                    if len(settled) >= SETTLED_FLUSH:
+                        journal.record_lines(settled)
+                        settled = []
+                    if self.stopping:
+                        return
         finally:
             journal.record_lines(settled)
 
-    def _refusal(self, line: SourceLine) -> str | None:
+    def _checked_runs(self) -> Iterator[tuple[list[SourceLine], bool]]:
+        """The input's lines in runs of up to ``CHECK_RUN_LINES`` lines and ``CHECK_RUN_BYTES`` bytes of records,
+        each with whether all its records pass the schema, asked once for the run."""
+        run: list[SourceLine] = []
+        size = 0
+        for line in self._source_lines():
+            if line.record is not None and not line.encoded:
+                # Not encoded while read (a CSV row, a line the strict parser read): its size is unknown, so it is
+                # checked on its own rather than held in a run.
+                if run:
+                    yield run, self._all_valid(run)
+                    run, size = [], 0
+                yield [line], False
+                continue
+            run.append(line)
+            size += len(line.encoded)
+            if len(run) >= CHECK_RUN_LINES or size >= CHECK_RUN_BYTES:
+                yield run, self._all_valid(run)
+                run, size = [], 0
+        if run:
+            yield run, self._all_valid(run)
+
+    def _all_valid(self, run: list[SourceLine]) -> bool:
+        return self.checker.all_valid([line.record for line in run if line.record is not None])
+
+    def _refusal(self, line: SourceLine, schema_checked: bool) -> str | None:
         """Why a parsed record is not sent, or None; encodes it (``line.encoded``) when reading did not."""
         assert line.record is not None
-        reason = self.checker.reason(line.record)
+        reason = self.checker.reason(line.record, schema_checked)
         if reason is None:
             encoded = line.encoded = line.encoded or encode_exact(line.record)
             if self.max_record_bytes is None or len(encoded) <= self.max_record_bytes:
