@@ -120,13 +120,17 @@ def fewer_collections() -> Iterator[None]:
     of the importer's CPU. What is alive before the run (the spec, its validators, modules) is left out of every
     collection until the run ends (``gc.freeze``)."""
     thresholds = gc.get_threshold()
-    gc.freeze()
+    # A host process that froze objects of its own keeps its freeze as it was: then nothing is frozen here.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 @dataclass
