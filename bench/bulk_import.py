@@ -53,23 +53,23 @@ with running_server(settings) as url:
     sys.stdin.read()
 """
 # One importer. Prints one JSON line: counts, wall-clock stamps (time.time(), comparable across processes), CPU.
-# Every submit attempt is logged (when it left, its status) by wrapping the transport, to rebuild the server's
+# Every submit attempt is logged (when it left, its status) by wrapping the exchange, to rebuild the server's
 # windows afterwards.
 IMPORT_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
 from attentive_client import AuthenticatedClient
-from attentive_toolkit.bulk import transport
+from attentive_toolkit.bulk import exchange
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 url, source, start_at, patience = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 attempts = []
-real_submit = transport.submit
+real_submit = exchange.submit
 async def logged_submit(*args, **kwargs):
     left = time.time()
     answer = await real_submit(*args, **kwargs)
     attempts.append((left, getattr(answer, "status", 0)))
     return answer
-transport.submit = logged_submit
+exchange.submit = logged_submit
 client = AuthenticatedClient(base_url=url, token="dev-token")
 cpu_at_last_job = [0.0]
 def on_job(seq, job_id):

@@ -1,5 +1,5 @@
-"""Bulk jobs end to end: submit up to 256 users, wait for the job (polling with backoff), stream its JSON Lines
-results as typed records.
+"""Bulk jobs end to end: submit users (as many as the spec's ``maxItems``), wait for the job (polling with
+backoff), stream its JSON Lines results as typed records.
 
     jobs = BulkJobs(client)
     job_id = jobs.submit([{"identifiers": {"email": "a@example.com"}}])
@@ -22,16 +22,61 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from attrs import frozen
 
-from . import errors
+from . import errors, media
 from .calls import PATH_PARAMETERS
 from .clients import BaseClient
+from .spec import ApiSpec
 
-__all__ = ["TERMINAL_STATES", "BulkJob", "BulkJobError", "BulkJobs", "BulkResult"]
+__all__ = [
+    "JOB_STATES",
+    "STATUS_OPERATION",
+    "SUBMIT_OPERATION",
+    "TERMINAL_STATES",
+    "BulkJob",
+    "BulkJobError",
+    "BulkJobs",
+    "BulkResult",
+    "job_status_parameters",
+    "job_status_path",
+    "results_location",
+    "users_per_job",
+]
 
 SUBMIT_OPERATION = "postBulkUserAttributes"
 STATUS_OPERATION = "getBulkJobStatus"
+# The states the vendor documents (in prose only: the spec's ``status`` is a plain string, so they live here).
 TERMINAL_STATES = frozenset({"COMPLETED", "FAILED"})
-MAX_USERS_PER_JOB = 256
+JOB_STATES = frozenset({"PENDING", "IN_PROGRESS"}) | TERMINAL_STATES
+
+
+def users_per_job(api: ApiSpec) -> int:
+    """How many users one bulk job may hold: the ``maxItems`` the effective spec gives the submit body's ``users``."""
+    operation = api.operation(SUBMIT_OPERATION)
+    content = (api.resolve(operation.definition.get("requestBody")) or {}).get("content") or {}
+    schema = api.resolve((content.get(media.JSON) or {}).get("schema"))
+    users = api.resolve(((schema or {}).get("properties") or {}).get("users"))
+    limit = users.get("maxItems") if isinstance(users, dict) else None
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise LookupError(f"the spec gives {SUBMIT_OPERATION}'s users no maxItems")
+    return limit
+
+
+def job_status_path(api: ApiSpec, job_id: str) -> str:
+    """The status operation's path (as the spec gives it) for ``job_id``."""
+    return api.operation(STATUS_OPERATION).request_path(job_status_parameters(api, job_id))
+
+
+def job_status_parameters(api: ApiSpec, job_id: str) -> dict[str, str]:
+    """The status operation's path parameters for ``job_id``: its one parameter, whatever the spec names it."""
+    return dict.fromkeys(api.operation(STATUS_OPERATION).path_parameter_names, job_id)
+
+
+def results_location(base_url: str, url: str) -> tuple[str, bool]:
+    """A job's results URL made absolute against the API's base, and whether it is on the API's own origin: the
+    token goes only there, and a results URL elsewhere (a signed storage link) is fetched without it."""
+    base = base_url.rstrip("/") + "/"
+    absolute = urljoin(base, url)
+    return absolute, urlsplit(absolute)[:2] == urlsplit(base)[:2]
 
 
 class BulkJobError(errors.AttentiveError):
@@ -51,6 +96,21 @@ class BulkJob:
     @property
     def finished(self) -> bool:
         return self.status in TERMINAL_STATES
+
+    @classmethod
+    def from_answer(cls, job_id: str, body: Any) -> BulkJob | None:
+        """The job as a status answer's JSON describes it; None when the answer names no status."""
+        if not isinstance(body, dict) or not isinstance(body.get("status"), str):
+            return None
+        total = body.get("totalRecords")
+        url = body.get("url")
+        return cls(
+            job_id=job_id,
+            status=body["status"],
+            total_records=total if isinstance(total, int) and not isinstance(total, bool) else None,
+            url=url if isinstance(url, str) and url else None,
+            raw=body,
+        )
 
 
 @frozen
@@ -117,10 +177,16 @@ class BulkJobs:
         self._submit = api.operation(SUBMIT_OPERATION)
         self._status = api.operation(STATUS_OPERATION)
 
+    @property
+    def max_users(self) -> int:
+        """How many users one job may hold, as the spec says (asked when submitting, not when built)."""
+        return users_per_job(self.client.spec())
+
     def submit(self, users: Sequence[Mapping[str, Any]]) -> str:
-        """Submit up to 256 users as one job; returns its id. Raises the client's typed errors."""
-        if not 1 <= len(users) <= MAX_USERS_PER_JOB:
-            raise ValueError(f"a bulk job holds 1 to {MAX_USERS_PER_JOB} users, not {len(users)}")
+        """Submit up to ``max_users`` users (the spec's figure) as one job; returns its id. Raises the client's
+        typed errors."""
+        if not 1 <= len(users) <= self.max_users:
+            raise ValueError(f"a bulk job holds 1 to {self.max_users} users, not {len(users)}")
         sent = self.client.send(SUBMIT_OPERATION, {"json": {"users": list(users)}})
         body = self._json_or_raise(sent)
         job_id = body.get("batchJobId") if isinstance(body, dict) else None
@@ -130,22 +196,13 @@ class BulkJobs:
         return job_id
 
     def status(self, job_id: str) -> BulkJob:
-        # The status path's one parameter, whatever the spec names it.
-        names = self._status.path_parameter_names
-        sent = self.client.send(STATUS_OPERATION, {PATH_PARAMETERS: dict.fromkeys(names, job_id)})
+        sent = self.client.send(STATUS_OPERATION, {PATH_PARAMETERS: job_status_parameters(self.client.spec(), job_id)})
         body = self._json_or_raise(sent)
-        if not isinstance(body, dict) or not isinstance(body.get("status"), str):
+        job = BulkJob.from_answer(job_id, body)
+        if job is None:
             message = self.client.redactor().redact(f"job {job_id}: the status answer has no status: {body!r}")
             raise BulkJobError(message[:500], operation_id="")
-        total = body.get("totalRecords")
-        url = body.get("url")
-        return BulkJob(
-            job_id=job_id,
-            status=body["status"],
-            total_records=total if isinstance(total, int) and not isinstance(total, bool) else None,
-            url=url if isinstance(url, str) and url else None,
-            raw=body,
-        )
+        return job
 
     def wait(self, job_id: str) -> BulkJob:
         """Poll until the job is COMPLETED or FAILED, waiting longer between polls each time."""
@@ -170,9 +227,7 @@ class BulkJobs:
         """
         if job.url is None:
             raise BulkJobError(f"job {job.job_id} ended {job.status} without a results URL", operation_id="")
-        base = self.client.base_url.rstrip("/") + "/"
-        url = urljoin(base, job.url)
-        same_origin = urlsplit(url)[:2] == urlsplit(base)[:2]
+        url, same_origin = results_location(self.client.base_url, job.url)
         http = self.client.get_httpx_client() if same_origin else httpx.Client(timeout=60.0)
         try:
             with http.stream("GET", url) as response:

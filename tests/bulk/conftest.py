@@ -11,9 +11,11 @@ import httpx
 import pytest
 from attentive_client import AuthenticatedClient
 
+from attentive_toolkit.bulk.batching import Batch, Batcher
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 from attentive_toolkit.bulk.lock import LOCK_DIR_VARIABLE
 from attentive_toolkit.bulk.report import ImportReport
+from attentive_toolkit.json_exact import encode_exact
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import DEV_TOKEN, ServerSettings
 
@@ -26,6 +28,15 @@ def fast_client(base_url: str) -> AuthenticatedClient:
 def run_import(base_url: str, source: Path, **options: Any) -> ImportReport:
     importer = BulkImport(fast_client(base_url), base_url, ImportOptions(source=source, **options))
     return importer.run()
+
+
+def batches_of(records: Iterable[dict[str, Any]], size: int = 256) -> list[Batch]:
+    """The batches the importer's batcher makes of ``records`` (lines 1, 2, ...), subscriptions kept apart."""
+    batcher = Batcher(lambda record: bool(record.get("subscriptions")), size)
+    made = [
+        batch for line, record in enumerate(records, 1) for batch in batcher.add(line, 1, record, encode_exact(record))
+    ]
+    return made + list(batcher.finish())
 
 
 def write_lines(path: Path, lines: Iterable[str], newline: str = "\n", bom: bool = False) -> Path:

@@ -11,13 +11,12 @@ import httpx
 import pytest
 from attentive_client import AuthenticatedClient
 
-from attentive_toolkit.bulk.batching import Valid, batches
 from attentive_toolkit.bulk.held import HeldKeys
 from attentive_toolkit.bulk.importer import BulkImport, ImportOptions
 from attentive_toolkit.server.runner import running_server
 from attentive_toolkit.server.settings import DEV_TOKEN, FaultConfig, OperationFaults, ServerSettings
 
-from .conftest import rejects, run_import, stored_users, write_lines
+from .conftest import batches_of, rejects, run_import, stored_users, write_lines
 
 USERS = 30
 TIMES = 6
@@ -91,8 +90,7 @@ def test_lines_of_one_user_never_share_a_batch_and_wait_for_the_earlier_one() ->
     same = {"identifiers": {"email": " ann@example.com", "phone": "+15005550006"}}
     other = {"identifiers": {"email": "bo@example.com"}}
     by_phone = {"identifiers": {"phone": "+15005550006"}, "subscriptions": [{"channel": "TEXT"}]}
-    lines = [Valid(1, 1, one), Valid(2, 1, other), Valid(3, 1, same), Valid(4, 1, by_phone)]
-    made = list(batches(lines, lambda record: bool(record.get("subscriptions")), 256))
+    made = batches_of([one, other, same, by_phone])
     where = {line: batch for batch in made for line in batch.lines}
     assert where[1].seq != where[3].seq and where[3].seq != where[4].seq
     assert where[1].seq in where[3].after and where[3].seq in where[4].after

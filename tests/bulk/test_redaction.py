@@ -54,7 +54,7 @@ def test_an_echoed_token_is_scrubbed_everywhere(tmp_path: Path) -> None:
         "\n".join(report.summary_lines()),
         Path(report.rejects_file).read_text(encoding="utf-8"),
         Path(str(options.report)).read_text(encoding="utf-8"),
-        Path(str(options.journal)).read_bytes().decode("utf-8", "replace"),
+        Path(str(options.journal_path)).read_bytes().decode("utf-8", "replace"),
     ]
     for text in written:
         assert TOKEN not in text and OTHER not in text

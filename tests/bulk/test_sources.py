@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 from attentive_client.runtime import ApiSpec
 
-from attentive_toolkit.bulk.batching import Valid, batches
 from attentive_toolkit.bulk.csv_source import MappingError, read_csv
+from attentive_toolkit.bulk.record_check import RecordValidator
 from attentive_toolkit.bulk.sources import LineKind, read_jsonl
-from attentive_toolkit.bulk.validation import RecordValidator
 from attentive_toolkit.spec.effective import load_effective_spec
 
-from .conftest import write_lines
+from .conftest import batches_of, write_lines
 
 
 def test_jsonl_tolerates_bom_crlf_and_blank_lines_and_numbers_every_line(tmp_path: Path) -> None:
@@ -78,29 +77,37 @@ def test_csv_refuses_a_column_it_cannot_place(tmp_path: Path) -> None:
         list(read_csv(path))
 
 
-@pytest.mark.parametrize(
-    ("record", "expected"),
-    [
-        ({"identifiers": {"phone": "5005550006"}}, "/identifiers/phone"),
-        ({"identifiers": {"email": "a@b.c"}, "attributes": {"custom": {"tags": ["a"]}}}, "/attributes/custom/tags"),
-        ({"identifiers": {}}, "/identifiers"),
-        ({"identifiers": {"email": ""}}, "/identifiers/email"),
-        ({"identifiers": {"email": "   "}}, "/identifiers/email"),
-        ({"identifiers": {"customIdentifiers": []}}, "/identifiers/customIdentifiers"),
-        ({"identifiers": {"email": "a@b.c"}, "atributes": {}}, "unknown field(s) 'atributes'"),
-        ({"identifiers": {"email": "a@b.c"}, "attributes": {"demographic": {"dateOfBirth": "not-a-date"}}}, "date"),
-        ({"identifiers": {"email": "a\ud800"}}, "lone UTF-16 surrogate"),
-    ],
-)
+INVALID = [
+    ({"identifiers": {"phone": "5005550006"}}, "/identifiers/phone"),
+    ({"identifiers": {"email": "a@b.c"}, "attributes": {"custom": {"tags": ["a"]}}}, "/attributes/custom/tags"),
+    ({"identifiers": {}}, "/identifiers"),
+    ({"identifiers": {"email": ""}}, "/identifiers/email"),
+    ({"identifiers": {"email": "   "}}, "/identifiers/email"),
+    ({"identifiers": {"customIdentifiers": []}}, "/identifiers/customIdentifiers"),
+    ({"identifiers": {"email": "a@b.c"}, "atributes": {}}, "unknown field(s) 'atributes'"),
+    ({"identifiers": {"email": "a@b.c"}, "attributes": {"demographic": {"dateOfBirth": "not-a-date"}}}, "date"),
+    ({"identifiers": {"email": "a\ud800"}}, "lone UTF-16 surrogate"),
+]
+
+
+@pytest.mark.parametrize(("record", "expected"), INVALID)
 def test_validation_names_the_field(record: dict[str, object], expected: str) -> None:
     reason = RecordValidator(ApiSpec.from_document(load_effective_spec())).reason(record)
     assert reason is not None and expected in reason
 
 
 def test_batches_keep_subscriptions_apart_and_never_exceed_the_limit() -> None:
-    records = [Valid(line, 1, {"subscriptions": [{}]} if line % 3 == 0 else {}) for line in range(1, 1001)]
-    made = list(batches(records, lambda record: bool(record.get("subscriptions")), 256))
+    made = batches_of({"subscriptions": [{}]} if line % 3 == 0 else {} for line in range(1, 1001))
     assert all(len(batch) <= 256 for batch in made)
     assert sorted(line for batch in made for line in batch.lines) == list(range(1, 1001))
     assert all(all(bool(r.get("subscriptions")) == batch.guarded for r in batch.records) for batch in made)
     assert [batch.seq for batch in made] == list(range(len(made)))
+
+
+@pytest.mark.parametrize(("bad", "_"), INVALID)
+def test_a_run_of_records_passes_the_schema_exactly_when_each_does(bad: dict[str, object], _: str) -> None:
+    validator = RecordValidator(ApiSpec.from_document(load_effective_spec()))
+    good = {"identifiers": {"email": "a@example.com"}, "attributes": {"firstName": "A"}}
+    assert validator.all_valid([good, good])
+    run = [good, bad, good]
+    assert validator.all_valid(run) == all(validator.reason(record) is None for record in run)

@@ -25,8 +25,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from attentive_toolkit.bulk.record_check import RecordValidator
 from attentive_toolkit.bulk.sources import LineKind, parse_json_line
-from attentive_toolkit.bulk.validation import RecordValidator
 from attentive_toolkit.server.app import ServerState, create_app
 from attentive_toolkit.server.settings import DEV_TOKEN, ServerSettings
 

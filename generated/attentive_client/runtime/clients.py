@@ -25,7 +25,7 @@ import httpx
 from attrs import define, evolve, field
 
 from . import errors
-from .calls import Call, Sent, longest_timeout, merged_headers, read_body, read_body_async
+from .calls import PATH_PARAMETERS, Call, EncodedJson, Sent, longest_timeout, merged_headers, read_body, read_body_async
 from .logs import redact_logs
 from .pacing import Pacer
 from .redaction import REDACTED, Redactor, redact_headers
@@ -399,6 +399,38 @@ class BaseClient:
             if delay is None:
                 return call.sent(response)
             await self.async_sleep(delay)
+
+    async def send_once_async(
+        self,
+        operation_id: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        body: EncodedJson | None = None,
+    ) -> Sent:
+        """One attempt of ``operation_id``, for callers that run their own attempts (a bulk importer that paces
+        and journals each one): no pacing, no retry, the answer returned unparsed whatever its status.
+
+        ``body`` was checked against the spec by the caller and carries its encoding, so it is neither checked nor
+        encoded again; its size is still held to the spec's body cap (``errors.RequestTooLargeError``).
+        ``path_params`` holds each path parameter's value by its name in the spec. Raises
+        ``errors.APIConnectionError`` (its ``__cause__`` the transport error) when no answer arrives.
+        """
+        operation = self.spec().operation(operation_id)
+        request: dict[str, Any] = {PATH_PARAMETERS: path_params} if path_params else {}
+        if body is not None:
+            request["json"] = body
+        call = Call(self, operation, request, 0, None, self.deadline, self.monotonic_clock)
+        client = self.get_async_httpx_client()
+        if client.is_closed:
+            raise errors.ClientClosedError(operation_id=operation_id)
+        outgoing = call.build(client)
+        try:
+            response = await read_body_async(call, await client.send(outgoing, stream=True))
+        except httpx.TransportError as error:
+            call.delay_after_error(error)  # no retries in this call: it raises the typed error
+            raise
+        call.delay_after_response(response)  # logs the exchange at DEBUG; with no retries it decides nothing
+        return call.sent(response)
 
     def _start(
         self,

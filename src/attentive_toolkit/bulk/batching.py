@@ -1,5 +1,5 @@
-"""Valid records grouped into batches of at most 256 and at most the spec's body cap in bytes, and what each batch
-must wait for.
+"""Valid records grouped into batches of at most the spec's users per job and at most its body cap in bytes, and
+what each batch must wait for.
 
 Records that make a request unresendable (the runtime decides: today, those that carry subscriptions) go into
 batches of their own ("guarded"): sending such a batch twice can text people twice, so a guarded batch whose fate
@@ -15,7 +15,7 @@ arrives is closed first: a batch is always closed (and queued) before any batch 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -24,7 +24,6 @@ from .held import HeldKeys
 from .identity import identity_keys
 from .ordering import Fate
 
-MAX_BATCH_SIZE = 256
 # ``{"users":[`` and ``]}`` around the records, which are joined by commas.
 BODY_ENVELOPE = len(b'{"users":[]}')
 
@@ -90,16 +89,8 @@ class Batch:
         )
 
 
-@dataclass(slots=True)  # not frozen: one is made per record, and frozen costs a call per field
-class Valid:
-    line_no: int
-    span: int
-    record: dict[str, Any]
-    size: int = 0  # bytes, encoded as JSON
-    encoded: bytes = b""  # the record as compact JSON, when it was encoded
-
-
 Guard = Callable[[dict[str, Any]], bool]
+NONE_CLOSED: tuple[Batch, ...] = ()
 
 
 class Batcher:
@@ -107,9 +98,7 @@ class Batcher:
     batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight;
     ``hold`` moves a batch left for the next run to the bounded ``held`` set)."""
 
-    def __init__(self, guarded: Guard, size: int = MAX_BATCH_SIZE, max_body_bytes: int | None = None) -> None:
-        if not 1 <= size <= MAX_BATCH_SIZE:
-            raise ValueError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, not {size}")
+    def __init__(self, guarded: Guard, size: int, max_body_bytes: int | None = None) -> None:
         self.size = size
         self.max_body_bytes = max_body_bytes
         self._guarded = guarded
@@ -119,39 +108,41 @@ class Batcher:
         self._open_keys: dict[int, bool] = {}
         self.held = HeldKeys()
 
-    def add(self, item: Valid) -> list[Batch]:
-        """Add one valid line; returns the batches it closed (most often none)."""
-        closed: list[Batch] = []
-        record = item.record
+    def add(self, line_no: int, span: int, record: dict[str, Any], encoded: bytes) -> Sequence[Batch]:
+        """Add one valid record (``encoded``: as compact JSON), read at ``line_no`` over ``span`` physical lines;
+        returns the batches it closed (most often none). No object is made per record: its parts go straight into
+        the batch's arrays, and the common case (no user seen in an open batch) is one look in C."""
+        closed: list[Batch] | None = None
         keys = identity_keys(record)
         open_keys = self._open_keys
-        for key in keys:
-            if (other := open_keys.get(key)) is not None and other in self._open:
-                closed.append(self._close(other))
+        if not open_keys.keys().isdisjoint(keys):
+            closed = []
+            for key in keys:  # in the keys' order, as before: the same input always gives the same batches
+                if (other := open_keys.get(key)) is not None and other in self._open:
+                    closed.append(self._close(other))
         guarded = self._guarded(record)
         batch = self._open.get(guarded)
         limit = self.max_body_bytes
-        if batch is not None and limit is not None and batch.body_bytes + item.size + 1 > limit:
-            closed.append(self._close(guarded))
+        size = len(encoded)
+        if batch is not None and limit is not None and batch.body_bytes + size + 1 > limit:
+            closed = (closed or []) + [self._close(guarded)]
             batch = None
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
-        line_no = item.line_no
-        batch.lines.append(line_no)
-        batch.spans.append(item.span)
+        lines = batch.lines
+        lines.append(line_no)
+        batch.spans.append(span)
         batch.records.append(record)
-        batch.sizes.append(item.size)
-        if item.encoded:
-            batch.encoded.append(item.encoded)
-        batch.body_bytes += item.size + 1
-        batch.keys.extend(keys)
-        key_lines = batch.key_lines
-        for key in keys:
-            key_lines[key] = line_no
-            open_keys[key] = guarded
-        if len(batch.lines) == self.size:
-            closed.append(self._close(guarded))
-        return closed
+        batch.sizes.append(size)
+        batch.encoded.append(encoded)
+        batch.body_bytes += size + 1
+        if keys:
+            batch.keys.extend(keys)
+            batch.key_lines.update(dict.fromkeys(keys, line_no))
+            open_keys.update(dict.fromkeys(keys, guarded))
+        if len(lines) == self.size:
+            closed = (closed or []) + [self._close(guarded)]
+        return closed or NONE_CLOSED
 
     def finish(self) -> Iterator[Batch]:
         for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):
@@ -186,14 +177,3 @@ class Batcher:
     def hold(self, batch: Batch) -> None:
         self.held.add(batch.keys)
         self.forget(batch)
-
-
-def batches(
-    records: Iterable[Valid], guarded: Guard, size: int = MAX_BATCH_SIZE, max_body_bytes: int | None = None
-) -> Iterator[Batch]:
-    """Batches numbered 0, 1, 2... in the order they close; the same input always gives the same batches, which
-    is what lets a resumed run recognise the batches its journal knows."""
-    batcher = Batcher(guarded, size, max_body_bytes)
-    for item in records:
-        yield from batcher.add(item)
-    yield from batcher.finish()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .record_check import RecordValidator
 from .strict import identifier_problem
-from .validation import RecordValidator
 
 
 class LineChecker:
@@ -18,11 +18,19 @@ class LineChecker:
     def __init__(self, validator: RecordValidator) -> None:
         self._validator = validator
 
-    def reason(self, record: dict[str, Any]) -> str | None:
+    def all_valid(self, records: list[dict[str, Any]]) -> bool:
+        """Whether every one of ``records`` passes the schema (one call for a run of lines); never raises."""
+        try:
+            return self._validator.all_valid(records)
+        except Exception:  # the per-record check then gives each line its own verdict
+            return False
+
+    def reason(self, record: dict[str, Any], schema_checked: bool = False) -> str | None:
+        """``schema_checked``: the record is already known to pass the schema (``all_valid`` of its run)."""
         try:
             if (problem := identifier_problem(record)) is not None:
                 return problem
-            return self._validator.reason(record)
+            return None if schema_checked else self._validator.reason(record)
         except RecursionError:
             return "nested too deeply to check"
         except Exception as exc:  # any failure of a check is this line's reject, never the run's end

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SINGLE = ("phone", "shopifyId", "klaviyoId", "clientUserId")
+SINGLE = frozenset({"phone", "shopifyId", "klaviyoId", "clientUserId"})
 
 
 def identity_keys(record: dict[str, Any]) -> list[int]:
@@ -20,15 +20,16 @@ def identity_keys(record: dict[str, Any]) -> list[int]:
     if not isinstance(identifiers, dict):
         return []
     keys: list[int] = []
-    get = identifiers.get
-    email = get("email")
-    if isinstance(email, str):
-        keys.append(hash(("email", email.strip().lower())))
-    for name in SINGLE:
-        if (value := get(name)) is not None:
-            keys.append(hash((name, str(value))))
-    custom = get("customIdentifiers")
-    for item in custom if isinstance(custom, list) else []:
-        if isinstance(item, dict):
-            keys.append(hash(("custom", str(item.get("key")), str(item.get("value")))))
+    # One pass over the identifiers a record has (one or two, most often), not one look-up per possible name.
+    for name, value in identifiers.items():
+        if name == "email":
+            if isinstance(value, str):
+                keys.append(hash(("email", value.strip().lower())))
+        elif name in SINGLE:
+            if value is not None:
+                keys.append(hash((name, str(value))))
+        elif name == "customIdentifiers" and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    keys.append(hash(("custom", str(item.get("key")), str(item.get("value")))))
     return keys

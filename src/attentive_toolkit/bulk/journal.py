@@ -171,9 +171,6 @@ class Journal:
             )
         return True
 
-    def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
     # --- batches ---------------------------------------------------------------------------------------------
 
     def batch(self, seq: int) -> BatchRow | None:
@@ -347,9 +344,6 @@ class Journal:
         yield from self._db.execute(
             "SELECT line, outcome, reason, raw, span FROM outcomes WHERE outcome != 'skipped' ORDER BY line"
         )
-
-    def open_batches(self) -> list[BatchRow]:
-        return list(self.batches_in(BatchState.SENDING, BatchState.SUBMITTED))
 
 
 def _differences(stored: Any, wanted: dict[str, Any], labels: Mapping[str, str] | None) -> str:

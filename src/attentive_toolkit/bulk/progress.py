@@ -12,7 +12,7 @@ from types import TracebackType
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TaskProgressColumn, TextColumn
 
-from .importer import Counters
+from .ledger import Counters
 
 # The rate (and so the ETA) is measured over this many recent seconds, not since the start: it follows the run
 # as it speeds up or waits, and drops to nothing once that row stops moving.

@@ -93,8 +93,12 @@ def identifier_problem(record: dict[str, Any]) -> str | None:
     if not isinstance(identifiers, dict):
         return None
     custom = identifiers.get("customIdentifiers")
-    if not custom and "".join(value for value in identifiers.values() if type(value) is str).isprintable():
-        return None  # the common case, in one pass in C: no custom identifier, every value printable
+    if not custom:
+        for value in identifiers.values():
+            if type(value) is str and not value.isprintable():
+                break
+        else:
+            return None  # the common case: no custom identifier, every value printable
     for name in SINGLE_IDENTIFIERS:
         value = identifiers.get(name)
         if isinstance(value, str) and not value.isprintable() and (bad := _bad_character(value)):

@@ -83,7 +83,9 @@ def bulk() -> None:
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), help="Default: SOURCE.journal.sqlite")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Default: SOURCE.rejects.jsonl")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Default: SOURCE.report.json")
-@click.option("--batch-size", type=click.IntRange(1, 256), default=256, show_default=True)
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=None, help="Default: the most one bulk job holds (the spec's)."
+)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=ImportOptions.concurrency, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="No progress; print the report (or the error) as JSON.")
 @click.option("--verbose", is_flag=True, help="Print each bulk job's id as the server takes it.")
@@ -94,7 +96,7 @@ def import_command(
     journal: Path | None,
     rejects: Path | None,
     report: Path | None,
-    batch_size: int,
+    batch_size: int | None,
     concurrency: int,
     as_json: bool,
     verbose: bool,
@@ -115,7 +117,7 @@ def import_command(
             source=source,
             input_format=input_format,
             columns=[name.strip() for name in columns.split(",")] if columns else None,
-            journal=journal,
+            journal_path=journal,
             rejects=rejects,
             report=report,
             batch_size=batch_size,
@@ -129,9 +131,12 @@ def import_command(
     on_job = None
     if verbose:
         on_job = display.job if display is not None else print_job
-    importer = BulkImport(
-        client, base_url_from_env(), options, on_progress=display.update if display else None, on_job=on_job
-    )
+    try:
+        importer = BulkImport(
+            client, base_url_from_env(), options, on_progress=display.update if display else None, on_job=on_job
+        )
+    except (ValueError, ImportAborted) as error:  # a batch size over the spec's, a spec without a rate limit
+        fail(str(error), as_json)
     try:
         if display is not None:
             with display:

@@ -8,15 +8,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 from attentive_client.runtime import ApiSpec
+from attentive_client.runtime.bulk_jobs import JOB_STATES, TERMINAL_STATES, results_location
+from attentive_client.runtime.bulk_jobs import job_status_path as status_path
 
 from ..spec.effective import load_effective_spec
-
-TERMINAL_STATUSES = frozenset({"COMPLETED", "FAILED"})
-KNOWN_STATUSES = frozenset({"PENDING", "IN_PROGRESS"}) | TERMINAL_STATUSES
 
 
 def sample_users(count: int, run_tag: str | None = None) -> list[dict[str, Any]]:
@@ -42,9 +40,7 @@ class JobOutcome:
 
 def job_status_path(job_id: str) -> str:
     """The job status operation's path (the spec's) for ``job_id``."""
-    operation = ApiSpec.from_document(load_effective_spec()).operation("getBulkJobStatus")
-    (name,) = (str(parameter["name"]) for parameter in operation.parameters if parameter.get("in") == "path")
-    return operation.path.replace("{" + name + "}", quote(job_id, safe=""))
+    return status_path(ApiSpec.from_document(load_effective_spec()), job_id)
 
 
 def wait_for_job(client: httpx.Client, job_id: str, timeout: float) -> JobOutcome:
@@ -57,8 +53,8 @@ def wait_for_job(client: httpx.Client, job_id: str, timeout: float) -> JobOutcom
         assert response.status_code == 200, f"job {job_id}: status answered {response.status_code}: {response.text}"
         body = response.json()
         status = body.get("status")
-        assert status in KNOWN_STATUSES, f"job {job_id}: undocumented status {status!r}"
-        if status in TERMINAL_STATUSES:
+        assert status in JOB_STATES, f"job {job_id}: undocumented status {status!r}"
+        if status in TERMINAL_STATES:
             return JobOutcome(job_id, status, body, polls)
         if time.monotonic() + pause > deadline:
             raise AssertionError(f"job {job_id} still {status} after {timeout:g} s ({polls} polls)")
@@ -68,8 +64,7 @@ def wait_for_job(client: httpx.Client, job_id: str, timeout: float) -> JobOutcom
 
 def fetch_results(client: httpx.Client, base_url: str, url: str) -> list[dict[str, Any]]:
     """The JSON Lines results file; the token goes along only when the file lives on the API's own origin."""
-    absolute = urljoin(base_url + "/", url)
-    same_origin = urlsplit(absolute)[:2] == urlsplit(base_url)[:2]
+    absolute, same_origin = results_location(base_url, url)
     if same_origin:
         response = client.get(absolute)
     else:
