@@ -23,7 +23,6 @@ from attentive_client.models import (  # type: ignore[import-not-found, unused-i
     CreateSegmentRequest,
     PatchSegmentRequest,
 )
-from attentive_client.types import UNSET  # type: ignore[import-not-found, unused-ignore]
 
 PAGE_SIZE = 2
 CREATED_BEFORE_LISTING = 5
@@ -37,14 +36,8 @@ def create(client: Any, number: int) -> str:
 
 
 def all_keys(client: Any) -> list[str]:
-    keys: list[str] = []
-    cursor: Any = UNSET
-    while True:
-        page = list_segments.sync(client=client, limit=PAGE_SIZE, cursor=cursor)
-        keys += [segment.external_id for segment in page.segments]
-        if not page.has_more:
-            return keys
-        cursor = page.cursor
+    """Every listed segment, through the client's iterator: it follows the cursor, a page at a time."""
+    return [segment.external_id for segment in list_segments.iterate(client=client, limit=PAGE_SIZE)]
 
 
 def main(base_url: str) -> dict[str, Any]:
@@ -55,19 +48,17 @@ def main(base_url: str) -> dict[str, Any]:
         seen["created"] = created.to_dict()
         seen["read"] = get_segment_by_external_id.sync(key, client=client).to_dict()
         seen["created_before_listing"] = [key] + [create(client, n) for n in range(1, CREATED_BEFORE_LISTING)]
-        # Follow the cursor by hand, creating segments between the first pages: the cursor must stay valid.
-        pages: list[dict[str, Any]] = []
+        first = list_segments.sync(client=client, limit=PAGE_SIZE)
+        seen["first_page"] = {"keys": [segment.external_id for segment in first.segments], "hasMore": first.has_more}
+        # The client's iterator, lazily: a segment is created each time a page has been read (before the next one
+        # is fetched), so the cursor must stay valid while the list grows.
+        listed: list[str] = []
         seen["created_while_listing"] = []
-        cursor: Any = UNSET
-        while True:
-            page = list_segments.sync(client=client, limit=PAGE_SIZE, cursor=cursor)
-            pages.append({"keys": [segment.external_id for segment in page.segments], "hasMore": page.has_more})
-            if len(seen["created_while_listing"]) < CREATED_WHILE_LISTING:
-                seen["created_while_listing"].append(create(client, 100 + len(pages)))
-            if not page.has_more:
-                break
-            cursor = page.cursor
-        seen["pages"] = pages
+        for segment in list_segments.iterate(client=client, limit=PAGE_SIZE):
+            listed.append(segment.external_id)
+            if len(listed) % PAGE_SIZE == 0 and len(seen["created_while_listing"]) < CREATED_WHILE_LISTING:
+                seen["created_while_listing"].append(create(client, 100 + len(listed)))
+        seen["listed"] = listed
         patch = PatchSegmentRequest(name="Platinum")
         seen["patched"] = patch_segment_by_external_id.sync(key, client=client, body=patch).to_dict()
         seen["read_after_patch"] = get_segment_by_external_id.sync(key, client=client).to_dict()

@@ -178,8 +178,9 @@ def _served(project: Path) -> Iterator[str]:
 
 
 def test_segments_keep_their_state_under_attentive_serve(newer_v2: RealRelease) -> None:
-    """The issue's walk through the client generated in the updated copy: create, read back, page with limit=2 over
-    5 segments while 2 more are created, patch, archive, and the archived one is gone from reads and lists."""
+    """The issue's walk through the client generated in the updated copy: create, read back, list through the
+    client's iterator with limit=2 over 5 segments while 2 more are created between pages, patch, archive, and the
+    archived one is gone from reads and from the iterator's list."""
     _assert_done(newer_v2)
     walk = Path(__file__).with_name("segment_walk.py")
     env = {key: value for key, value in os.environ.items() if not key.startswith("ATTENTIVE_")}
@@ -192,11 +193,11 @@ def test_segments_keep_their_state_under_attentive_serve(newer_v2: RealRelease) 
     seen = json.loads(done.stdout)
     key = seen["created"]["externalId"]
     assert seen["read"]["name"] == "Gold" and seen["read"]["externalId"] == key
-    listed = [key for page in seen["pages"] for key in page["keys"]]
+    listed = seen["listed"]
     # Every segment once, in creation order, those created between pages included: none skipped or repeated.
     assert listed == seen["created_before_listing"] + seen["created_while_listing"]
-    assert all(len(page["keys"]) <= 2 for page in seen["pages"])
-    assert [page["hasMore"] for page in seen["pages"]] == [True] * (len(seen["pages"]) - 1) + [False]
+    assert len(seen["created_while_listing"]) == 2
+    assert seen["first_page"] == {"keys": listed[:2], "hasMore": True}
     assert seen["patched"]["name"] == seen["read_after_patch"]["name"] == "Platinum"
     assert seen["read_after_patch"]["description"] == "Top tier"  # a PATCH changes only what it sends
     assert seen["archive_status"] == 204 and seen["read_after_archive_status"] == 404
