@@ -95,7 +95,7 @@ def generate_into(project_dir: Path, paths: ProjectPaths, spec: EffectiveSpec) -
         spec_path.write_text(spec.text, encoding="utf-8")
         templates = templates_with_facts(paths.templates, spec.document, paths.runtime, Path(scratch))
         command = [
-            sys.executable, "-m", "attentive_toolkit.spec.generator_main", "generate",
+            sys.executable, "-m", "openapi_python_client", "generate",
             "--path", str(spec_path),
             "--config", str(paths.generator_config),
             "--custom-template-path", str(templates),

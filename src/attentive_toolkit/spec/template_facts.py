@@ -1,4 +1,5 @@
-"""The effective spec's facts the templates need but the generator's model drops (it keeps no ``x-`` extension):
+"""The effective spec's facts the templates need but the generator's model drops (it keeps no ``x-`` extension,
+and turns each operationId into a module name without keeping the id):
 written as a Jinja file, ``attentive/spec_facts.jinja``, beside a copy of the project's templates for one
 generation run.
 
@@ -59,12 +60,22 @@ def pagination_facts(document: Mapping[str, Any], runtime_dir: Path) -> dict[str
     return facts
 
 
+def operation_ids(document: Mapping[str, Any], runtime_dir: Path) -> dict[str, str]:
+    """``"get /v2/me"`` -> the operation's id as the runtime knows it (the spec's ``operationId``, else its own
+    ``METHOD /path``): the generator turns the id into a module name and keeps no copy, yet a generated module names
+    its operation to the runtime by it."""
+    api = load_runtime(runtime_dir).ApiSpec.from_document(document)
+    return {f"{operation.method} {operation.path}": operation.operation_id for operation in api.operations}
+
+
 def facts_source(document: Mapping[str, Any], runtime_dir: Path) -> str:
     # JSON of strings only is a valid Jinja expression.
     pagination = json.dumps(pagination_facts(document, runtime_dir), sort_keys=True)
+    operations = json.dumps(operation_ids(document, runtime_dir), sort_keys=True)
     return (
         "{# Written by `attentive spec regen` from the effective spec (template_facts.py); not checked in. #}\n"
         f"{{% set pagination = {pagination} %}}\n"
+        f"{{% set operation_ids = {operations} %}}\n"
     )
 
 
