@@ -50,8 +50,6 @@ MAX_CATCH_UP = 2.0
 # The slowest pace while the quota of a window is used up: answers keep coming, so the next window is seen (and
 # dated) as soon as it opens.
 MIN_PACE = 0.1
-# Past the window's estimated end (the answer that shows the next one is still on its way) the quota's pace goes on.
-MIN_LEFT = 0.05
 
 
 class RatePacer(Protocol):
@@ -77,7 +75,6 @@ class ShareController:
         self._window_before = 0.0
         self._round_trip: float | None = None  # the shortest seen
         self._last_remaining: float | None = None
-        self._used = 0.0  # the most the server counted in this window, everyone together
         self._others = 0.0  # the others' requests in this window, up to the latest answer
         self._others_first: float | None = None  # when this window's first request of someone else was counted
         self._others_before: float | None = None  # the others' requests in the last window (None: not seen)
@@ -107,9 +104,19 @@ class ShareController:
         sends.append(at)
         while sends and sends[0] < at - 2 * WINDOW_SECONDS:
             sends.popleft()
+        end = self._window_end()
+        if end is not None and at < end and self._ours_in_window(at) >= self.quota - 0.5:
+            # That was our last request of this window: the next one waits for the window's end.
+            self.pacer.hold(end - at)
 
-    def _ours(self, since: float, until: float) -> int:
-        """Our requests sent from ``since`` to ``until`` (both included)."""
+    def _window_end(self) -> float | None:
+        return None if self._window_start is None else self._window_start + WINDOW_SECONDS
+
+    def _ours_in_window(self, until: float) -> int:
+        """Our requests sent in the current window up to ``until``; counted from its first answer's request at the
+        latest (that request is in the window, whatever the estimate of its start)."""
+        assert self._window_start is not None
+        since = min(self._window_start, self._window_sent)
         return sum(1 for at in self._sends if since <= at <= until)
 
     def observe(self, status: int, headers: Mapping[str, str], sent_at: float | None = None) -> None:
@@ -136,23 +143,28 @@ class ShareController:
         start = self._window_start
         assert start is not None
         used = self.limit - remaining
-        self._used = max(self._used, used)
         if remaining <= 0:
             self._overflowed = True
         # The others' requests up to this one: the server's count at its arrival less ours that arrived before it
         # (those answered so far: an answer describes its own request's moment).
         ours = self._ours_used
         ours.append(used)
-        others = max(used - sum(1 for at in ours if at <= used), 0.0)
+        others = max(used - sum(1 for counted in ours if counted <= used), 0.0)
         if others > max(ALONE_SLACK * used, 1.0) and self._others_first is None:
             self._others_first = sent
         self._others = max(self._others, others)
         self.quota = self._quota(start, sent)
         left = start + WINDOW_SECONDS - answered_at
-        if left < MIN_LEFT:
+        if left <= 0:
+            self._set(self.quota)  # past the window's end, before an answer shows the next one: its pace
+            return
+        due = self.quota - self._ours_in_window(answered_at)
+        if due < 1:
+            # Our part of this window is spent: nothing more before its end, then the next window's pace.
+            self.pacer.hold(left)
             self._set(self.quota)
             return
-        self._set((self.quota - self._ours(start, answered_at)) / left)
+        self._set(due / left)
 
     def _place(self, sent: float, answered_at: float, remaining: float) -> bool:
         """Find the window an answer belongs to, opening a new one on a jump of the remaining count; False for an
@@ -168,7 +180,7 @@ class ShareController:
             # full rate when their pace is not known yet).
             pace = self._others_before if self._others_before else self.limit
             self._window_before = min(max(self.limit - remaining - 1, 0.0) / pace, WINDOW_SECONDS)
-            self._used = self._others = 0.0
+            self._others = 0.0
             self._others_first = None
             self._ours_used = []
             self._overflowed = False
