@@ -13,12 +13,15 @@ what is left of the window:
 - the quota: the whole budget while nobody else spends the token. Once someone else does, exactly half of it is
   claimed, plus what the others leave of their half (their pace in this window and in the last, whichever is
   higher, so that a sender still speeding up is not taken from). Two importers on one token each hold half of every
-  window from the first answers that show the other, whoever started first, and one that stops hands its half
-  back within a window. Beside an integration that ignores the headers and takes less than half, the importer takes
-  the rest;
+  window from the first answers that show the other, whoever started first, and one that stops hands its half back
+  within a window. A sender that arrives in a window someone else already spends takes only what is left of it. A
+  window that overflows (a 429, nothing remaining) means someone wanted more: in the next one nobody takes more than
+  its claim, and a sender that kept to its claim while the window still overflowed counts one more sender (a third
+  each, then a quarter...). Beside an integration that ignores the headers and takes less than half, the rest is ours;
 - within a window the pace is what is left of the quota over what is left of the window, counted from our own sends:
   a sender that fell behind (its event loop busy, descheduled) catches up within the window instead of losing the
-  slots, and one ahead slows down. The window's count, not the spacing of slots, is what the server limits;
+  slots, and the request that spends the quota holds the next one until the window's end. The window's count, not
+  the spacing of slots, is what the server limits;
 - an answer describes the moment its request arrived: the others' requests are counted up to it, and their pace
   projects the rest;
 - a 429 means the window is spent: no request until the window's estimated end.
