@@ -7,8 +7,8 @@ what is left of the window:
 
 - a window is recognised by the remaining count jumping back up. The vendor documents no reset header, so a window
   is dated from its first answer: the moment its request reached the server is the answer's arrival less the
-  shortest round trip seen, less one slot of the full rate for each request of someone else the window took before
-  ours (a run's first request waits for a connection and reaches the server well after it left: dating the window
+  shortest round trip seen, less the time the requests of others the window took before ours needed at their pace
+  in the last window (a run's first request waits for a connection and reaches the server well after it left: dating the window
   from its departure would overrun the window's end);
 - the quota: the whole budget while nobody else spends the token. Once someone else does, exactly half of it is
   claimed, plus what the others leave of their half (their pace in this window and in the last, whichever is
