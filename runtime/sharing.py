@@ -8,8 +8,8 @@ what is left of the window:
 - a window is recognised by the remaining count jumping back up. The vendor documents no reset header, so a window
   is dated from its first answer: the moment its request reached the server is the answer's arrival less the
   shortest round trip seen, less the time the requests of others the window took before ours needed at their pace
-  in the last window (a run's first request waits for a connection and reaches the server well after it left: dating the window
-  from its departure would overrun the window's end);
+  in the last window (a run's first request waits for a connection and reaches the server well after it left:
+  dating the window from its departure would overrun the window's end);
 - the quota: the whole budget while nobody else spends the token. Once someone else does, exactly half of it is
   claimed, plus what the others leave of their half (their pace in this window and in the last, whichever is
   higher, so that a sender still speeding up is not taken from). Two importers on one token each hold half of every
@@ -30,7 +30,7 @@ what is left of the window:
 from __future__ import annotations
 
 import time
-from collections import deque
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -89,7 +89,7 @@ class ShareController:
         # Other senders, as far as the windows tell: one until a window overflows while we keep to our claim and
         # the others still take more than that many would.
         self.peers = 1
-        self._sends: deque[float] = deque()
+        self._sends: list[float] = []  # when our requests left, in order; the last two windows' worth
         self.quota = self.budget
         pacer.rate = min(pacer.rate, self.budget * START_SHARE)
         # The budget is what keeps each window under the limit, counted from the server's answers: the pacer's own
@@ -104,9 +104,9 @@ class ShareController:
     def sent(self, at: float) -> None:
         """A request of ours left at ``at`` (monotonic seconds)."""
         sends = self._sends
-        sends.append(at)
-        while sends and sends[0] < at - 2 * WINDOW_SECONDS:
-            sends.popleft()
+        insort(sends, at)
+        if sends[0] < at - 4 * WINDOW_SECONDS:
+            del sends[: bisect_left(sends, at - 2 * WINDOW_SECONDS)]
         end = self._window_end()
         if end is not None and at < end and self._ours_in_window(at) >= self.quota - 0.5:
             # That was our last request of this window: the next one waits for the window's end.
@@ -120,7 +120,7 @@ class ShareController:
         latest (that request is in the window, whatever the estimate of its start)."""
         assert self._window_start is not None
         since = min(self._window_start, self._window_sent)
-        return sum(1 for at in self._sends if since <= at <= until)
+        return bisect_right(self._sends, until) - bisect_left(self._sends, since)
 
     def observe(self, status: int, headers: Mapping[str, str], sent_at: float | None = None) -> None:
         """Learn from one answer. ``sent_at`` is when its request left: the server spent its budget then, not when
