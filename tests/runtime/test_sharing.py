@@ -92,7 +92,7 @@ def lateness(rng: random.Random, stalls: float) -> float:
 
 def simulate(
     importers: int,
-    work: int,
+    work: int | tuple[int, ...],
     starts: tuple[float, ...] = (),
     steady: float = 0.0,
     latency: float = LATENCY,
@@ -100,8 +100,8 @@ def simulate(
     stalls: float = 0.01,
     seed: int = 19,
 ) -> Run:
-    """Each importer sends ``work`` requests, starting at ``starts[i]``. ``steady``: another integration on the same
-    token sending that many requests a second whatever the answers say, for ``seconds``."""
+    """Each importer sends ``work`` requests (or ``work[i]``), starting at ``starts[i]``. ``steady``: another
+    integration on the same token sending that many requests a second whatever the answers say, for ``seconds``."""
     clock = Clock()
     rng = random.Random(seed)
     server = Server()
@@ -110,7 +110,7 @@ def simulate(
     if steady:
         pacers.append(Pacer(steady / Pacer.HEADROOM, clock))
         controllers.append(Blind())
-    left = [work] * importers + [10**9]
+    left = [*(work if isinstance(work, tuple) else (work,) * importers), 10**9]
     first_sent = [True] * len(pacers)
     events: list[tuple[float, int, int, str, float]] = []  # (time, seq, sender, kind, sent_at)
     seq = 0
@@ -185,6 +185,13 @@ def test_a_second_importer_gets_its_half_whoever_started_first() -> None:
         last_shared = int(min(run.finished)) - 1
         assert min(run.shares(both_from, last_shared)) >= 0.45, (starts, run.windows[both_from:last_shared])
         assert run.throttled_share <= 0.01, (starts, run.throttled_share)
+
+
+def test_the_importer_left_alone_takes_the_whole_limit_back() -> None:
+    run = simulate(2, work=(300, 1500))
+    alone = [sum(window.values()) for window in run.windows[int(min(run.finished)) + 2 : -1]]
+    assert len(alone) >= 8 and min(alone) >= 95, alone
+    assert run.throttled_share <= 0.01, run.throttled_share
 
 
 def test_three_importers_share_the_limit_too() -> None:
