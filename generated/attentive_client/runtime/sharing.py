@@ -50,8 +50,8 @@ ALONE_SLACK = 0.03
 # The fastest catching up may go, as a multiple of the budget: slots lost to a stall are made up within the window,
 # without a burst that would show the other sender an uneven pace.
 MAX_CATCH_UP = 2.0
-# The slowest pace while the quota of a window is used up: answers keep coming, so the next window is seen (and
-# dated) as soon as it opens.
+# The slowest pace asked for, as a part of the budget: a sender that yields most of a window still sends now and
+# then, so that its answers show the next window (and date it) as soon as it opens.
 MIN_PACE = 0.1
 
 
@@ -71,8 +71,8 @@ class ShareController:
         self.headroom = headroom
         self._clock = clock
         self._window_start: float | None = None
-        # The first answer of the window: when its request left, when the answer came, and how many requests of
-        # others the window took before it (in seconds of the full rate).
+        # The first answer of the window: when its request left, when the answer came, and how long before it the
+        # window opened (the others' requests it took first, at their pace).
         self._window_sent = 0.0
         self._window_answered = 0.0
         self._window_before = 0.0
