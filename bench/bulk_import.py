@@ -209,8 +209,11 @@ def full_windows(windows: list[list[int]]) -> list[list[int]]:
     return windows[started + 1 : ended]
 
 
-def describe(label: str, outcomes: list[dict[str, Any]], log: list[tuple[float, int, int, int]]) -> float:
-    """Print one configuration's figures; returns its fraction of the ceiling."""
+def describe(
+    label: str, outcomes: list[dict[str, Any]], log: list[tuple[float, int, int, int]]
+) -> tuple[float, float, float]:
+    """Print one configuration's figures; returns its fraction of the ceiling, the smaller importer's share in its
+    worst full window (1 for one importer) and the fraction of requests answered 429."""
     sent = sum(o["records_sent"] for o in outcomes)
     lines = sum(o["lines"] for o in outcomes)
     requests = sum(o["requests"] for o in outcomes)
@@ -246,6 +249,7 @@ def describe(label: str, outcomes: list[dict[str, Any]], log: list[tuple[float, 
         f"last left out): {min(counts, default=0)}-{max(counts, default=0)} of {RATE}, "
         f"{sum(counts) / max(len(counts), 1):.1f} on average"
     )
+    worst = 1.0
     if len(outcomes) > 1:
         shares = [o["records_sent"] / sent for o in outcomes]
         print("  shares over the run: " + " / ".join(f"{share:.1%}" for share in shares))
@@ -255,7 +259,7 @@ def describe(label: str, outcomes: list[dict[str, Any]], log: list[tuple[float, 
             f"both: the smaller is {worst:.1%} at worst (target 45-55%)"
         )
         print("  first windows: " + ", ".join("/".join(map(str, counts)) for counts in windows[:4]))
-    return float(overall / CEILING)
+    return overall / CEILING, worst, throttled / max(requests, 1)
 
 
 def throughput(small: Path, halves: list[Path]) -> None:
@@ -269,8 +273,12 @@ def throughput(small: Path, halves: list[Path]) -> None:
             log = server_log(server)
         figures.append(describe(label, outcomes, log))
         print(f"  server process CPU: {server_cpu:.1f} s ({load()})")
-    one, two = figures
-    print(f"one importer {one:.1%} (target >= 95%), two importers {two:.1%} combined (target >= 92%)")
+    (one, _, one_429), (two, worst, two_429) = figures
+    print(
+        f"one importer {one:.1%} (target >= 95%), 429s {one_429:.2%}; two importers {two:.1%} combined (target >= "
+        f"92%), the smaller share {worst:.1%} in the worst full window (target >= 45%), 429s {two_429:.2%} (target "
+        "<= 1%)"
+    )
 
 
 def server_apply() -> None:
