@@ -253,10 +253,12 @@ def describe(
     if len(outcomes) > 1:
         shares = [o["records_sent"] / sent for o in outcomes]
         print("  shares over the run: " + " / ".join(f"{share:.1%}" for share in shares))
+        # No full window (a run too short to have one) counts as a miss, not as a pass.
         worst = min((min(w) / sum(w) for w in full if sum(w)), default=0.0)
         print(
             f"  each importer's share per server window, in the {len(full)} full ones after the first second of "
             f"both: the smaller is {worst:.1%} at worst (target 45-55%)"
+            + ("" if full else ": no full window, the run is too short")
         )
         print("  first windows: " + ", ".join("/".join(map(str, counts)) for counts in windows[:4]))
     return overall / CEILING, worst, throttled / max(requests, 1)
