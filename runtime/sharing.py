@@ -120,6 +120,10 @@ class ShareController:
         latest (that request is in the window, whatever the estimate of its start)."""
         assert self._window_start is not None
         since = min(self._window_start, self._window_sent)
+        if self.windows <= 1 and self._sends:
+            # The run's first requests wait for connections and reach the server after the window they open has
+            # been dated from a faster one: every request sent before the first window's first answer counts in it.
+            since = min(since, self._sends[0])
         return bisect_right(self._sends, until) - bisect_left(self._sends, since)
 
     def observe(self, status: int, headers: Mapping[str, str], sent_at: float | None = None) -> None:
@@ -217,17 +221,23 @@ class ShareController:
         if self._overflowed or self._overflowed_before:
             return claim
         first = self._others_first
+        left = start + WINDOW_SECONDS - sent
+        if self.windows <= 1:
+            # Our first window, which others may have been spending since it opened: at most what is left of it at
+            # their pace so far, not a claim on what is gone.
+            pace = self._others / max(sent - start, MIN_ELAPSED)
+            return min(claim, self.budget - self._others - pace * left)
         if first is None or sent - start < MIN_ELAPSED:
             expected = before if before is not None else self.budget - claim
         else:
             # Their pace since they were first seen in this window, projected to its end; never below the last
             # window's count, so that a sender still speeding up is not taken from.
             pace = self._others / max(sent - first, MIN_ELAPSED)
-            expected = max(self._others + pace * (start + WINDOW_SECONDS - sent), before or 0.0)
-        if self.windows <= 1:
-            # Arriving in a window someone else already spends: what is left of it, not a claim on what is gone.
-            return min(claim, self.budget - expected)
+            expected = max(self._others + pace * left, before or 0.0)
         return max(claim, self.budget - expected)
 
     def _set(self, rate: float) -> None:
-        self.pacer.rate = min(max(rate, self.budget * MIN_PACE, 1.0), self.budget * MAX_CATCH_UP)
+        # No catching up in the first window: whoever else starts now has not reached the server yet, and a sender
+        # racing to fill the window alone would leave them only its end.
+        fastest = self.budget * (MAX_CATCH_UP if self.windows > 1 else 1.0)
+        self.pacer.rate = min(max(rate, self.budget * MIN_PACE, 1.0), fastest)

@@ -18,9 +18,10 @@ from attentive_client.runtime.sharing import ShareController
 
 LIMIT = 100
 LATENCY = 0.05
-# A first request reaches the server late: the connection is opened, the client built. Windows must not be dated
-# from when it left.
+# A run's first requests reach the server late, each opening a connection (the first one also builds the client):
+# windows must not be dated from when they left, nor counted from the fastest of them.
 FIRST_REQUEST_DELAY = 0.15
+CONNECTIONS = 4
 
 
 @dataclass
@@ -111,7 +112,7 @@ def simulate(
         pacers.append(Pacer(steady / Pacer.HEADROOM, clock))
         controllers.append(Blind())
     left = [*(work if isinstance(work, tuple) else (work,) * importers), 10**9]
-    first_sent = [True] * len(pacers)
+    connecting = [CONNECTIONS] * len(pacers)
     events: list[tuple[float, int, int, str, float]] = []  # (time, seq, sender, kind, sent_at)
     seq = 0
 
@@ -138,8 +139,8 @@ def simulate(
                 continue
             left[index] -= 1
             controllers[index].sent(at)
-            delay = FIRST_REQUEST_DELAY if first_sent[index] else 0.0
-            first_sent[index] = False
+            delay = FIRST_REQUEST_DELAY * connecting[index] / CONNECTIONS if connecting[index] else 0.0
+            connecting[index] = max(connecting[index] - 1, 0)
             push(at + delay, index, "arrive", at)
             push(at + lateness(rng, stalls), index, "wake")
         elif kind == "arrive":
