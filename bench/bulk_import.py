@@ -57,10 +57,11 @@ def logged(app):
         if scope["type"] != "http" or scope["path"] != "/v2/bulk/user/attributes":
             return await app(scope, receive, send)
         who = dict(scope["headers"]).get(b"x-bench-importer", b"-1").decode()
+        entered = time.monotonic()  # the window is spent as the request comes in, before the injected latency
         async def send_logged(message):
             if message["type"] == "http.response.start":
                 remaining = dict(message.get("headers", [])).get(b"x-ratelimit-remaining", b"-1").decode()
-                log.append((time.monotonic(), int(who), message["status"], int(remaining)))
+                log.append((entered, int(who), message["status"], int(remaining)))
             await send(message)
         await app(scope, receive, send_logged)
     return wrapped
@@ -175,7 +176,7 @@ def importers(url: str, sources: list[Path], patience: float = 0.0) -> list[dict
 
 
 def server_log(server: subprocess.Popen[str]) -> list[tuple[float, int, int, int]]:
-    """The server's answers to bulk submits: (monotonic time, importer, status, remaining in its window)."""
+    """The server's answers to bulk submits: (when the request came in, importer, status, remaining in its window)."""
     assert server.stdin is not None and server.stdout is not None
     server.stdin.close()
     return [
@@ -184,20 +185,24 @@ def server_log(server: subprocess.Popen[str]) -> list[tuple[float, int, int, int
 
 
 def server_windows(log: list[tuple[float, int, int, int]], importers: int) -> list[list[int]]:
-    """Requests the server took per window and importer, as its answers say: a window ends where the remaining count
-    jumps back up (answers a request or two out of order within a window are not a jump), or a second after it began
-    (the server's windows last one second)."""
-    windows: list[list[int]] = []
-    last, opened = RATE, float("-inf")
-    for at, who, status, remaining in sorted(log):
+    """Requests the server took per window and importer, as its answers say. Each request the server takes in a
+    window gets the next count of that window (the limit less its ``x-ratelimit-remaining``), so a count seen again
+    means a new window. Requests come in out of order by a few (their bodies are read concurrently)."""
+    windows: list[tuple[set[int], list[int]]] = []
+    for _, who, status, remaining in sorted(log):
         if status != 202:
             continue
-        if remaining > last + 3 or at - opened > 1.0:
-            windows.append([0] * importers)
-            opened = at
-        windows[-1][who] += 1
-        last = remaining
-    return windows
+        count = RATE - remaining
+        # Of the last three windows that have not had this count, the one whose counts come closest below it (a
+        # request that came in late belongs with its neighbours), the latest on a tie.
+        candidates = [w for w in windows[-3:] if count not in w[0]]
+        home = max(reversed(candidates), key=lambda w: max((c for c in w[0] if c < count), default=-1), default=None)
+        if home is None:
+            home = (set(), [0] * importers)
+            windows.append(home)
+        home[0].add(count)
+        home[1][who] += 1
+    return [counts for _, counts in windows]
 
 
 def full_windows(windows: list[list[int]]) -> list[list[int]]:
