@@ -132,3 +132,20 @@ def test_threads_share_one_pace() -> None:
     assert len(taken) == 40
     # 40 slots at 49/s cannot fit in less than 39 intervals.
     assert max(taken) >= 39 * pacer.interval - 1e-9
+
+
+def test_a_rate_set_by_the_caller_moves_the_next_slot_up_or_down() -> None:
+    time = FakeTime()
+    pacer = Pacer(10, time.clock)
+    pacer.set_rate(1000)  # a target that allows more than the spec says: not held to the spec's pace
+    fast = send_times(pacer, time, 11, [0.0] * 11)
+    assert fast[-1] - fast[0] < 0.02
+    pacer.set_rate(2)
+    slow = send_times(pacer, time, 3, [0.0] * 3)
+    assert slow[-1] - slow[0] >= 2 * 1 / (2 * Pacer.HEADROOM) - 1e-9
+    try:
+        pacer.set_rate(0)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a rate of 0 would park every sender for ever")

@@ -71,6 +71,14 @@ class Pacer:
     def interval(self) -> float:
         return 1.0 / (self.rate * self.headroom)
 
+    def set_rate(self, rate: float) -> None:
+        """Pace to ``rate`` from the next slot on, up or down (``observe`` only ever lowers it): for a caller that
+        learns the limit another way, such as a test target that advertises its own."""
+        if not rate > 0:
+            raise ValueError(f"rate must be positive, not {rate}")
+        with self._state:
+            self.rate = float(rate)
+
     def poll(self) -> float:
         """Take the next slot if it is due and return 0; otherwise return how long until it is (nothing taken)."""
         with self._state:

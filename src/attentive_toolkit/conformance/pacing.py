@@ -4,18 +4,18 @@ Such a target is usually a separate `attentive serve`, which enforces the spec's
 vendor does: unpaced, most cases of the busy operations would come back 429 and test only the rate limiter. Each
 operation starts at the spec's rate; once the target answers, the `x-ratelimit-limit` it advertises for the
 operation is the rate (a target that allows more is not held to the spec's pace, one that allows less is obeyed).
-The runtime's ``Pacer`` (the one owner of pacing) spaces the requests, at a little under the rate, because the
-target's one-second window opens at the first request it *receives*, and a request delayed on its way in can share
-a window with ones sent on time. A 429 holds the operation back as the client would.
+The runtime's ``PacerRegistry`` (the one owner of pacing, as the client's) keeps one ``Pacer`` per operation and
+spaces the requests at a little under the rate, because the target's one-second window opens at the first request
+it *receives*, and a request delayed on its way in can share a window with ones sent on time. A 429 holds the
+operation back as the client would.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 
-from attentive_client.runtime import ApiSpec, Operation, Pacer
+from attentive_client.runtime import ApiSpec, Operation, Pacer, PacerRegistry
 from attentive_client.runtime.pacing import header_number
 
 from ..spec.effective import load_effective_spec
@@ -32,10 +32,10 @@ class SpecPacing:
         share: float = SPEC_RATE_SHARE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        pacers: PacerRegistry | None = None,
     ) -> None:
         self._api = ApiSpec.from_document(load_effective_spec())
-        self._pacers: dict[str, Pacer] = {}
-        self._lock = threading.Lock()
+        self.pacers = pacers if pacers is not None else PacerRegistry()
         self._share = share
         self._clock = clock
         self._sleep = sleep
@@ -47,14 +47,15 @@ class SpecPacing:
             return None  # not an operation of the spec (a probe of an undeclared method): nothing to pace
 
     def _pacer(self, operation: Operation, limit: float | None = None) -> Pacer | None:
-        with self._lock:
-            pacer = self._pacers.get(operation.operation_id)
-            if limit is not None and limit > 0 and (pacer is None or pacer.rate != limit * self._share):
-                pacer = self._pacers[operation.operation_id] = Pacer(limit * self._share, self._clock)
-            elif pacer is None and operation.rate_limit_per_second is not None:
-                rate = operation.rate_limit_per_second * self._share
-                pacer = self._pacers[operation.operation_id] = Pacer(rate, self._clock)
-            return pacer
+        """The operation's pacer, at ``share`` of the limit the target advertised, else of the spec's."""
+        advertised = limit is not None and limit > 0
+        rate = limit if advertised else operation.rate_limit_per_second
+        if rate is None:
+            return None
+        pacer = self.pacers.get(operation.operation_id, rate * self._share, self._clock)
+        if advertised and pacer.rate != rate * self._share:
+            pacer.set_rate(rate * self._share)
+        return pacer
 
     def wait(self, method: str, path: str) -> None:
         """Block until ``method path`` may be sent; at once for an operation with no known limit."""
