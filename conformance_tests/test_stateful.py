@@ -3,6 +3,8 @@ resource the spec declares, then follow its links to the item."""
 
 from __future__ import annotations
 
+import contextlib
+
 import hypothesis
 import pytest
 
@@ -79,7 +81,12 @@ def test_resources_follow_their_links(conformance: ConformanceSession) -> None:
         phases=[hypothesis.Phase.generate],
         suppress_health_check=list(hypothesis.HealthCheck),
     )
-    workflow.run(settings=settings)
+    # A scenario's draws depend on what the target answered (a key taken by an earlier scenario turns a 201 into a
+    # 400, and the links from it go): Hypothesis calls that flaky generation when a later scenario replays a prefix.
+    # It is not a conformance failure; schemathesis's own stateful engine treats it the same way. What the scenarios
+    # before it recorded stands, and the checks below still decide.
+    with contextlib.suppress(hypothesis.errors.Flaky):
+        workflow.run(settings=settings)
     labels = {operation.label for operation in declared}
     failures = [
         record
