@@ -146,13 +146,23 @@ def _path_key(request: Request, resource: Resource) -> str:
     return str(request.path_params.get(resource.key, ""))
 
 
-async def read(state: ServerState, operation: Operation, resource: Resource, request: Request) -> Response:
+def _live_item(
+    state: ServerState, operation: Operation, resource: Resource, request: Request
+) -> tuple[str, Item] | Response:
+    """The item the request's path names, or the 404 for one that is unknown or archived."""
     state.checker.parameters(operation, request)
     key = _path_key(request, resource)
     item = state.resources.items.get(resource.name, key)
     if item is None or item.archived:
         return _not_found(state, operation, resource, key)
-    return _answer(state, operation, item.document)
+    return key, item
+
+
+async def read(state: ServerState, operation: Operation, resource: Resource, request: Request) -> Response:
+    found = _live_item(state, operation, resource, request)
+    if isinstance(found, Response):
+        return found
+    return _answer(state, operation, found[1].document)
 
 
 def _stamps_of(resource: Resource, document: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,12 +171,11 @@ def _stamps_of(resource: Resource, document: Mapping[str, Any]) -> dict[str, Any
 
 
 async def update(state: ServerState, operation: Operation, resource: Resource, request: Request) -> Response:
-    state.checker.parameters(operation, request)
+    found = _live_item(state, operation, resource, request)
+    if isinstance(found, Response):
+        return found
+    key, item = found
     body = await _body(state, operation, request)
-    key = _path_key(request, resource)
-    item = state.resources.items.get(resource.name, key)
-    if item is None or item.archived:
-        return _not_found(state, operation, resource, key)
     # PATCH changes only the fields sent, PUT replaces the body; the key names the item and stays, as do the stamps.
     kept = item.document if operation.method == "patch" else _stamps_of(resource, item.document)
     document = _stamp(resource, {**kept, **body, resource.key: key}, state.clock.iso(), created=False)
@@ -175,11 +184,10 @@ async def update(state: ServerState, operation: Operation, resource: Resource, r
 
 
 async def delete(state: ServerState, operation: Operation, resource: Resource, request: Request) -> Response:
-    state.checker.parameters(operation, request)
-    key = _path_key(request, resource)
-    item = state.resources.items.get(resource.name, key)
-    if item is None or item.archived:
-        return _not_found(state, operation, resource, key)
+    found = _live_item(state, operation, resource, request)
+    if isinstance(found, Response):
+        return found
+    key, item = found
     document = _stamp(resource, dict(item.document), state.clock.iso(), created=False)
     state.resources.items.archive(resource.name, key, document)
     return _answer(state, operation, document)

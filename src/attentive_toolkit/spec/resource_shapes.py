@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .validity import resolve_local
+
 RESOURCE_EXTENSION = "x-attentive-resource"
 PAGINATION_EXTENSION = "x-attentive-pagination"
 _ITEM_METHODS = {"get": "read", "patch": "update", "put": "update", "delete": "delete"}
@@ -36,15 +38,16 @@ class _Reader:
         self.document = document
 
     def resolve(self, node: Any) -> Any:
+        """``node`` with its own ``$ref`` followed, repeatedly; None for a cycle or a reference to nothing."""
         seen: set[str] = set()
         while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
-            if ref in seen or not ref.startswith("#/"):
+            if ref in seen:
                 return None
             seen.add(ref)
-            node = self.document
-            for part in ref[2:].split("/"):
-                node = node.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(node, Mapping) else None
+            found, node = resolve_local(self.document, ref)
+            if not found:
+                return None
         return node
 
     def json_object(self, holder: Any) -> Mapping[str, Any] | None:
