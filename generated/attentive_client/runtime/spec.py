@@ -307,7 +307,8 @@ class Operation:
             depth = len(within)
             guards = tuple(guard[depth:] for guard in self.resend_guards() if guard[:depth] == within)
             self._guards_within[within] = guards
-        for guard in guards:
+        # A loop, not any() over a generator: half the cost, asked of every record a bulk import reads.
+        for guard in guards:  # noqa: SIM110
             if _carries(item, guard):
                 return False
         return True
