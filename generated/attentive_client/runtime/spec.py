@@ -307,7 +307,11 @@ class Operation:
             depth = len(within)
             guards = tuple(guard[depth:] for guard in self.resend_guards() if guard[:depth] == within)
             self._guards_within[within] = guards
-        return not any(_carries(item, guard) for guard in guards)
+        # A loop, not any() over a generator: half the cost, asked of every record a bulk import reads.
+        for guard in guards:  # noqa: SIM110
+            if _carries(item, guard):
+                return False
+        return True
 
     def resend_guards(self) -> tuple[tuple[str, ...], ...]:
         """Where in a body a non-empty value makes the request unresendable, as paths (``*``: any array item)."""
@@ -341,12 +345,17 @@ def _json_schema(holder: Any) -> dict[str, Any] | None:
 
 
 def _carries(node: object, path: tuple[str, ...]) -> bool:
-    if not path:
-        return node not in (None, "", [], {})
-    head, rest = path[0], path[1:]
-    if head == "*":
-        return isinstance(node, list) and any(_carries(item, rest) for item in node)
-    return isinstance(node, dict) and head in node and _carries(node[head], rest)
+    # A loop down the keys, recursing only at an array: a bulk importer asks this of every record it reads.
+    for depth, head in enumerate(path):
+        if head == "*":
+            rest = path[depth + 1 :]
+            return isinstance(node, list) and any(_carries(item, rest) for item in node)
+        if not isinstance(node, dict):
+            return False
+        node = node.get(head)
+        if node is None:
+            return False
+    return node not in (None, "", [], {})
 
 
 class ApiSpec:

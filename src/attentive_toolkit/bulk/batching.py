@@ -170,9 +170,10 @@ class Batcher:
         return batch
 
     def forget(self, batch: Batch) -> None:
+        latest, seq = self.latest, batch.seq
         for key in batch.keys:
-            if self.latest.get(key, (None,))[0] == batch.seq:
-                del self.latest[key]
+            if (entry := latest.get(key)) is not None and entry[0] == seq:
+                del latest[key]
 
     def hold(self, batch: Batch) -> None:
         self.held.add(batch.keys)

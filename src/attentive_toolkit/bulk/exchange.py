@@ -9,7 +9,7 @@ once, here.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,8 +117,14 @@ async def job_status(client: AuthenticatedClient, job_id: str, policy: RetryPoli
     return read_reply(sent.response)
 
 
-async def download(client: AuthenticatedClient, url: str, plain: httpx.AsyncClient) -> httpx.Response:
-    """Fetch a results file; the token goes along only to the API's own origin (the runtime's rule)."""
+async def download(
+    client: AuthenticatedClient, url: str, plain: httpx.AsyncClient | Callable[[], httpx.AsyncClient]
+) -> httpx.Response:
+    """Fetch a results file; the token goes along only to the API's own origin (the runtime's rule). ``plain``, for
+    any other origin, may be given as what makes it on first use."""
     absolute, same_origin = results_location(client.base_url, url)
-    http = client.get_async_httpx_client() if same_origin else plain
+    if same_origin:
+        http = client.get_async_httpx_client()
+    else:
+        http = plain if isinstance(plain, httpx.AsyncClient) else plain()
     return await http.get(absolute)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import httpx
 from attentive_client import AuthenticatedClient
 from attentive_client.runtime import ApiSpec, Pacer, Redactor
 from attentive_client.runtime.bulk_jobs import STATUS_OPERATION, SUBMIT_OPERATION, users_per_job
@@ -292,8 +291,11 @@ class BulkImport:
         follower = JobFollower(self.client, ledger, self.stopping, self.status_pace, sender, follow_limits)
         sender.on_taken = self._on_taken(follower)
         parts = RunParts(ledger, sender, follower, asyncio.Queue(maxsize=options.concurrency))
-        async with httpx.AsyncClient() as follower.plain_http, self.client:
-            await self._pipeline(parts)
+        try:
+            async with self.client:
+                await self._pipeline(parts)
+        finally:
+            await follower.aclose()
 
     def _on_taken(self, follower: JobFollower) -> Callable[[Batch, str], None]:
         def taken(batch: Batch, job_id: str) -> None:
