@@ -39,7 +39,7 @@ from .stopping import SIGNALS, StopSwitch
 __all__ = ["BulkImport", "Counters", "ImportAborted", "ImportOptions"]
 
 SETTLED_FLUSH = 1000
-YOUNG_COLLECTION_EVERY = 50_000
+YOUNG_COLLECTION_EVERY = 10_000
 # Records are checked against the schema in runs this long (lines) or this large (bytes as JSON, bounding memory).
 CHECK_RUN_LINES = 256
 CHECK_RUN_BYTES = 1 << 20
@@ -109,9 +109,11 @@ def remove_journal(path: Path) -> None:
 def fewer_collections() -> Iterator[None]:
     """The garbage collector's young generation collected every ``YOUNG_COLLECTION_EVERY`` allocations instead of
     every 700, for the run only. An import allocates a few containers per record (the parsed record itself) and
-    makes almost no reference cycles, so most collections free nothing: at 700 they cost ~3 us per record, a tenth
-    of the importer's CPU. What is alive before the run (the spec, its validators, modules) is left out of every
-    collection until the run ends (``gc.freeze``)."""
+    makes few reference cycles, so most collections free nothing: at 700 they cost ~3 us per record, a tenth of the
+    importer's CPU. The cycles it does make (a sent batch's asyncio task and frames hold its body) wait for the next
+    collection, so a much higher threshold raises the peak memory: 10,000 keeps the peak where 700 has it, at the CPU
+    of far fewer collections (tox -e bench -- bulk_import measures both). What is alive before the run (the spec,
+    its validators, modules) is left out of every collection until the run ends (``gc.freeze``)."""
     thresholds = gc.get_threshold()
     # A host process that froze objects of its own keeps its freeze as it was: then nothing is frozen here.
     freeze = gc.get_freeze_count() == 0
