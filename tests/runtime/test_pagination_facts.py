@@ -9,7 +9,7 @@ from attentive_client.runtime import ApiSpec, Pagination
 
 from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.spec.effective import build_effective_spec
-from attentive_toolkit.spec.template_facts import pagination_facts
+from attentive_toolkit.spec.template_facts import operation_ids, pagination_facts
 
 from ..project_copy import REPO
 from ..upgrade.vendor_specs import NEWER_V2
@@ -65,7 +65,8 @@ def test_a_list_the_runtime_cant_page_is_not_paginated(extension: Any, propertie
 
 
 def test_the_templates_are_told_which_lists_page(newer_release: ApiSpec) -> None:
-    assert pagination_facts(newer_release.document, ProjectPaths(REPO).runtime) == {
-        "get /v2/segments": {"operation_id": "listSegments", "cursor_parameter": "cursor", "items_field": "segments"}
+    assert pagination_facts(newer_release) == {
+        "get /v2/segments": {"cursor_parameter": "cursor", "items_field": "segments"}
     }
-    assert pagination_facts(build_effective_spec(ProjectPaths(REPO)).document, ProjectPaths(REPO).runtime) == {}
+    assert operation_ids(newer_release)["get /v2/segments"] == "listSegments"
+    assert pagination_facts(ApiSpec.from_document(build_effective_spec(ProjectPaths(REPO)).document)) == {}

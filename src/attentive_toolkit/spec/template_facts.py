@@ -45,33 +45,32 @@ def load_runtime(runtime_dir: Path) -> ModuleType:
     return module
 
 
-def pagination_facts(document: Mapping[str, Any], runtime_dir: Path) -> dict[str, dict[str, str]]:
-    """``"get /v2/segments"`` -> the operation id, the cursor parameter and the items field of each paginated list."""
-    api = load_runtime(runtime_dir).ApiSpec.from_document(document)
+def pagination_facts(api: Any) -> dict[str, dict[str, str]]:
+    """``"get /v2/segments"`` -> the cursor parameter and the items field of each paginated list of ``api`` (the
+    runtime's ``ApiSpec``)."""
     facts: dict[str, dict[str, str]] = {}
     for operation in api.operations:
         pages = operation.pagination
         if pages is not None:
             facts[f"{operation.method} {operation.path}"] = {
-                "operation_id": operation.operation_id,
                 "cursor_parameter": pages.cursor_parameter,
                 "items_field": pages.items_field,
             }
     return facts
 
 
-def operation_ids(document: Mapping[str, Any], runtime_dir: Path) -> dict[str, str]:
+def operation_ids(api: Any) -> dict[str, str]:
     """``"get /v2/me"`` -> the operation's id as the runtime knows it (the spec's ``operationId``, else its own
     ``METHOD /path``): the generator turns the id into a module name and keeps no copy, yet a generated module names
     its operation to the runtime by it."""
-    api = load_runtime(runtime_dir).ApiSpec.from_document(document)
     return {f"{operation.method} {operation.path}": operation.operation_id for operation in api.operations}
 
 
 def facts_source(document: Mapping[str, Any], runtime_dir: Path) -> str:
+    api = load_runtime(runtime_dir).ApiSpec.from_document(document)
     # JSON of strings only is a valid Jinja expression.
-    pagination = json.dumps(pagination_facts(document, runtime_dir), sort_keys=True)
-    operations = json.dumps(operation_ids(document, runtime_dir), sort_keys=True)
+    pagination = json.dumps(pagination_facts(api), sort_keys=True)
+    operations = json.dumps(operation_ids(api), sort_keys=True)
     return (
         "{# Written by `attentive spec regen` from the effective spec (template_facts.py); not checked in. #}\n"
         f"{{% set pagination = {pagination} %}}\n"
