@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 from attrs import frozen
@@ -25,6 +25,7 @@ from attrs import frozen
 from . import errors, media
 from .calls import PATH_PARAMETERS
 from .clients import BaseClient
+from .origins import same_origin
 from .spec import ApiSpec
 
 __all__ = [
@@ -76,7 +77,7 @@ def results_location(base_url: str, url: str) -> tuple[str, bool]:
     token goes only there, and a results URL elsewhere (a signed storage link) is fetched without it."""
     base = base_url.rstrip("/") + "/"
     absolute = urljoin(base, url)
-    return absolute, urlsplit(absolute)[:2] == urlsplit(base)[:2]
+    return absolute, same_origin(absolute, base)
 
 
 class BulkJobError(errors.AttentiveError):

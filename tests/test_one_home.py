@@ -27,7 +27,7 @@ DEFINED_ONCE = {
     "JSON pointer": r"^def json_pointer\(",
     "one broken rule": r"^class (FieldError|Violation)\b",
     "a bulk job's terminal states": r"^TERMINAL_STATES\s*=",
-    "a results link's origin": r"^def (results_location|_?same_origin)\(",
+    "same origin (where the credential may go)": r"^def (_?same_origin|_origin)\(",
     "users per bulk job": r"^def users_per_job\(|^(MAX_BATCH_SIZE|MAX_USERS_PER_JOB)\s*=",
     "the retry decision (Retry-After, backoff, an exhausted window)": r"^class RetryPolicy\b|^def \w*retry_after\w*\(",
     "stateful operations": r"^(HANDLERS|STATEFUL_OPERATIONS)\b",

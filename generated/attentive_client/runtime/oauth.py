@@ -21,6 +21,7 @@ from attrs import define, field, frozen
 from .clients import BaseAuthenticatedClient, BaseClient
 from .errors import AttentiveError, UnexpectedStatus, status_error_class
 from .logs import redact_logs
+from .origins import same_origin
 from .redaction import REDACTED, Redactor
 from .spec import ApiSpec
 
@@ -77,7 +78,7 @@ class AuthorizationCodeFlow:
     def token_url_for(self, base_url: str) -> str:
         """The token URL as ``base_url`` serves it: unchanged when ``base_url`` is the spec's own server, else
         the token URL's path (relative to the spec's server path) on ``base_url``."""
-        if _origin(base_url) == _origin(self.token_url):
+        if same_origin(base_url, self.token_url):
             return self.token_url
         return base_url.rstrip("/") + token_path(self)
 
@@ -99,14 +100,9 @@ def token_path(flow: AuthorizationCodeFlow) -> str:
     server answers the exchange."""
     path = urlsplit(flow.token_url).path
     server_path = urlsplit(flow.server_url).path.rstrip("/")
-    if _origin(flow.server_url) == _origin(flow.token_url) and server_path and path.startswith(server_path + "/"):
+    if same_origin(flow.server_url, flow.token_url) and server_path and path.startswith(server_path + "/"):
         path = path[len(server_path) :]
     return path or "/"
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
 
 
 @frozen
