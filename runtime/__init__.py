@@ -16,7 +16,8 @@ import it from there, and the drift check proves the copy is current.
 - ``Redactor`` / ``REDACTED``: how tokens are kept out of text; ``configure_from_environment`` sets up
   ``ATTENTIVE_LOG`` logging.
 - ``BulkJobs``: submit a bulk job, wait for it, stream its results as ``BulkResult`` records.
-- ``iterate_items`` / ``aiterate_items``: every item of a cursor-paginated list, page by page (``pages``).
+- ``iterate_items`` / ``aiterate_items``: every item of a cursor-paginated list, page by page, reading each
+  page's fields through ``PageFields`` (``pages``).
 - ``OAuth``: the spec's authorization-code flow: the install URL, the code exchange, a client with the token.
 
 Helpers the toolkit shares with the client but a client user does not call are imported from their modules
@@ -55,6 +56,7 @@ from .oauth import (
 )
 from .pacing import Pacer
 from .pages import (
+    PageFields,
     PaginationError,
     aiterate_items,
     iterate_items,
@@ -93,6 +95,7 @@ __all__ = [
     "Operation",
     "Pacer",
     "PacerRegistry",
+    "PageFields",
     "Pagination",
     "PaginationError",
     "Redactor",

@@ -3,29 +3,38 @@
 Which operations page, and through which parameter and fields, is the effective spec's fact
 (``x-attentive-pagination``, read by ``Operation.pagination``). A generated endpoint module hands over how to fetch
 one typed page (its own ``sync`` / ``asyncio``, so each page is one call under the client's validation, pacing,
-retries and deadline) and where a page keeps its items; this module decides when to stop: ``hasMore`` false, or
-no next cursor. A server that hands back a cursor it already gave would make the loop endless: that raises
-``PaginationError`` instead.
+retries and deadline) and how to read a page's fields the spec names: its items, the next cursor and, when the spec
+names one, whether more pages follow (``PageFields``: the model's own attributes, so a page is never serialised
+again to find them). This module decides when to stop: ``hasMore`` false, or no next cursor. A server that hands
+back a cursor it already gave would make the loop endless: that raises ``PaginationError`` instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import Generic, Protocol, TypeVar
+
+from attrs import frozen
 
 from .errors import AttentiveError
 from .spec import ApiSpec, Pagination
 
-__all__ = ["PaginationError", "aiterate_items", "iterate_items"]
+__all__ = ["PageFields", "PaginationError", "aiterate_items", "iterate_items"]
 
 Item = TypeVar("Item")
-PageT = TypeVar("PageT", bound="Page")
+PageT = TypeVar("PageT")
 
 
-class Page(Protocol):
-    """A typed page: a generated model, which gives back its JSON (the fields the spec names) with ``to_dict``."""
+@frozen
+class PageFields(Generic[PageT, Item]):
+    """How to read a typed page's fields that ``x-attentive-pagination`` names: ``items`` (the items field),
+    ``cursor`` (the cursor field) and ``has_more`` (the more-pages field; None when the spec names none). Each
+    returns the attribute as the model holds it: a missing field is the generator's ``UNSET``, which is neither a
+    cursor nor ``True``."""
 
-    def to_dict(self) -> dict[str, Any]: ...
+    items: Callable[[PageT], Sequence[Item]]
+    cursor: Callable[[PageT], object]
+    has_more: Callable[[PageT], object] | None = None
 
 
 class SpecOwner(Protocol):
@@ -47,21 +56,23 @@ def pagination_of(client: SpecOwner, operation_id: str) -> Pagination:
     return pagination
 
 
-class _Cursors:
+class _Cursors(Generic[PageT, Item]):
     """The cursors met so far; the next one to send, or None when the list has ended."""
 
-    def __init__(self, operation_id: str, pagination: Pagination) -> None:
+    def __init__(self, client: SpecOwner, operation_id: str, fields: PageFields[PageT, Item]) -> None:
+        pagination = pagination_of(client, operation_id)
         self.operation_id = operation_id
-        self.pagination = pagination
+        self.fields = fields
+        # The spec may name no more-pages field; then only a missing cursor ends the list.
+        self.has_more = fields.has_more if pagination.has_more_field is not None else None
         self.seen: set[str] = set()
         self.pages = 0
 
-    def after(self, page: Mapping[str, Any]) -> str | None:
+    def after(self, page: PageT) -> str | None:
         self.pages += 1
-        pagination = self.pagination
-        if pagination.has_more_field is not None and page.get(pagination.has_more_field) is not True:
+        if self.has_more is not None and self.has_more(page) is not True:
             return None
-        cursor = page.get(pagination.cursor_field)
+        cursor = self.fields.cursor(page)
         if not isinstance(cursor, str) or not cursor:
             return None
         if cursor in self.seen:
@@ -78,17 +89,17 @@ def iterate_items(
     client: SpecOwner,
     operation_id: str,
     fetch: Callable[[str | None], PageT],
-    items: Callable[[PageT], Sequence[Item]],
+    fields: PageFields[PageT, Item],
 ) -> Iterator[Item]:
     """Every item of ``operation_id``'s list: ``fetch(cursor)`` gets one typed page (``None``: the first), and
-    ``items(page)`` its items. Nothing is fetched until the first item is asked for; an error raised by a page's
-    call comes out of the iteration after the items of the pages before it."""
-    cursors = _Cursors(operation_id, pagination_of(client, operation_id))
+    ``fields`` reads its items and where the next page starts. Nothing is fetched until the first item is asked
+    for; an error raised by a page's call comes out of the iteration after the items of the pages before it."""
+    cursors = _Cursors(client, operation_id, fields)
     cursor: str | None = None
     while True:
         page = fetch(cursor)
-        yield from items(page)
-        cursor = cursors.after(page.to_dict())
+        yield from fields.items(page)
+        cursor = cursors.after(page)
         if cursor is None:
             return
 
@@ -97,15 +108,15 @@ async def aiterate_items(
     client: SpecOwner,
     operation_id: str,
     fetch: Callable[[str | None], Awaitable[PageT]],
-    items: Callable[[PageT], Sequence[Item]],
+    fields: PageFields[PageT, Item],
 ) -> AsyncIterator[Item]:
     """``iterate_items`` for asyncio: ``fetch`` is awaited for each page."""
-    cursors = _Cursors(operation_id, pagination_of(client, operation_id))
+    cursors = _Cursors(client, operation_id, fields)
     cursor: str | None = None
     while True:
         page = await fetch(cursor)
-        for item in items(page):
+        for item in fields.items(page):
             yield item
-        cursor = cursors.after(page.to_dict())
+        cursor = cursors.after(page)
         if cursor is None:
             return

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from attentive_client import AuthenticatedClient, errors
 from attentive_client.api.segments import list_segments
+from attentive_client.models.list_segments_response import ListSegmentsResponse
 from attentive_client.runtime import PaginationError
 
 SEGMENTS = [{"externalId": f"segment-{number}", "name": f"Segment {number}"} for number in range(5)]
@@ -44,8 +45,22 @@ def client_for(server: FakeServer) -> AuthenticatedClient:
     )
 
 
+def count_serialisations() -> list[int]:
+    """Counts every ``to_dict`` of a page: reading a page's cursor and ``hasMore`` must not serialise it again."""
+    counted = [0]
+    serialise = ListSegmentsResponse.to_dict
+
+    def counting(page: ListSegmentsResponse) -> dict[str, Any]:
+        counted[0] += 1
+        return serialise(page)
+
+    ListSegmentsResponse.to_dict = counting  # type: ignore[method-assign]
+    return counted
+
+
 def main() -> None:
     seen: dict[str, Any] = {}
+    serialised = count_serialisations()
     server = FakeServer()
     with client_for(server) as client:
         items = list_segments.iterate(client=client, limit=2)
@@ -63,6 +78,7 @@ def main() -> None:
             return [segment.external_id async for segment in list_segments.aiterate(client=client, limit=2)]
 
     seen["async_ids"] = asyncio.run(collect())
+    seen["pages_serialised"] = serialised[0]
 
     got: list[str] = []
     try:

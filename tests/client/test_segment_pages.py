@@ -49,6 +49,11 @@ def test_async_iteration_gives_the_same_segments(seen: dict[str, Any]) -> None:
     assert seen["async_ids"] == IDS
 
 
+def test_pages_are_read_through_the_model_never_serialised_again(seen: dict[str, Any]) -> None:
+    # Six pages fetched (three sync, three async): their cursor and hasMore come from the model's attributes.
+    assert seen["pages_serialised"] == 0
+
+
 def test_an_error_mid_way_is_raised_after_the_items_before_it(seen: dict[str, Any]) -> None:
     assert seen["error"] == {"type": "ServerError", "status": 503, "before": IDS[:2]}
 

@@ -66,7 +66,12 @@ def test_a_list_the_runtime_cant_page_is_not_paginated(extension: Any, propertie
 
 def test_the_templates_are_told_which_lists_page(newer_release: ApiSpec) -> None:
     assert pagination_facts(newer_release) == {
-        "get /v2/segments": {"cursor_parameter": "cursor", "items_field": "segments"}
+        "get /v2/segments": {
+            "cursor_parameter": "cursor",
+            "items_field": "segments",
+            "cursor_field": "cursor",
+            "has_more_field": "hasMore",
+        }
     }
     assert operation_ids(newer_release)["get /v2/segments"] == "listSegments"
     assert pagination_facts(ApiSpec.from_document(build_effective_spec(ProjectPaths(REPO)).document)) == {}

@@ -46,8 +46,8 @@ def load_runtime(runtime_dir: Path) -> ModuleType:
 
 
 def pagination_facts(api: Any) -> dict[str, dict[str, str]]:
-    """``"get /v2/segments"`` -> the cursor parameter and the items field of each paginated list of ``api`` (the
-    runtime's ``ApiSpec``)."""
+    """``"get /v2/segments"`` -> the cursor parameter and the fields a page names (items, next cursor and, when the
+    spec names one, whether more pages follow) of each paginated list of ``api`` (the runtime's ``ApiSpec``)."""
     facts: dict[str, dict[str, str]] = {}
     for operation in api.operations:
         pages = operation.pagination
@@ -55,6 +55,8 @@ def pagination_facts(api: Any) -> dict[str, dict[str, str]]:
             facts[f"{operation.method} {operation.path}"] = {
                 "cursor_parameter": pages.cursor_parameter,
                 "items_field": pages.items_field,
+                "cursor_field": pages.cursor_field,
+                **({"has_more_field": pages.has_more_field} if pages.has_more_field is not None else {}),
             }
     return facts
 
