@@ -4,6 +4,7 @@ newer V2 release's segments, through the project's own overlays, served in proce
 from __future__ import annotations
 
 import copy
+import json
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,17 +181,87 @@ def test_the_documented_filters(client: TestClient) -> None:
     assert keys(client, updatedSince="2999-01-01T00:00:00Z") == []
 
 
-def test_members_are_added_and_removed(client: TestClient) -> None:
-    create(client, "gold")
-    ada, bob = {"email": "ada@example.com"}, {"phone": "+15005550006"}
-    added = client.post(MEMBERS, json={"externalId": "gold", "members": [ada, bob, ada]}, headers=AUTH)
-    assert added.status_code == 202
-    removed = client.request("DELETE", MEMBERS, json={"externalId": "gold", "members": [bob]}, headers=AUTH)
-    assert removed.status_code == 202
+@pytest.fixture
+def manual(document: dict[str, Any]) -> Iterator[TestClient]:
+    """A server whose jobs wait until driven (``POST /_sandbox/jobs/run``), so each state can be seen."""
+    with serve(document, run_jobs_in_background=False) as test_client:
+        yield test_client
+
+
+def members_of(client: TestClient) -> list[Any]:
     (entry,) = client.get("/_sandbox/resources", headers=AUTH).json()["items"]
-    assert entry["members"] == [ada]
-    unknown = client.post(MEMBERS, json={"externalId": "nope", "members": [ada]}, headers=AUTH)
+    members: list[Any] = entry["members"]
+    return members
+
+
+def job_results(client: TestClient, job_id: str) -> list[dict[str, Any]]:
+    """Follows the job id as a client would: the status operation, then its results link."""
+    status = client.get(f"/v2/bulk/job/{job_id}", headers=AUTH)
+    assert status.status_code == 200, status.text
+    assert status.json()["status"] == "COMPLETED"
+    results = client.get(status.json()["url"])
+    assert results.status_code == 200
+    return [json.loads(line) for line in results.text.splitlines()]
+
+
+def test_member_changes_are_bulk_jobs_the_job_status_reports(manual: TestClient) -> None:
+    create(manual, "gold")
+    ada, bob = {"email": "ada@example.com"}, {"phone": "+15005550006"}
+
+    added = manual.post(MEMBERS, json={"externalId": "gold", "members": [ada, bob, ada]}, headers=AUTH)
+
+    assert added.status_code == 202
+    job_id = added.json()["batchJobId"]
+    pending = manual.get(f"/v2/bulk/job/{job_id}", headers=AUTH).json()
+    assert (pending["bulkJobId"], pending["status"], pending["totalRecords"]) == (job_id, "PENDING", 3)
+    assert members_of(manual) == []  # queued, not applied yet
+    manual.post("/_sandbox/jobs/run", headers=AUTH)
+    assert members_of(manual) == [ada, bob]
+    assert [(line["request"], line["status"], line["message"]) for line in job_results(manual, job_id)] == [
+        (ada, 202, "added to segments 'gold'"),
+        (bob, 202, "added to segments 'gold'"),
+        (ada, 202, "already a member of segments 'gold'"),
+    ]
+
+    removed = manual.request("DELETE", MEMBERS, json={"externalId": "gold", "members": [bob, bob]}, headers=AUTH)
+    assert removed.status_code == 202 and removed.json()["batchJobId"] != job_id
+    manual.post("/_sandbox/jobs/run", headers=AUTH)
+    assert members_of(manual) == [ada]
+    assert [line["message"] for line in job_results(manual, removed.json()["batchJobId"])] == [
+        "removed from segments 'gold'",
+        "not a member of segments 'gold'",
+    ]
+
+
+def test_a_member_change_for_an_unknown_item_is_a_404_and_no_job(manual: TestClient) -> None:
+    unknown = manual.post(MEMBERS, json={"externalId": "nope", "members": [{"email": "ada@example.com"}]}, headers=AUTH)
+
     assert unknown.status_code == 404
+    assert manual.get("/_sandbox/jobs", headers=AUTH).json()["jobs"] == []
+
+
+def test_an_item_archived_before_its_member_job_runs_gets_a_404_line_per_member(manual: TestClient) -> None:
+    create(manual, "gold")
+    ada = {"email": "ada@example.com"}
+    job_id = manual.post(MEMBERS, json={"externalId": "gold", "members": [ada]}, headers=AUTH).json()["batchJobId"]
+    assert manual.delete(item("gold"), headers=AUTH).status_code == 204
+
+    manual.post("/_sandbox/jobs/run", headers=AUTH)
+
+    (line,) = job_results(manual, job_id)
+    assert (line["request"], line["status"]) == (ada, 404)
+    assert members_of(manual) == []
+
+
+def test_members_are_added_and_removed_by_the_background_worker(client: TestClient) -> None:
+    create(client, "gold")
+    ada = {"email": "ada@example.com"}
+    job_id = client.post(MEMBERS, json={"externalId": "gold", "members": [ada]}, headers=AUTH).json()["batchJobId"]
+
+    # The status operation lets the worker run first; the job finishes on the server's own loop within a few polls.
+    statuses = [client.get(f"/v2/bulk/job/{job_id}", headers=AUTH).json()["status"] for _ in range(50)]
+    assert "COMPLETED" in statuses
+    assert members_of(client) == [ada]
 
 
 def test_reset_forgets_items(client: TestClient) -> None:
@@ -206,3 +277,17 @@ def test_items_survive_a_restart_with_a_database(document: dict[str, Any], tmp_p
         create(first, "gold")
     with serve(document, db_path=database) as second:
         assert second.get(item("gold"), headers=AUTH).json()["name"] == "Gold"
+
+
+def test_a_member_job_survives_a_restart_and_runs_after_it(document: dict[str, Any], tmp_path: Path) -> None:
+    database = tmp_path / "state.sqlite3"
+    ada = {"email": "ada@example.com"}
+    with serve(document, db_path=database, run_jobs_in_background=False) as first:
+        create(first, "gold")
+        job_id = first.post(MEMBERS, json={"externalId": "gold", "members": [ada]}, headers=AUTH).json()["batchJobId"]
+
+    with serve(document, db_path=database, run_jobs_in_background=False) as second:
+        assert second.get(f"/v2/bulk/job/{job_id}", headers=AUTH).json()["status"] == "PENDING"
+        second.post("/_sandbox/jobs/run", headers=AUTH)
+        assert [line["message"] for line in job_results(second, job_id)] == ["added to segments 'gold'"]
+        assert members_of(second) == [ada]

@@ -66,9 +66,9 @@ class ServerState:
         self.limiter = WindowBudget(settings.monotonic)
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)
-        self.worker = BulkWorker(self.store, self.upserter, self.clock, self.faults, settings)
-        self.links = LinkSigner(settings.link_secret, self.clock, settings.results_link_lifetime)
         self.resources = Resources(self.store, self.clock, settings.link_secret)
+        self.worker = BulkWorker(self.store, self.upserter, self.resources.items, self.clock, self.faults, settings)
+        self.links = LinkSigner(settings.link_secret, self.clock, settings.results_link_lifetime)
 
     def rate_limit(self, operation: Operation) -> int:
         return self.settings.rate_limits.get(operation.operation_id, rate_limit_of(operation))

@@ -1,4 +1,5 @@
-"""The bulk job worker: PENDING -> IN_PROGRESS -> COMPLETED (or FAILED), applying each record as the single upsert.
+"""The bulk job worker: PENDING -> IN_PROGRESS -> COMPLETED (or FAILED), applying each record as the single upsert,
+or, for a resource's member job (``member_jobs.py``), its members in one step.
 
 Jobs run as asyncio tasks on the server's loop at ``job_pace_seconds`` per transition, or only when driven
 (``advance`` / ``run_all``) so tests can step through the states without sleeping.
@@ -15,8 +16,10 @@ from typing import Any
 from .clock import SandboxClock
 from .faults import FaultInjector
 from .job_apply import JobApplier
+from .member_jobs import MEMBER_ROLES, MemberJobs
+from .resource_store import ResourceStore
 from .settings import ServerSettings
-from .storage import Job, Store
+from .storage import USERS_JOB, Job, Store
 from .upsert import Upserter
 
 log = logging.getLogger(__name__)
@@ -29,10 +32,17 @@ TURNS_WHEN_BUSY = 8
 
 class BulkWorker:
     def __init__(
-        self, store: Store, upserter: Upserter, clock: SandboxClock, faults: FaultInjector, settings: ServerSettings
+        self,
+        store: Store,
+        upserter: Upserter,
+        items: ResourceStore,
+        clock: SandboxClock,
+        faults: FaultInjector,
+        settings: ServerSettings,
     ) -> None:
         self._store = store
         self._applier = JobApplier(store, upserter, settings.max_custom_attributes)
+        self._members = MemberJobs(store, items)
         self._clock = clock
         self._faults = faults
         self._settings = settings
@@ -45,10 +55,11 @@ class BulkWorker:
         # The records of the job in progress, parsed once rather than once per chunk.
         self._records: dict[str, list[Any]] = {}
 
-    def submit(self, request_body: str, total_records: int) -> str:
-        """Queue a job for a schema-valid ``{"users": [...]}`` body, kept as received."""
+    def submit(self, request_body: str, total_records: int, kind: str = USERS_JOB) -> str:
+        """Queue a job for a schema-valid ``{"users": [...]}`` body, kept as received, or (``kind``: a member role)
+        a member job's request (``member_jobs.member_job_request``)."""
         job_id = uuid.uuid4().hex
-        self._store.insert_job(job_id, request_body, total_records, self._clock.iso())
+        self._store.insert_job(job_id, request_body, total_records, self._clock.iso(), kind)
         if self._settings.run_jobs_in_background:
             self._spawn(job_id)
         return job_id
@@ -114,6 +125,10 @@ class BulkWorker:
             self._store.set_job_status(job_id, "IN_PROGRESS", self._clock.iso())
             return "IN_PROGRESS"
         try:
+            if job.kind in MEMBER_ROLES:
+                message = self._members.apply(job_id, job.kind)
+                self._store.set_job_status(job_id, "COMPLETED", self._clock.iso(), message)
+                return "COMPLETED"
             return self._process(job_id, limit)
         except Exception as exc:  # a job that cannot proceed is FAILED, with the reason
             log.exception("bulk job %s failed", job_id)

@@ -36,6 +36,7 @@ def _state(request: Request) -> ServerState:
 def _job_json(state: ServerState, request: Request, job: Job) -> dict[str, Any]:
     body: dict[str, Any] = {
         "bulkJobId": job.id,
+        "kind": job.kind,
         "status": job.status,
         "totalRecords": job.total_records,
         "resultLines": state.store.result_count(job.id),

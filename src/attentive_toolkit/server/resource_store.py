@@ -2,12 +2,14 @@
 
 Two tables of their own, created on the shared connection through ``Store.transaction()``: an item is its JSON
 document under (resource name, key), numbered in creation order (the order lists page in, so an item created while
-a client pages lands after every cursor already handed out); archiving hides it from lists and reads.
+a client pages lands after every cursor already handed out); archiving hides it from lists and reads. Members change
+inside a bulk job's transaction (``member_jobs.py``), as the spec's member operations queue a job.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -99,13 +101,24 @@ class ResourceStore:
             ).fetchall()
         return [Item(row["position"], json.loads(row["document"]), False) for row in rows]
 
-    def change_members(self, resource: str, key: str, members: list[Any], *, add: bool) -> None:
-        rows = [(resource, key, _member_text(member)) for member in members]
-        with self._store.transaction() as db:
-            if add:
-                db.executemany("INSERT OR IGNORE INTO resource_members (resource, key, member) VALUES (?, ?, ?)", rows)
-            else:
-                db.executemany("DELETE FROM resource_members WHERE resource = ? AND key = ? AND member = ?", rows)
+    def change_members(
+        self, db: sqlite3.Connection, resource: str, key: str, members: list[Any], *, add: bool
+    ) -> list[bool] | None:
+        """Add or remove ``members`` of an item inside the caller's transaction: for each member in order, whether
+        it changed anything (False: already a member, or not one). None, changing nothing, when the item is unknown
+        or archived."""
+        row = db.execute(
+            "SELECT archived FROM resource_items WHERE resource = ? AND key = ?", (resource, key)
+        ).fetchone()
+        if row is None or row["archived"]:
+            return None
+        statement = (
+            "INSERT OR IGNORE INTO resource_members (resource, key, member) VALUES (?, ?, ?)"
+            if add
+            else "DELETE FROM resource_members WHERE resource = ? AND key = ? AND member = ?"
+        )
+        # One statement per member, in order, so a member named twice changes things once, the first time.
+        return [db.execute(statement, (resource, key, _member_text(member))).rowcount == 1 for member in members]
 
     def members(self, resource: str, key: str) -> list[Any]:
         with self._store.transaction() as db:

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .clock import SandboxClock
+from .member_jobs import member_job_request
 from .request_body import BadRequest, parse_body
 from .resource_store import Item, ResourceStore
 from .responses import FastJSONResponse
@@ -273,6 +274,8 @@ def _array_property(state: ServerState, schema: Mapping[str, Any]) -> str:
 
 
 async def change_members(state: ServerState, operation: Operation, resource: Resource, request: Request) -> Response:
+    """Queue the change as a bulk job (the spec: "queued for asynchronous processing", a job id "to check status via"
+    the job status operation); the item must exist now, and the job reports each member's outcome when it runs."""
     state.checker.parameters(operation, request)
     body = await _body(state, operation, request)
     key = str(body.get(resource.key, ""))
@@ -280,13 +283,10 @@ async def change_members(state: ServerState, operation: Operation, resource: Res
     if item is None or item.archived:
         return _not_found(state, operation, resource, key)
     members = body.get(resource.members_field or "")
-    add = resource.role == "members-add"
-    state.resources.items.change_members(resource.name, key, members if isinstance(members, list) else [], add=add)
-    # Applied at once; the documented success answers (its body from the spec, as for a stateless operation).
-    answer = state.answers.answer(operation)
-    if answer.problem or not answer.has_body:
-        return Response(status_code=answer.status)
-    return FastJSONResponse(answer.body, answer.status)
+    members = members if isinstance(members, list) else []
+    job_id = state.worker.submit(member_job_request(resource.name, key, members), len(members), resource.role)
+    message = f"accepted {len(members)} member(s) of {resource.name} {key!r} as bulk job {job_id}"
+    return _answer(state, operation, {"batchJobId": job_id, "message": message})
 
 
 RoleHandler = Callable[["ServerState", Operation, Resource, Request], Awaitable[Response]]

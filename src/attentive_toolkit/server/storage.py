@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS custom_attributes (
 );
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL DEFAULT 'users',
     status TEXT NOT NULL,
     total_records INTEGER NOT NULL,
     request TEXT NOT NULL,
@@ -59,12 +60,19 @@ CREATE TABLE IF NOT EXISTS job_results (
 );
 """
 
+# Columns added since a --db file could first be written: (table, column, definition), added when missing.
+ADDED_COLUMNS = (("jobs", "kind", "TEXT NOT NULL DEFAULT 'users'"),)
+# What a job applies: the bulk users it was submitted with, unless another kind is named (a resource's members).
+USERS_JOB = "users"
+JOB_COLUMNS = "id, kind, status, total_records, message, created_at, updated_at"
+
 TABLES = ("job_results", "jobs", "custom_attributes", "subscriptions", "identifiers", "users")
 
 
 @dataclass(frozen=True)
 class Job:
     id: str
+    kind: str
     status: str
     total_records: int
     message: str | None
@@ -87,6 +95,15 @@ class Store:
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A database written by an earlier version gets the columns added since (their defaults fill old rows)."""
+        with self.transaction() as db:
+            for table, column, definition in ADDED_COLUMNS:
+                present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}  # constants only
+                if column not in present:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -163,25 +180,24 @@ class Store:
 
     # --- jobs ----------------------------------------------------------------------------------------------------
 
-    def insert_job(self, job_id: str, request_body: str, total_records: int, now: str) -> None:
+    def insert_job(self, job_id: str, request_body: str, total_records: int, now: str, kind: str = USERS_JOB) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO jobs (id, status, total_records, request, message, created_at, updated_at) "
-                "VALUES (?, 'PENDING', ?, ?, NULL, ?, ?)",
-                (job_id, total_records, request_body, now, now),
+                "INSERT INTO jobs (id, kind, status, total_records, request, message, created_at, updated_at) "
+                "VALUES (?, ?, 'PENDING', ?, ?, NULL, ?, ?)",
+                (job_id, kind, total_records, request_body, now, now),
             )
 
     def job(self, job_id: str) -> Job | None:
-        rows = self._query(
-            "SELECT id, status, total_records, message, created_at, updated_at FROM jobs WHERE id = ?", (job_id,)
-        )
+        rows = self._query(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
         return Job(**dict(rows[0])) if rows else None
 
     def unfinished_job_ids(self) -> list[str]:
         rows = self._query("SELECT id FROM jobs WHERE status IN ('PENDING', 'IN_PROGRESS') ORDER BY created_at, id")
         return [row["id"] for row in rows]
 
-    def job_request(self, job_id: str) -> list[Any]:
+    def job_document(self, job_id: str) -> Any:
+        """The request a job was submitted with, parsed."""
         rows = self._query("SELECT request FROM jobs WHERE id = ?", (job_id,))
         if not rows:
             raise KeyError(job_id)
@@ -189,6 +205,10 @@ class Store:
         body = fast_loads(text.encode("utf-8"))
         if body is NOT_PARSED:  # integers beyond 64 bits: the standard library keeps them exact
             body = json.loads(text)
+        return body
+
+    def job_request(self, job_id: str) -> list[Any]:
+        body = self.job_document(job_id)
         users = body.get("users") if isinstance(body, dict) else None
         if not isinstance(users, list):
             raise ValueError(f"job {job_id}: the stored request has no list of users")
@@ -214,7 +234,7 @@ class Store:
         return [row["line"] for row in rows]
 
     def jobs_overview(self) -> list[Job]:
-        rows = self._query("SELECT id, status, total_records, message, created_at, updated_at FROM jobs ORDER BY id")
+        rows = self._query(f"SELECT {JOB_COLUMNS} FROM jobs ORDER BY id")
         return [Job(**dict(row)) for row in rows]
 
     def custom_attribute_types(self) -> dict[str, str]:
