@@ -161,3 +161,45 @@ def test_a_broken_form_is_refused_naming_where(client: TestClient, body: bytes, 
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["pointer"] == pointer
+
+
+def test_with_a_database_a_restart_keeps_minted_tokens_valid_and_spent_codes_spent(
+    make_client: Any, tmp_path: Path
+) -> None:
+    database = tmp_path / "state.sqlite3"
+    first = make_client(db_path=database)
+    spent, waiting = issue(first), issue(first, clientSecret="the-real-secret")
+    token = exchange(first, spent).json()["access_token"]
+    first.__exit__(None, None, None)
+
+    second = make_client(db_path=database)
+
+    assert second.get("/v2/me", headers=bearer(token)).status_code == 200
+    assert exchange(second, spent).json()["errors"][0] == {"pointer": "/code", "message": "unknown, or already used"}
+    assert exchange(second, waiting, client_secret="a-wrong-secret").json()["errors"][0]["pointer"] == "/client_secret"
+
+
+def test_without_a_database_a_restart_forgets_them(make_client: Any) -> None:
+    first = make_client()
+    token = exchange(first, issue(first)).json()["access_token"]
+    code = issue(first)
+    first.__exit__(None, None, None)
+
+    second = make_client()
+
+    assert second.get("/v2/me", headers=bearer(token)).status_code == 401
+    assert exchange(second, code).json()["errors"][0]["message"] == "unknown, or already used"
+
+
+def test_the_database_holds_no_code_or_token_a_reader_could_present(make_client: Any, tmp_path: Path) -> None:
+    database = tmp_path / "state.sqlite3"
+    client = make_client(db_path=database)
+    code = issue(client, clientSecret="the-real-secret")
+    unused = issue(client)
+    token = exchange(client, code, client_secret="the-real-secret").json()["access_token"]
+    client.__exit__(None, None, None)
+
+    stored = b"".join(path.read_bytes() for path in tmp_path.iterdir() if path.name.startswith("state.sqlite3"))
+
+    for secret in (code, unused, token, "the-real-secret"):
+        assert secret.encode() not in stored

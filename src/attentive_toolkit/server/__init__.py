@@ -26,7 +26,9 @@ Vendor operations with implemented behaviour (stateful): ``GET /v2/me``, ``POST 
 is answered statelessly from the spec (``stateless.py``): auth and scopes, parameters and body checked, the first
 2xx answer from the spec's examples or built from its schema. Job results (JSON Lines):
 ``GET /_files/bulk-results/{id}.jsonl?expires=&signature=``, a signed link that works without a token until it
-expires (403 after).
+expires (403 after). Resource-shaped operations (``x-attentive-resource``) keep state too (``resources.py``); a
+member add/remove is a bulk job like a users one (``member_jobs.py``). OAuth codes and the tokens they become are
+kept in the store (``oauth_store.py``), so ``db_path`` keeps them across a restart.
 
 Every request needs a loopback ``Host`` (or an allowed one; 421 otherwise). Inspection API (a bearer token the
 server accepts, any scope; state-changing calls refuse a foreign ``Origin`` and form content types):
@@ -36,7 +38,8 @@ server accepts, any scope; state-changing calls refuse a foreign ``Origin`` and 
 - ``GET /_sandbox/users[?email=|phone=|clientUserId=|shopifyId=|klaviyoId=]`` -> ``{"users": [{id, identifiers,
   attributes, subscriptions, createdAt, updatedAt}]}``
 - ``GET /_sandbox/custom-attributes`` -> ``{"custom": {name: type}}``
-- ``GET /_sandbox/jobs``, ``GET /_sandbox/jobs/{id}`` -> job with status, totalRecords, resultLines, message, url
+- ``GET /_sandbox/jobs``, ``GET /_sandbox/jobs/{id}`` -> job with kind (``users``, or a resource's ``members-add``
+  / ``members-remove``), status, totalRecords, resultLines, message, url
 - ``POST /_sandbox/jobs/{id}/advance`` (one worker step), ``POST /_sandbox/jobs/run`` (finish every job now)
 - ``POST /_sandbox/reset`` (forget all state; faults stay)
 - ``GET /_sandbox/faults``, ``PUT /_sandbox/faults`` with ``{"seed": 0, "operations": {"postUserAttributes":

@@ -26,6 +26,7 @@ from .faults import FaultInjector
 from .inspection import inspection_routes
 from .limits import BodyLimit
 from .oauth import OAuthCodes, exchange_response, oauth_routes
+from .oauth_store import OAuthStore, Tokens
 from .operations import DEFAULT_RATE_LIMIT, is_public, is_stateful, rate_limit_of
 from .request_body import BadRequest, parse_body
 from .resources import Resources, resource_of, resource_operation
@@ -55,14 +56,16 @@ class ServerState:
         self.document = document
         self.api = ApiSpec.from_document(document)
         self.operations = {operation.operation_id: operation for operation in self.api.operations}
-        # A dict of its own: the OAuth exchange adds the tokens it mints.
-        self.tokens = dict(settings.tokens) if settings.tokens is not None else {DEV_TOKEN: self.api.scopes}
         self.checker = RequestChecker(self.api)
         self.answers = AnswerBuilder(self.api, self.checker)
         self.errors = ErrorBodies(self.checker, self.answers)
         self.store = Store(settings.db_path)
         self.clock = SandboxClock(settings.clock)
-        self.oauth = OAuthCodes(self.api, self.tokens, self.clock)
+        minted = OAuthStore(self.store)
+        configured = dict(settings.tokens) if settings.tokens is not None else {DEV_TOKEN: self.api.scopes}
+        # The configured tokens, then those the OAuth exchange mints (kept in the store, so --db keeps them).
+        self.tokens = Tokens(configured, minted)
+        self.oauth = OAuthCodes(self.api, minted, self.clock)
         self.limiter = WindowBudget(settings.monotonic)
         self.faults = FaultInjector(settings.faults)
         self.upserter = Upserter(self.store, settings.sign_up_units, settings.max_custom_attributes)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class TokenScopes(Protocol):
+    """Where a token's scopes are looked up: None for a token the server does not accept."""
+
+    def get(self, token: str, /) -> frozenset[str] | None: ...
 
 
 @dataclass(frozen=True)
@@ -13,7 +19,7 @@ class AuthResult:
     message: str
 
 
-def authorize(header: str | None, tokens: Mapping[str, frozenset[str]], required: frozenset[str]) -> AuthResult:
+def authorize(header: str | None, tokens: TokenScopes, required: frozenset[str]) -> AuthResult:
     if not header:
         return AuthResult(None, 401, "missing Authorization header; send 'Authorization: Bearer <token>'")
     scheme, _, token = header.strip().partition(" ")

@@ -6,14 +6,15 @@ token URL the effective spec's flow declares (``runtime.token_path``), whether o
 the spec: a form-encoded ``grant_type=authorization_code``, the code, the same redirect URI (compared exactly), the
 client id and a client secret. A code works once and expires after ``CODE_LIFETIME`` of the sandbox's clock (RFC
 6749 §4.1.2 advises ten minutes at most). The token it gives is accepted by the server with the scopes granted.
+Codes and tokens are kept in the server's database (``oauth_store.py``), so ``--db FILE`` keeps them across a
+restart.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -23,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .clock import SandboxClock
+from .oauth_store import IssuedCode, OAuthStore, fingerprint
 from .request_body import BadRequest, parse_json_body
 from .responses import FastJSONResponse, error_response
 
@@ -31,25 +33,13 @@ CODES_ROUTE = "/_sandbox/oauth/codes"
 GRANT_TYPE = "authorization_code"
 
 
-@dataclass(frozen=True)
-class IssuedCode:
-    client_id: str
-    redirect_uri: str
-    scopes: frozenset[str]
-    expires_at: datetime
-    # None: any non-empty secret is taken (the sandbox has no app registry); else exactly this one.
-    client_secret: str | None
-
-
 class OAuthCodes:
-    """Codes issued and not yet used, and the tokens they became (in ``tokens``, the server's token table)."""
+    """Codes issued and not yet used, and the tokens they became (``OAuthStore``, read by the server's ``Tokens``)."""
 
-    def __init__(self, api: ApiSpec, tokens: MutableMapping[str, frozenset[str]], clock: SandboxClock) -> None:
+    def __init__(self, api: ApiSpec, store: OAuthStore, clock: SandboxClock) -> None:
         self.scopes = api.scopes
-        self.tokens = tokens
+        self.store = store
         self.clock = clock
-        self.codes: dict[str, IssuedCode] = {}
-        self.minted: set[str] = set()
         try:
             self.flow: AuthorizationCodeFlow | None = AuthorizationCodeFlow.from_spec(api)
         except OAuthError:
@@ -85,7 +75,10 @@ class OAuthCodes:
             raise BadRequest("cannot issue an authorization code", problems)
         code = secrets.token_urlsafe(24)
         expires_at = self.clock.now() + CODE_LIFETIME
-        self.codes[code] = IssuedCode(body["clientId"], body["redirectUri"], frozenset(scopes), expires_at, secret)
+        secret_hash = fingerprint(secret) if secret is not None else None
+        self.store.add_code(
+            code, IssuedCode(body["clientId"], body["redirectUri"], frozenset(scopes), expires_at, secret_hash)
+        )
         return {
             "code": code,
             "clientId": body["clientId"],
@@ -108,7 +101,7 @@ class OAuthCodes:
             raise BadRequest(
                 "unsupported grant type", [FieldError("/grant_type", "enum", f"only {GRANT_TYPE!r} is taken")]
             )
-        issued = self.codes.pop(form["code"], None)
+        issued = self.store.spend_code(form["code"])
         if issued is None:
             raise BadRequest("invalid grant", [FieldError("/code", "invalid_grant", "unknown, or already used")])
         if self.clock.now() >= issued.expires_at:
@@ -122,19 +115,16 @@ class OAuthCodes:
                 "invalid grant",
                 [FieldError("/redirect_uri", "invalid_grant", "not the redirect URI the code was issued for")],
             )
-        if issued.client_secret is not None and not secrets.compare_digest(form["client_secret"], issued.client_secret):
+        secret_hash = issued.client_secret_hash
+        if secret_hash is not None and not secrets.compare_digest(fingerprint(form["client_secret"]), secret_hash):
             raise BadRequest("invalid client", [FieldError("/client_secret", "invalid_client", "wrong client secret")])
         token = secrets.token_urlsafe(32)
-        self.tokens[token] = issued.scopes
-        self.minted.add(token)
+        self.store.add_token(token, issued.scopes)
         return {"access_token": token, "id_token": secrets.token_urlsafe(32), "token_type": "Bearer"}
 
     def reset(self) -> None:
         """Forget codes and the tokens they became; the configured tokens stay."""
-        self.codes.clear()
-        for token in self.minted:
-            self.tokens.pop(token, None)
-        self.minted.clear()
+        self.store.reset()
 
 
 def parse_form(raw: bytes) -> dict[str, str]:

@@ -6,14 +6,14 @@ The checks run as one ASGI middleware in front of the app, before any body is re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from attentive_client.runtime.spec import SAFE_METHODS
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..loopback import is_loopback_host
-from .auth import authorize
+from .auth import TokenScopes, authorize
 from .responses import error_response
 
 SANDBOX_PREFIX = "/_sandbox"
@@ -80,7 +80,7 @@ class RequestGuard:
     """Refuses, before the app sees them: a foreign ``Host`` (421), a ``/_sandbox/`` call without an accepted token
     (401), and a state-changing ``/_sandbox/`` call that is cross-site (403) or a simple form post (415)."""
 
-    def __init__(self, app: ASGIApp, tokens: Mapping[str, frozenset[str]], hosts: HostPolicy) -> None:
+    def __init__(self, app: ASGIApp, tokens: TokenScopes, hosts: HostPolicy) -> None:
         self.app = app
         self.tokens = tokens
         self.hosts = hosts
