@@ -2,6 +2,10 @@
 values: RFC 9535 JSONPath selects nodes but can't compute "every scope an operation names that the flow doesn't
 declare". Tools that don't know the extension apply the action's literal ``update`` (``{}``), which changes
 nothing: the extension adds a fix, it never changes what a plain Overlay tool does.
+
+A derivation that returns None says the selected node has no member of the gap's class (nothing calls for the fix
+there): the applier doesn't count the node as matched, so a class action whose derivation finds nothing anywhere
+is "waiting", as one whose target selects nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .audit import HTTP_METHODS
+from .job_links import job_status_links
 from .resource_shapes import resource_links, resource_operations
 
 
@@ -47,4 +52,5 @@ DERIVATIONS: dict[str, Callable[[dict[str, Any], Sequence[str | int], Any], Any]
     "used-oauth-scopes": used_oauth_scopes,
     "resource-operations": resource_operations,
     "resource-links": resource_links,
+    "job-status-links": job_status_links,
 }

@@ -131,6 +131,10 @@ def _new_value(current: Any, incoming: Any, file: str, action: OverlayAction, *,
         raise OverlayActionError(file, action, str(exc)) from exc
 
 
+def _waiting(file: str, action: OverlayAction) -> ActionReport:
+    return ActionReport(file, action.index, action.description, action.target, action.kind, 0, "waiting", action.gap)
+
+
 def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction) -> tuple[Any, ActionReport]:
     """Apply one action to ``document`` (changed in place where possible) and report what it did.
 
@@ -144,10 +148,7 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
         if action.is_class:
             # No node has the gap: the vendor fixed it (``attentive spec update`` tells, from the previous spec), or
             # no operation of this spec has it yet.
-            kind = action.kind
-            return document, ActionReport(
-                file, action.index, action.description, action.target, kind, 0, "waiting", action.gap
-            )
+            return document, _waiting(file, action)
         raise OverlayActionError(file, action, "matches nothing (was it renamed or removed by the vendor?)")
     changed_at: list[tuple[str | int, ...]] = []
     if action.remove:
@@ -169,12 +170,16 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
             incoming = copy_module.deepcopy(_get(document, sources[0]))
         # merge() never changes the node it merges into, so the old node is its own undo record.
         undo: list[tuple[Any, str | int, Any]] = []
+        called_for: list[tuple[str | int, ...]] = []
         try:
             for location in locations:
                 parent, key = _locate(document, location)
                 current = document if key is None else parent[key]
                 if action.update_from is not None:
                     incoming = DERIVATIONS[action.update_from](document, location, current)
+                    if incoming is None:
+                        continue  # nothing of the gap's class at this node (spec/derived.py)
+                called_for.append(location)
                 value = _new_value(current, incoming, file, action, is_1_1=overlay.is_1_1)
                 if value != current:
                     changed_at.append(location)
@@ -187,6 +192,9 @@ def apply_action(document: Any, overlay: OverlayDocument, action: OverlayAction)
             for parent, key, current in reversed(undo):
                 parent[key] = current
             raise
+        if not called_for and action.is_class:
+            return document, _waiting(file, action)
+        locations = called_for
     outcome: Outcome = "applied" if changed_at else "no-op"
     places = tuple(pointer(*location) for location in changed_at)
     report = ActionReport(

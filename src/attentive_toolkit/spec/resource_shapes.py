@@ -33,7 +33,9 @@ _JSON = "application/json"
 _SINCE = "Since"
 
 
-class _Reader:
+class SchemaReader:
+    """Reads request bodies, responses and their schemas, following local ``$ref``s (shared with job_links.py)."""
+
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
 
@@ -77,7 +79,8 @@ class _Reader:
         return self.json_object(responses.get(status)) if isinstance(responses, Mapping) else None
 
 
-def _single_parameter(path: str) -> str | None:
+def single_parameter(path: str) -> str | None:
+    """The name of the one parameter a path template ends in (``/items/{id}`` -> ``id``); None otherwise."""
     last = path.rsplit("/", 1)[-1]
     if path.count("{") == 1 and last.startswith("{") and last.endswith("}"):
         return last[1:-1]
@@ -93,7 +96,7 @@ def resource_operations(document: dict[str, Any], location: Sequence[str | int],
     doesn't declare the extension yet."""
     if list(location) != ["paths"] or not isinstance(current, Mapping):
         return {}
-    reader = _Reader(document)
+    reader = SchemaReader(document)
     update: dict[str, Any] = {}
 
     def declare(path: str, method: str, declaration: dict[str, Any]) -> None:
@@ -139,7 +142,7 @@ def _item_path(paths: Mapping[str, Any], collection: str, created: Mapping[str, 
     """The one path under ``collection`` ending in a parameter that names a property of the created object."""
     found = []
     for path, item in paths.items():
-        parameter = _single_parameter(path)
+        parameter = single_parameter(path)
         if (
             path.startswith(collection.rstrip("/") + "/")
             and parameter in created
@@ -165,7 +168,7 @@ def _is_date_time(schema: Any) -> bool:
     return isinstance(schema, Mapping) and schema.get("format") == "date-time"
 
 
-def _filters(reader: _Reader, listing: Mapping[str, Any], properties: Mapping[str, Any]) -> list[dict[str, str]]:
+def _filters(reader: SchemaReader, listing: Mapping[str, Any], properties: Mapping[str, Any]) -> list[dict[str, str]]:
     paging = listing.get(PAGINATION_EXTENSION) or {}
     reserved = {paging.get("cursorParameter"), paging.get("limitParameter")}
     filters = []
