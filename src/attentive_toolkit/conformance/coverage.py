@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from attentive_client.runtime import ApiSpec
 from attentive_client.runtime.validation import openapi30_to_draft4
 
 from ..spec.findings import resolve_pointer
+from .operations import declared_links
 
 PARAMETER_LOCATIONS = {"path": "path_parameters", "query": "query", "header": "headers", "cookie": "cookies"}
 # Keywords that assert something about a value. Applicators that only hold subschemas (properties, items, $ref)
@@ -221,15 +221,6 @@ def _totals(cov: OperationCoverage, seen: dict[str, int], keywords: dict[str, di
     }  # fmt: skip
 
 
-def _declared_links(operation: Mapping[str, Any], api: ApiSpec) -> dict[str, str]:
-    links: dict[str, str] = {}
-    for response in (operation.get("responses") or {}).values():
-        for name, link in ((api.resolve(response) or {}).get("links") or {}).items():
-            link = api.resolve(link) or {}
-            links[name] = str(link.get("operationId") or link.get("operationRef") or "?")
-    return links
-
-
 class CoverageRecorder:
     """Thread-safe: schemathesis may validate answers from several threads."""
 
@@ -255,7 +246,7 @@ class CoverageRecorder:
                 parameters=[(str(p.get("in")), str(p.get("name"))) for p in operation.parameters],
                 properties=frozenset(property_pointers(root) if root else ()),
                 keywords=keyword_locations(root) if root else [],
-                links=_declared_links(operation.definition, api),
+                links=declared_links(operation.definition, api),
                 validator=validator,
             )
             self.operations[coverage.operation_id] = coverage
