@@ -60,11 +60,13 @@ def test_upserted_user_reads_back(conformance: ConformanceSession, api: httpx.Cl
 
 @pytest.mark.usefixtures("writes_allowed")
 def test_created_items_are_remembered(conformance: ConformanceSession, api: httpx.Client) -> None:
-    """Each resource the spec declares (x-attentive-resource): what is created reads back, updates, lists, and is
-    gone once archived. Schemathesis checks each answer alone; this checks that the answers add up."""
+    """Each resource the spec declares (x-attentive-resource): what is created reads back, updates, takes and gives
+    up members through jobs that complete, lists, and is gone once archived. Schemathesis checks each answer alone;
+    this checks that the answers add up."""
     spec = ApiSpec.from_document(load_effective_spec())
     declared = declared_resources(spec, conformance.options.operations)
     if not declared:
         pytest.skip("no resource with a create, read, list and delete (x-attentive-resource) is selected")
-    problems = [problem for resource in declared for problem in walk(api, spec, resource)]
+    timeout = conformance.options.job_timeout
+    problems = [problem for resource in declared for problem in walk(api, spec, resource, timeout)]
     assert not problems, "created items are not remembered:\n  " + "\n  ".join(problems)

@@ -48,6 +48,13 @@ def ignores_updates(state: ServerState) -> None:
     state.resources.items.replace = lambda name, key, item: None  # type: ignore[method-assign]
 
 
+def fails_member_jobs(state: ServerState) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the member table is gone")
+
+    state.resources.items.change_members = broken  # type: ignore[method-assign]
+
+
 def problems(document: dict[str, Any], breakage: Breakage | None = None) -> list[str]:
     app = create_app(ServerSettings(), copy.deepcopy(document))
     if breakage is not None:
@@ -69,6 +76,8 @@ def test_the_reference_server_remembers(document: dict[str, Any]) -> None:
         (forgets_creates, "answered 404 for the item POST /v2/segments just created"),
         (never_archives, "answered 200 after DELETE /v2/segments/external/{externalId}"),
         (ignores_updates, "does not show the change"),
+        (fails_member_jobs, "POST /v2/bulk/segments/members started job"),
+        (fails_member_jobs, "DELETE /v2/bulk/segments/members started job"),
     ],
 )
 def test_a_forgetful_target_is_named(document: dict[str, Any], breakage: Breakage, expected: str) -> None:

@@ -43,12 +43,14 @@ def job_status_path(job_id: str) -> str:
     return status_path(ApiSpec.from_document(load_effective_spec()), job_id)
 
 
-def wait_for_job(client: httpx.Client, job_id: str, timeout: float) -> JobOutcome:
-    """Poll the job status with growing pauses until it is COMPLETED or FAILED; AssertionError after ``timeout``."""
+def wait_for_job(client: httpx.Client, job_id: str, timeout: float, path: str | None = None) -> JobOutcome:
+    """Poll the job status (at ``path``, when a link gave it) with growing pauses until it is COMPLETED or FAILED;
+    AssertionError after ``timeout``."""
     deadline = time.monotonic() + timeout
     pause, polls = 0.02, 0
+    path = path or job_status_path(job_id)
     while True:
-        response = client.get(job_status_path(job_id))
+        response = client.get(path)
         polls += 1
         assert response.status_code == 200, f"job {job_id}: status answered {response.status_code}: {response.text}"
         body = response.json()
