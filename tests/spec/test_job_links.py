@@ -11,8 +11,10 @@ import pytest
 
 from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.spec.effective import build_effective_spec, load_project_overlays
+from attentive_toolkit.spec.gaps import read_gap_table
 from attentive_toolkit.spec.overlay import ActionReport, apply_overlays
 from attentive_toolkit.spec.overlay_document import OverlayDocument
+from attentive_toolkit.upgrade.gap_effects import judge_gaps, with_previous
 
 from ..project_copy import REPO
 from ..upgrade import vendor_specs
@@ -137,12 +139,25 @@ def test_a_name_alone_is_no_evidence(overlays: list[OverlayDocument]) -> None:
     assert ("post", "/v2/exports", "200") not in _job_links(document)
 
 
+OWN = {"Status": {"operationId": "getBulkJobStatus", "parameters": {"bulkJobId": "$response.body#/batchJobId"}}}
+
+
 def test_the_class_waits_once_the_vendor_links_every_job_itself(overlays: list[OverlayDocument]) -> None:
     spec = vendor_specs.newer_v2()
-    own = {"Status": {"operationId": "getBulkJobStatus", "parameters": {"bulkJobId": "$response.body#/batchJobId"}}}
     for path, method in (("/v2/bulk/user/attributes", "post"), (MEMBERS, "post"), (MEMBERS, "delete")):
-        spec["paths"][path][method]["responses"]["202"]["links"] = copy.deepcopy(own)
+        spec["paths"][path][method]["responses"]["202"]["links"] = copy.deepcopy(OWN)
     document, report = _effective(spec, overlays)
     assert report.outcome == "waiting" and report.matched == 0
     # The vendor's own links stand alone: none added beside them under our name.
-    assert list(_job_links(document).values()) == [own, own, own]
+    assert list(_job_links(document).values()) == [OWN, OWN, OWN]
+
+
+def test_spec_update_tells_the_vendor_fixed_it(overlays: list[OverlayDocument]) -> None:
+    today = json.loads((REPO / "openapi.json").read_text(encoding="utf-8"))
+    fixed = copy.deepcopy(today)
+    fixed["paths"]["/v2/bulk/user/attributes"]["post"]["responses"]["202"]["links"] = copy.deepcopy(OWN)
+    titles = read_gap_table(REPO / "overlays")
+    previous = judge_gaps(today, overlays, titles)
+    judged = {j.gap: j for j in with_previous(judge_gaps(fixed, overlays, titles), previous, fixed)}
+    assert judged["G22"].before == "still needed"
+    assert judged["G22"].verdict == "retire"
