@@ -70,6 +70,15 @@ def fast_json(body: object) -> bytes | None:
     return None if b"null" in content else content
 
 
+def url_on_base(base: httpx.URL, path: str) -> httpx.URL:
+    """``path`` put on a client's ``base`` URL exactly as httpx puts a relative URL there (appended to the base's
+    path, which httpx ends with ``/``); an absolute URL as it is."""
+    url = httpx.URL(path)
+    if not url.is_relative_url:
+        return url
+    return base.copy_with(raw_path=base.raw_path + url.raw_path.lstrip(b"/"))
+
+
 def longest_timeout(timeout: httpx.Timeout) -> float | None:
     """The longest of a timeout's parts; None when one of them is unbounded."""
     parts = [getattr(timeout, name) for name in _TIMEOUT_PARTS]
@@ -80,6 +89,8 @@ class CallOwner(Protocol):
     """What a call needs from the client that makes it, asked for only when needed (most calls need little)."""
 
     max_response_bytes: int | None
+
+    def request_url(self, client: httpx.Client | httpx.AsyncClient, operation: Operation, path: str) -> httpx.URL: ...
 
     @property
     def base_url(self) -> str: ...
@@ -172,10 +183,11 @@ class Call:
         encoded = self._encoded()
         try:
             method = self.operation.http_method
+            url = self.owner.request_url(client, self.operation, self.url)
             if timeout is None:
-                request = client.build_request(method, self.url, **encoded)
+                request = client.build_request(method, url, **encoded)
             else:
-                request = client.build_request(method, self.url, **encoded, timeout=timeout)
+                request = client.build_request(method, url, **encoded, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
