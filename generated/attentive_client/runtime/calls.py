@@ -212,10 +212,12 @@ class Call:
                 # A plain dict, not httpx.Headers: httpx merges it into the client's headers once either way, and
                 # building Headers first doubled that work on every call.
                 headers = dict(self.request.get("headers") or {})
-                if not any(name.lower() == "content-type" for name in headers):
+                if not (headers and any(name.lower() == "content-type" for name in headers)):
                     headers["Content-Type"] = "application/json"
-                rest = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
-                self._encoded_request = {**rest, "content": content, "headers": headers}
+                encoded = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
+                encoded["content"] = content
+                encoded["headers"] = headers
+                self._encoded_request = encoded
                 self._body_size = len(content)
         return self._encoded_request
 

@@ -212,8 +212,8 @@ class BaseClient:
     _longest: tuple[httpx.Timeout, float | None] | None = field(default=None, init=False, repr=False)
     # The shared spec of ``spec_path``, kept at hand: every call asks for it.
     _spec: ApiSpec | None = field(default=None, init=False, repr=False)
-    # The full URL of each operation without path parameters, on the base URL it was made for: parsing a URL is a
-    # fifth of what httpx spends on a request, and this one never changes. One tuple, swapped whole, so that a
+    # The full URL of each operation without path parameters, on the base URL it was made for: parsing a URL is
+    # among the largest costs of an httpx request, and this one never changes. One tuple, swapped whole, so that a
     # thread never pairs one base with another base's URLs.
     _urls: tuple[httpx.URL | None, dict[str, httpx.URL]] = field(factory=lambda: (None, {}), init=False, repr=False)
 
