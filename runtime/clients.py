@@ -480,7 +480,9 @@ class BaseClient:
         if operation.path_parameter_names:
             return url_on_base(base, path)
         urls = self._urls
-        if urls[0] is not base:
+        # Identity first: comparing URLs renders both, so it is left for a base that was swapped, or for the async
+        # httpx client's equal base when calls alternate between the two.
+        if urls[0] is not base and urls[0] != base:
             urls = self._urls = (base, {})
         url = urls[1].get(path)
         if url is None:
