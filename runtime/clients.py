@@ -25,7 +25,17 @@ import httpx
 from attrs import define, evolve, field
 
 from . import errors
-from .calls import PATH_PARAMETERS, Call, EncodedJson, Sent, longest_timeout, merged_headers, read_body, read_body_async
+from .calls import (
+    PATH_PARAMETERS,
+    Call,
+    EncodedJson,
+    Sent,
+    longest_timeout,
+    merged_headers,
+    read_body,
+    read_body_async,
+    url_on_base,
+)
 from .logs import redact_logs
 from .pacing import Pacer
 from .redaction import REDACTED, Redactor, redact_headers
@@ -202,6 +212,10 @@ class BaseClient:
     _longest: tuple[httpx.Timeout, float | None] | None = field(default=None, init=False, repr=False)
     # The shared spec of ``spec_path``, kept at hand: every call asks for it.
     _spec: ApiSpec | None = field(default=None, init=False, repr=False)
+    # The full URL of each operation without path parameters, on the base URL it was made for: parsing a URL is
+    # among the largest costs of an httpx request, and this one never changes. One tuple, swapped whole, so that a
+    # thread never pairs one base with another base's URLs.
+    _urls: tuple[httpx.URL | None, dict[str, httpx.URL]] = field(factory=lambda: (None, {}), init=False, repr=False)
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -458,6 +472,22 @@ class BaseClient:
             self.deadline,
             self.monotonic_clock,
         )
+
+    def request_url(self, client: httpx.Client | httpx.AsyncClient, operation: Operation, path: str) -> httpx.URL:
+        """``path`` on ``client``'s base URL, as httpx would put it there; kept for an operation whose path has no
+        parameters (there are as many of those as operations, while parameter values are unbounded)."""
+        base = client.base_url
+        if operation.path_parameter_names:
+            return url_on_base(base, path)
+        urls = self._urls
+        # Identity first: comparing URLs renders both, so it is left for a base that was swapped, or for the async
+        # httpx client's equal base when calls alternate between the two.
+        if urls[0] is not base and urls[0] != base:
+            urls = self._urls = (base, {})
+        url = urls[1].get(path)
+        if url is None:
+            url = urls[1][path] = url_on_base(base, path)
+        return url
 
     def timeout_bounds(self) -> tuple[httpx.Timeout, float | None]:
         """The per-attempt timeout and its longest part, computed once per timeout object, not per call."""

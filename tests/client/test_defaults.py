@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -19,6 +20,37 @@ def test_the_production_base_url_is_the_default(make_client: MakeClient) -> None
     get_me_v2.sync_detailed(client=client)
     assert str(seen.requests[0].url) == "https://api.attentivemobile.com/v2/me"
     assert str(Client().get_httpx_client().base_url) == "https://api.attentivemobile.com"
+
+
+def test_requests_go_below_the_base_url_path_and_follow_a_changed_base_url(make_client: MakeClient) -> None:
+    client, seen = make_client(answers(ACCEPTED), base_url="http://127.0.0.1:8080/prefix")
+    get_me_v2.sync_detailed(client=client)
+    get_me_v2.sync_detailed(client=client)
+    client.get_httpx_client().base_url = httpx.URL("http://127.0.0.1:9090/other/")
+    get_me_v2.sync_detailed(client=client)
+    assert [str(request.url) for request in seen.requests] == [
+        "http://127.0.0.1:8080/prefix/v2/me",
+        "http://127.0.0.1:8080/prefix/v2/me",
+        "http://127.0.0.1:9090/other/v2/me",
+    ]
+
+
+def test_the_async_client_s_own_base_url_is_used(make_client: MakeClient) -> None:
+    client, seen = make_client(answers(ACCEPTED), base_url="http://127.0.0.1:8080")
+    seen_async: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen_async.append(request)
+        return httpx.Response(202, json={"success": True})
+
+    client.set_async_httpx_client(
+        httpx.AsyncClient(base_url="http://127.0.0.1:9090/v", transport=httpx.MockTransport(record))
+    )
+    get_me_v2.sync_detailed(client=client)
+    asyncio.run(get_me_v2.asyncio_detailed(client=client))
+    get_me_v2.sync_detailed(client=client)
+    assert [str(request.url) for request in seen.requests] == ["http://127.0.0.1:8080/v2/me"] * 2
+    assert [str(request.url) for request in seen_async] == ["http://127.0.0.1:9090/v/v2/me"]
 
 
 def test_connect_and_read_timeouts_are_set() -> None:

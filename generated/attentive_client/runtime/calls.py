@@ -70,6 +70,15 @@ def fast_json(body: object) -> bytes | None:
     return None if b"null" in content else content
 
 
+def url_on_base(base: httpx.URL, path: str) -> httpx.URL:
+    """``path`` put on a client's ``base`` URL exactly as httpx puts a relative URL there (appended to the base's
+    path, which httpx ends with ``/``); an absolute URL as it is."""
+    url = httpx.URL(path)
+    if not url.is_relative_url:
+        return url
+    return base.copy_with(raw_path=base.raw_path + url.raw_path.lstrip(b"/"))
+
+
 def longest_timeout(timeout: httpx.Timeout) -> float | None:
     """The longest of a timeout's parts; None when one of them is unbounded."""
     parts = [getattr(timeout, name) for name in _TIMEOUT_PARTS]
@@ -80,6 +89,8 @@ class CallOwner(Protocol):
     """What a call needs from the client that makes it, asked for only when needed (most calls need little)."""
 
     max_response_bytes: int | None
+
+    def request_url(self, client: httpx.Client | httpx.AsyncClient, operation: Operation, path: str) -> httpx.URL: ...
 
     @property
     def base_url(self) -> str: ...
@@ -172,10 +183,11 @@ class Call:
         encoded = self._encoded()
         try:
             method = self.operation.http_method
+            url = self.owner.request_url(client, self.operation, self.url)
             if timeout is None:
-                request = client.build_request(method, self.url, **encoded)
+                request = client.build_request(method, url, **encoded)
             else:
-                request = client.build_request(method, self.url, **encoded, timeout=timeout)
+                request = client.build_request(method, url, **encoded, timeout=timeout)
         except (ValueError, UnicodeEncodeError) as exc:
             problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
@@ -200,10 +212,12 @@ class Call:
                 # A plain dict, not httpx.Headers: httpx merges it into the client's headers once either way, and
                 # building Headers first doubled that work on every call.
                 headers = dict(self.request.get("headers") or {})
-                if not any(name.lower() == "content-type" for name in headers):
+                if not (headers and any(name.lower() == "content-type" for name in headers)):
                     headers["Content-Type"] = "application/json"
-                rest = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
-                self._encoded_request = {**rest, "content": content, "headers": headers}
+                encoded = {key: value for key, value in self.request.items() if key not in _REPLACED_BY_CONTENT}
+                encoded["content"] = content
+                encoded["headers"] = headers
+                self._encoded_request = encoded
                 self._body_size = len(content)
         return self._encoded_request
 
