@@ -19,7 +19,9 @@ from ..server.request_body import BadRequest
 from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.security import NotLoopback, require_loopback
 from ..server.settings import DEV_TOKEN, FaultConfig, ServerSettings
+from ..server.storage import StateFileError
 from ..spec.effective import load_effective_spec
+from .params import FiniteFloatRange
 
 LISTEN_BACKLOG = 2048
 # The limits' defaults live in ServerSettings only.
@@ -78,8 +80,11 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
             document = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise click.BadParameter(f"{path}: line {exc.lineno}: {exc.msg}", param_hint="--faults") from exc
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(f"{path}: not UTF-8 text (byte {exc.start})", param_hint="--faults") from exc
         if not isinstance(document, dict):
             raise click.BadParameter(f"{path}: the fault configuration must be a JSON object", param_hint="--faults")
+        document.setdefault("seed", seed)  # --seed applies unless the file names its own
     per_operation = document.setdefault("operations", {})
     if not isinstance(per_operation, dict):
         raise click.BadParameter(f"{path}: /operations must be an object", param_hint="--faults")
@@ -140,7 +145,7 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
     ),
 )
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file kept across restarts.")
-@click.option("--job-pace", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Seconds per job step.")
+@click.option("--job-pace", type=FiniteFloatRange(min=0), default=0.0, show_default=True, help="Seconds per job step.")
 @click.option("--manual-jobs", is_flag=True, help="Jobs wait until driven through /_sandbox/jobs/run or .../advance.")
 @click.option("--rate-limit", "rate_limits", multiple=True, metavar="OPERATION_ID=N", help="Override a rate limit.")
 @click.option("--faults", "faults_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -154,14 +159,14 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 )
 @click.option(
     "--header-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     default=DEFAULTS.header_timeout_seconds,
     show_default=True,
     help="Seconds a request line and headers may take to arrive (408 after).",
 )
 @click.option(
     "--body-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     default=DEFAULTS.body_timeout_seconds,
     show_default=True,
     help="Seconds a whole request body may take to arrive (408 after).",
@@ -175,7 +180,7 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 )
 @click.option(
     "--shutdown-timeout",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     default=DEFAULTS.shutdown_timeout_seconds,
     show_default=True,
     help="Seconds a stopping server waits for requests in flight before cancelling them.",
@@ -226,6 +231,10 @@ def serve(
         shutdown_timeout_seconds=shutdown_timeout,
         allowed_hosts=allowed_hosts,
     )
+    try:
+        app = create_app(settings)
+    except StateFileError as exc:  # before anything is printed or listens: the server would start without state
+        raise click.ClickException(str(exc)) from None
     sock = listen(host, port)
     click.echo(f"Attentive reference server: {base_url(host, sock.getsockname()[1])}")
     for token, scopes in accepted.items():
@@ -238,7 +247,7 @@ def serve(
     for line in describe_operations(described.values()):
         click.echo(line)
     quiet_dropped_connections()
-    server = StoppableServer(uvicorn_config(create_app(settings), host, port, "info", settings))
+    server = StoppableServer(uvicorn_config(app, host, port, "info", settings))
     try:
         # SIGINT/SIGTERM stop the server gracefully and end here, with exit status 0.
         server.run(sockets=[sock])
