@@ -66,7 +66,11 @@ def api_options(command: Command) -> Command:
 
 
 def base_url_from_env() -> str:
-    return os.environ.get(BASE_URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
+    """``ATTENTIVE_BASE_URL`` (or the default) for commands without ``--base-url``, checked as that option is."""
+    try:
+        return checked_base_url(None, None, os.environ.get(BASE_URL_VARIABLE, ""))
+    except click.BadParameter as error:
+        raise click.UsageError(f"{BASE_URL_VARIABLE}: {error.message}") from None
 
 
 def client_from_env(base_url: str | None = None) -> AuthenticatedClient:
