@@ -1,0 +1,78 @@
+"""`attentive serve` given a state file or option values it can't use: one line naming it, before it listens."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from attentive_toolkit.cli.main import cli
+from attentive_toolkit.cli.outcome import run
+from attentive_toolkit.server.faults import faults_from_json
+from attentive_toolkit.server.request_body import BadRequest
+from attentive_toolkit.server.storage import StateFileError, Store
+
+
+def serve(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = run(cli, ["serve", "--port", "0", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return status, out, err
+
+
+def _other_programs_db(path: Path) -> Path:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE accounts (id INTEGER)")
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda tmp: (tmp / "state.db", (tmp / "state.db").write_bytes(b"garbage" * 1000))[0], "file is not a database"),
+        (lambda tmp: tmp / "no-such-folder" / "state.db", "unable to open database file"),
+        (lambda tmp: _other_programs_db(tmp / "app.db"), "an SQLite database of another program (tables accounts)"),
+    ],
+)
+def test_a_state_file_it_cant_use_is_refused_before_listening(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: object, problem: str
+) -> None:
+    db = make(tmp_path)  # type: ignore[operator]
+    before = db.read_bytes() if db.exists() else None
+    status, out, err = serve(capsys, "--db", str(db))
+    assert status == 1
+    assert str(db) in err and problem in err
+    assert "reference server:" not in out  # refused before it printed an address or listened
+    assert (db.read_bytes() if db.exists() else None) == before
+
+
+def test_a_state_file_it_wrote_opens_again(tmp_path: Path) -> None:
+    Store(tmp_path / "state.db").close()
+    Store(tmp_path / "state.db").close()
+    with pytest.raises(StateFileError):
+        Store(_other_programs_db(tmp_path / "app.db"))
+
+
+@pytest.mark.parametrize("option", ["--job-pace", "--header-timeout", "--body-timeout", "--shutdown-timeout"])
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_seconds_must_be_finite(capsys: pytest.CaptureFixture[str], option: str, value: str) -> None:
+    status, _, err = serve(capsys, option, value)
+    assert status == 2 and f"Invalid value for '{option}': '{value}' is not a finite number of seconds" in err
+
+
+@pytest.mark.parametrize(
+    ("document", "where"),
+    [
+        ({"operations": {"*": {"rate500": float("nan")}}}, "/operations/*/rate500"),
+        ({"operations": {"*": {"latencySeconds": float("inf")}}}, "/operations/*/latencySeconds"),
+        ({"*": {"rate500": 0.5}}, "/*"),
+    ],
+)
+def test_a_fault_configuration_with_nan_infinity_or_unknown_keys_is_refused(
+    document: dict[str, object], where: str
+) -> None:
+    with pytest.raises(BadRequest) as refused:
+        faults_from_json(document, {"getMeV2"})
+    assert [violation.path for violation in refused.value.violations] == [where]
