@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,25 +22,36 @@ def serve(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
     return status, out, err
 
 
-def _other_programs_db(path: Path) -> Path:
+def _other_programs_db(folder: Path) -> Path:
+    path = folder / "app.db"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE accounts (id INTEGER)")
     db.close()
     return path
 
 
+def _garbage(folder: Path) -> Path:
+    path = folder / "state.db"
+    path.write_bytes(b"garbage" * 1000)
+    return path
+
+
+def _in_missing_folder(folder: Path) -> Path:
+    return folder / "no-such-folder" / "state.db"
+
+
 @pytest.mark.parametrize(
     ("make", "problem"),
     [
-        (lambda tmp: (tmp / "state.db", (tmp / "state.db").write_bytes(b"garbage" * 1000))[0], "file is not a database"),
-        (lambda tmp: tmp / "no-such-folder" / "state.db", "unable to open database file"),
-        (lambda tmp: _other_programs_db(tmp / "app.db"), "an SQLite database of another program (tables accounts)"),
+        (_garbage, "file is not a database"),
+        (_in_missing_folder, "unable to open database file"),
+        (_other_programs_db, "an SQLite database of another program (tables accounts)"),
     ],
 )
 def test_a_state_file_it_cant_use_is_refused_before_listening(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: object, problem: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: Callable[[Path], Path], problem: str
 ) -> None:
-    db = make(tmp_path)  # type: ignore[operator]
+    db = make(tmp_path)
     before = db.read_bytes() if db.exists() else None
     status, out, err = serve(capsys, "--db", str(db))
     assert status == 1
@@ -52,7 +64,7 @@ def test_a_state_file_it_wrote_opens_again(tmp_path: Path) -> None:
     Store(tmp_path / "state.db").close()
     Store(tmp_path / "state.db").close()
     with pytest.raises(StateFileError):
-        Store(_other_programs_db(tmp_path / "app.db"))
+        Store(_other_programs_db(tmp_path))
 
 
 @pytest.mark.parametrize("option", ["--job-pace", "--header-timeout", "--body-timeout", "--shutdown-timeout"])

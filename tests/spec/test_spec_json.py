@@ -13,6 +13,7 @@ from attentive_toolkit.cli.main import cli
 from attentive_toolkit.spec.spec_json import SpecJsonError, parse_spec
 
 REPO = Path(__file__).resolve().parents[2]
+INFO = {"info": {"title": "t", "version": "1"}}
 HEAD = b'{"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {}, '
 
 
@@ -47,8 +48,8 @@ def test_the_real_specs_read_unchanged() -> None:
 @pytest.mark.parametrize(
     ("document", "where"),
     [
-        ({"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": "no"}}}, "/paths/~1a/get"),
-        ({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}, "/openapi"),
+        ({**INFO, "openapi": "3.0.1", "paths": {"/a": {"get": "no"}}}, "/paths/~1a/get"),
+        ({**INFO, "openapi": "3.1.0", "paths": {}}, "/openapi"),
     ],
 )
 def test_audit_refuses_a_document_that_is_not_openapi_30_instead_of_finding_no_gaps(
@@ -58,5 +59,6 @@ def test_audit_refuses_a_document_that_is_not_openapi_30_instead_of_finding_no_g
     path.write_text(json.dumps(document), encoding="utf-8")
     result = CliRunner().invoke(cli, ["spec", "audit", str(path)])
     assert result.exit_code == 1
-    assert "not OpenAPI 3.0: refused" in result.output and f"OpenAPI 3.0 meta-schema (jsonschema-rs): {where}:" in result.output
+    assert "not OpenAPI 3.0: refused" in result.output
+    assert f"OpenAPI 3.0 meta-schema (jsonschema-rs): {where}:" in result.output
     assert "0 gap(s)" not in result.output
