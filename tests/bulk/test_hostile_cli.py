@@ -87,3 +87,17 @@ def test_another_programs_database_is_not_taken_as_a_journal(source: Path, tmp_p
     code, output = invoke(str(source), "--journal", str(other))
     assert code == 4 and "an SQLite database of another program (tables accounts)" in output
     assert other.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("\r\n\r\n", "header row (line 1): empty; the first line of a CSV names its columns"),
+        ("foo,bar\r\n1,2\r\n", "header row (line 1): column 'foo' maps to 'foo', which is not a known field"),
+    ],
+)
+def test_a_csv_header_it_cant_map_is_named_with_file_and_line(tmp_path: Path, text: str, said: str) -> None:
+    source = tmp_path / "users.csv"
+    source.write_bytes(text.encode("utf-8"))
+    code, output = invoke(str(source))
+    assert code == 4 and f"{source}: {said}" in output
