@@ -88,3 +88,9 @@ def test_a_fault_configuration_with_nan_infinity_or_unknown_keys_is_refused(
     with pytest.raises(BadRequest) as refused:
         faults_from_json(document, {"getMeV2"})
     assert [violation.path for violation in refused.value.violations] == [where]
+
+
+@pytest.mark.parametrize("name", ["", "*", "*.sandbox.test", "two words"])
+def test_an_allowed_host_that_would_allow_nothing_is_refused(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    status, _, err = serve(capsys, "--allowed-host", name)
+    assert status == 2 and f"{name!r} is not a host name (exact names only, no patterns)" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import socket
 from collections.abc import Iterable
 from pathlib import Path
@@ -103,6 +104,18 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
         raise click.BadParameter(f"{exc.summary}: {problems}", param_hint="--fault/--faults") from exc
 
 
+# What a Host header's name is made of (RFC 3986 reg-name letters, or a bracketed IPv6 literal), with a port.
+HOST_NAME = re.compile(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(:[0-9]+)?")
+
+
+def check_host_names(_context: click.Context, _param: click.Parameter, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each name matched exactly, so an empty one or a pattern (``*.test``) would allow nothing: refused instead."""
+    for name in names:
+        if not HOST_NAME.fullmatch(name.strip()):
+            raise click.BadParameter(f"{name!r} is not a host name (exact names only, no patterns)")
+    return names
+
+
 def check_loopback(_context: click.Context, _param: click.Parameter, host: str) -> str:
     try:
         return require_loopback(host)
@@ -190,6 +203,7 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
     "allowed_hosts",
     multiple=True,
     metavar="NAME",
+    callback=check_host_names,
     help="Accept this Host header besides localhost, 127.x and [::1] (e.g. a name in /etc/hosts); repeatable.",
 )
 def serve(
