@@ -94,3 +94,18 @@ def test_a_fault_configuration_with_nan_infinity_or_unknown_keys_is_refused(
 def test_an_allowed_host_that_would_allow_nothing_is_refused(capsys: pytest.CaptureFixture[str], name: str) -> None:
     status, _, err = serve(capsys, "--allowed-host", name)
     assert status == 2 and f"{name!r} is not a host name (exact names only, no patterns)" in err
+
+
+@pytest.mark.parametrize(
+    ("tokens", "said"),
+    [
+        (["tok-a=attributes:write", "tok-a"], "the same token is given twice (token 2)"),
+        (["tok\nb"], "the token holds a control character"),
+    ],
+)
+def test_a_token_list_it_cant_use_is_refused_without_showing_a_token(
+    capsys: pytest.CaptureFixture[str], tokens: list[str], said: str
+) -> None:
+    status, out, err = serve(capsys, *[arg for token in tokens for arg in ("--token", token)])
+    assert status == 2 and said in err
+    assert "tok-a" not in out + err and "tok\nb" not in out + err

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from attentive_client.runtime import ApiSpec, Operation
+from attentive_client.runtime.clients import token_problem
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
@@ -35,6 +36,9 @@ def parse_token(text: str, known: frozenset[str]) -> tuple[str, frozenset[str]]:
     token, has_scopes, scopes = text.partition("=")
     if not token:
         raise click.BadParameter("a token must not be empty", param_hint="--token")
+    problem = token_problem(token)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--token")
     if not has_scopes:
         return token, known
     chosen = frozenset(scope.strip() for scope in scopes.split(",") if scope.strip())
@@ -44,6 +48,17 @@ def parse_token(text: str, known: frozenset[str]) -> tuple[str, frozenset[str]]:
             f"unknown scope(s) {', '.join(unknown)}; the spec names: {', '.join(sorted(known))}", param_hint="--token"
         )
     return token, chosen
+
+
+def parse_tokens(texts: tuple[str, ...], known: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Every ``--token``, each token once: a second one would replace the first's scopes without a word."""
+    accepted: dict[str, frozenset[str]] = {}
+    for text in texts:
+        token, scopes = parse_token(text, known)
+        if token in accepted:
+            raise click.BadParameter(f"the same token is given twice (token {len(accepted) + 1})", param_hint="--token")
+        accepted[token] = scopes
+    return accepted
 
 
 def describe_operations(operations: Iterable[Operation]) -> list[str]:
@@ -230,7 +245,7 @@ def serve(
     described = {operation.operation_id: operation for operation in api.operations}
     body_cap = describe_bytes(max_body_bytes) if max_body_bytes else per_operation_cap(api)
     operations = set(described)
-    accepted = dict(parse_token(text, api.scopes) for text in tokens) if tokens else {DEV_TOKEN: api.scopes}
+    accepted = parse_tokens(tokens, api.scopes) if tokens else {DEV_TOKEN: api.scopes}
     settings = ServerSettings(
         tokens=accepted,
         db_path=db,
