@@ -5,6 +5,7 @@ Tokens come from the environment only: a token on a command line ends up in shel
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -91,8 +92,8 @@ def _number(raw: str, source: str, kind: Callable[[str], Any], minimum: float) -
         value = kind(raw)
     except ValueError:
         raise OptionError(f"{source}={raw!r}: expected a {kind.__name__}") from None
-    if value < minimum:
-        raise OptionError(f"{source}={raw!r}: must be at least {minimum:g}")
+    if not value >= minimum or value == math.inf:  # written so that NaN, which compares false, is refused too
+        raise OptionError(f"{source}={raw!r}: must be a finite number of at least {minimum:g}")
     return value
 
 
