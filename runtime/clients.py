@@ -82,6 +82,20 @@ def _base_url_from_environment() -> str:
     return os.environ.get(BASE_URL_ENVIRONMENT_VARIABLE, "").strip() or DEFAULT_BASE_URL
 
 
+def token_problem(token: str) -> str | None:
+    """Why no request header can carry ``token`` (without quoting it), or None when one can."""
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in token):
+        return "the token holds a control character (a line break, a tab...), which no request header can carry"
+    return None
+
+
+def _sendable_token(_client: object, _attribute: object, token: str) -> None:
+    """Refuse at once a token no header can carry: each request would fail as if nothing answered."""
+    problem = token_problem(token)
+    if problem is not None:
+        raise errors.MissingTokenError(TOKEN_ENVIRONMENT_VARIABLE, problem)
+
+
 def _token_from_environment() -> str:
     token = os.environ.get(TOKEN_ENVIRONMENT_VARIABLE, "").strip()
     if not token:
@@ -573,7 +587,7 @@ class BaseAuthenticatedClient(BaseClient):
         auth_header_name: The name of the Authorization header
     """
 
-    token: str = field(factory=_token_from_environment, kw_only=True, repr=False)
+    token: str = field(factory=_token_from_environment, kw_only=True, repr=False, validator=_sendable_token)
     prefix: str = field(default="Bearer", kw_only=True)
     auth_header_name: str = field(default="Authorization", kw_only=True)
 

@@ -321,10 +321,13 @@ class ClientClosedError(AttentiveError):
 
 
 class MissingTokenError(AttentiveError, ValueError):
-    """An ``AuthenticatedClient`` was made without a token, and ``ATTENTIVE_API_TOKEN`` is unset or empty."""
+    """An ``AuthenticatedClient`` was made without a usable token: none given and ``ATTENTIVE_API_TOKEN`` unset or
+    empty, or one that no request header can carry (``problem`` says which; the token itself is never shown)."""
 
-    def __init__(self, variable: str) -> None:
-        message = f"no token: pass token=... to AuthenticatedClient, or set the {variable} environment variable"
+    def __init__(self, variable: str, problem: str = "") -> None:
+        message = problem or (
+            f"no token: pass token=... to AuthenticatedClient, or set the {variable} environment variable"
+        )
         super().__init__(message, operation_id="")
 
 

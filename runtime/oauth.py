@@ -10,6 +10,7 @@ token are secrets: never in a ``repr``, an error or a log line (``redaction``).
 
 from __future__ import annotations
 
+import re
 import secrets as _secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ import httpx
 from attrs import define, field, frozen
 
 from .clients import BaseAuthenticatedClient, BaseClient
-from .errors import AttentiveError, UnexpectedStatus, status_error_class
+from .errors import AttentiveError, MalformedResponseError, UnexpectedStatus, status_error_class
 from .logs import redact_logs
 from .origins import same_origin
 from .redaction import REDACTED, Redactor
@@ -37,6 +38,9 @@ __all__ = [
 
 # How errors of the exchange are labelled: the token URL is not an operation of every spec.
 OAUTH_OPERATION = "oauthTokenExchange"
+# RFC 6750 section 2.1 (b64token), and no longer than a request header carries (8 KiB is the common server cap).
+_BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+MAX_TOKEN_CHARS = 8192
 GRANT_TYPE = "authorization_code"
 AuthenticatedT = TypeVar("AuthenticatedT", bound=BaseAuthenticatedClient)
 
@@ -93,6 +97,10 @@ class AuthorizationCodeFlow:
         if not asked:
             raise OAuthError("ask for at least one scope", operation_id=OAUTH_OPERATION)
         return asked
+
+
+def is_bearer_token(text: str) -> bool:
+    return len(text) <= MAX_TOKEN_CHARS and _BEARER_TOKEN.fullmatch(text) is not None
 
 
 def token_path(flow: AuthorizationCodeFlow) -> str:
@@ -219,6 +227,16 @@ class OAuth:
         except ValueError:
             body = None
         access = body.get("access_token") if isinstance(body, dict) else None
+        if response.status_code == 200 and isinstance(access, str) and access and not is_bearer_token(access):
+            # Not a credential a request header can carry: refused here, before it is sent or made a secret.
+            raise MalformedResponseError(
+                operation_id=OAUTH_OPERATION,
+                status_code=response.status_code,
+                headers=response.headers,
+                body=response.content,
+                reason=f"access_token is not a bearer token (RFC 6750 characters, at most {MAX_TOKEN_CHARS})",
+                secrets=self.redactor().secrets,
+            )
         if response.status_code == 200 and isinstance(access, str) and access:
             id_token = body.get("id_token")
             self._remember(access, id_token if isinstance(id_token, str) else None)

@@ -116,6 +116,19 @@ def test_a_2xx_body_the_model_cannot_read_raises_a_typed_error(
     assert "getBulkJobStatus: the HTTP 200 answer does not match the spec" in str(error)
 
 
+@pytest.mark.parametrize(("body", "kind"), [(b"[]", "an array"), (b'"me"', "a string"), (b"null", "null")])
+def test_an_answer_of_the_wrong_json_type_is_refused_not_read_as_empty(
+    make_client: MakeClient, body: bytes, kind: str
+) -> None:
+    """`GetMeResponseDtoV2.from_dict([])` alone gives an empty model: the call would succeed with nothing in it."""
+    answer = httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    client, _ = make_client(answers(answer))
+    with pytest.raises(errors.MalformedResponseError) as raised:
+        get_me_v2.sync(client=client)
+    assert f"TypeError: the answer is {kind}; the spec's schema is an object" in raised.value.reason
+    assert get_me_v2.sync_detailed(client=client).parsed is None
+
+
 def test_detailed_returns_a_2xx_body_the_model_cannot_read_unparsed(make_client: MakeClient) -> None:
     client, _ = make_client(answers(httpx.Response(200, json={"bulkJobId": "job-1"})))
     response = get_bulk_job_status.sync_detailed("job-1", client=client)

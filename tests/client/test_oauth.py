@@ -107,6 +107,16 @@ def test_a_refused_exchange_shows_neither_code_nor_secret_even_echoed(caplog: py
     assert CODE not in shown and SECRET not in shown
 
 
+@pytest.mark.parametrize("access", ["a" * 10_000_000, "two\nlines", "has space", "tök"])
+def test_an_access_token_no_header_can_carry_is_refused_and_not_shown(access: str) -> None:
+    """A 10 MB token took minutes to become a secret of the redactor (one regular expression) before it was used."""
+    answer = httpx.Response(200, json={"access_token": access, "token_type": "Bearer"})
+    with pytest.raises(errors.MalformedResponseError) as raised:
+        flow(transport=httpx.MockTransport(lambda _request: answer)).exchange(CODE)
+    assert "access_token is not a bearer token (RFC 6750 characters, at most 8192)" in str(raised.value)
+    assert access not in str(raised.value) + repr(raised.value)
+
+
 def test_a_token_never_shows_in_repr() -> None:
     assert repr(OAuthToken(access_token=ACCESS, token_type="Bearer")) == (
         "OAuthToken(access_token='[redacted]', token_type='Bearer')"

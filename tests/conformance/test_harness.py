@@ -55,6 +55,12 @@ def test_an_option_beats_the_environment() -> None:
         ({"ATTENTIVE_PHASES": "examples,smoke"}, "ATTENTIVE_PHASES"),
         ({"ATTENTIVE_MAX_FAILURES": "0"}, "ATTENTIVE_MAX_FAILURES"),
         ({"ATTENTIVE_MAX_FAILURES": "many"}, "ATTENTIVE_MAX_FAILURES"),
+        ({"ATTENTIVE_RATE_LIMIT": "nan/s"}, "ATTENTIVE_RATE_LIMIT"),
+        ({"ATTENTIVE_JOB_TIMEOUT": "nan"}, "ATTENTIVE_JOB_TIMEOUT"),
+        ({"ATTENTIVE_JOB_TIMEOUT": "inf"}, "ATTENTIVE_JOB_TIMEOUT"),
+        ({"ATTENTIVE_RATE_LIMIT": "0/s"}, "ATTENTIVE_RATE_LIMIT"),
+        ({"ATTENTIVE_OPERATIONS": "noSuchOperation"}, "ATTENTIVE_OPERATIONS=.*unknown operationId.*noSuchOperation"),
+        ({"ATTENTIVE_OPERATIONS": ",,"}, "ATTENTIVE_OPERATIONS=.*no operationId"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:

@@ -188,8 +188,11 @@ class Call:
                 request = client.build_request(method, url, **encoded)
             else:
                 request = client.build_request(method, url, **encoded, timeout=timeout)
-        except (ValueError, UnicodeEncodeError) as exc:
-            problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
+        except (ValueError, UnicodeEncodeError, httpx.InvalidURL) as exc:
+            if isinstance(exc, httpx.InvalidURL):  # a path parameter too long for a URL (httpx caps it at 64 KiB)
+                problem = errors.FieldError("", "url", f"the URL with its path parameters is unusable: {exc}")
+            else:
+                problem = not_json_reason(self.body) or errors.FieldError("", "json", f"cannot be encoded: {exc}")
             raise errors.RequestValidationError(
                 operation_id=self.operation.operation_id, errors=[problem], secrets=self.owner.redactor().secrets
             ) from None

@@ -103,6 +103,14 @@ def _order(error: FieldError) -> tuple[str, str]:
     return error.path, error.rule
 
 
+def json_kind(value: object) -> str:
+    """The JSON name of a parsed value's type: what an answer holds, in the words of a schema."""
+    if isinstance(value, bool):
+        return "boolean"
+    kinds = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}
+    return "null" if value is None else next((kinds[kind] for kind in kinds if isinstance(value, kind)), "unknown")
+
+
 def not_json_reason(instance: object) -> FieldError | None:
     """The first value JSON can't carry, as a broken rule at its pointer; None when all of it is JSON."""
     stack: list[tuple[object, tuple[str | int, ...]]] = [(instance, ())]

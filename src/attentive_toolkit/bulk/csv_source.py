@@ -157,9 +157,15 @@ def read_csv(path: Path, columns: list[str] | None = None, max_line_bytes: int |
         header = next(records, None)
         if header is None:
             return
+        where = f"{path}: header row (line {header.first})"
         if header.fields is None:
-            raise MappingError(f"{path}: header row (line {header.first}): {header.error}")
-        targets = build_mapping(header.fields, columns)
+            raise MappingError(f"{where}: {header.error}")
+        if not any(name.strip() for name in header.fields) and columns is None:
+            raise MappingError(f"{where}: empty; the first line of a CSV names its columns (or pass --columns)")
+        try:
+            targets = build_mapping(header.fields, columns)
+        except MappingError as exc:
+            raise MappingError(f"{where}: {exc}") from None
         reader.width = len(targets)
         yield SourceLine(header.first, LineKind.SKIPPED, reason="header row", last_line=header.last)
         for record in records:

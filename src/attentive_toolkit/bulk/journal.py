@@ -126,12 +126,28 @@ class Journal:
         self.path = path
         # Every text from outside (server messages, input excerpts) passes here before it is stored.
         self._scrub = scrub
-        # Autocommit: every statement below is its own durable step, which is what resuming relies on.
-        self._db = sqlite3.connect(str(path), isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL survives a killed process (the case that matters here); only a power cut can lose the last step.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        try:
+            # Autocommit: every statement below is its own durable step, which is what resuming relies on.
+            self._db = sqlite3.connect(str(path), isolation_level=None)
+            self._refuse_other_databases()  # first: WAL mode would change another program's database
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL survives a killed process (the case that matters here); only a power cut can lose the last step.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise JournalMismatch(
+                f"{path} can't be used as the journal ({exc}); pass another --journal, or delete it to start over"
+            ) from exc
+
+    def _refuse_other_databases(self) -> None:
+        rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        tables = {row[0] for row in rows}
+        if tables and "meta" not in tables:
+            self._db.close()
+            raise JournalMismatch(
+                f"{self.path} is an SQLite database of another program (tables {', '.join(sorted(tables))}), not an "
+                "import journal; pass another --journal"
+            )
 
     def close(self) -> None:
         self._db.close()

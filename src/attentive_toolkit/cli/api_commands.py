@@ -66,14 +66,21 @@ def api_options(command: Command) -> Command:
 
 
 def base_url_from_env() -> str:
-    return os.environ.get(BASE_URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
+    """``ATTENTIVE_BASE_URL`` (or the default) for commands without ``--base-url``, checked as that option is."""
+    try:
+        return checked_base_url(None, None, os.environ.get(BASE_URL_VARIABLE, ""))
+    except click.BadParameter as error:
+        raise click.UsageError(f"{BASE_URL_VARIABLE}: {error.message}") from None
 
 
 def client_from_env(base_url: str | None = None) -> AuthenticatedClient:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
         raise click.UsageError(f"set {TOKEN_VARIABLE} to your API token (and {BASE_URL_VARIABLE} to the API's URL)")
-    return AuthenticatedClient(base_url=(base_url or "").strip() or base_url_from_env(), token=token)
+    try:
+        return AuthenticatedClient(base_url=(base_url or "").strip() or base_url_from_env(), token=token)
+    except errors.MissingTokenError as error:
+        raise click.UsageError(f"{TOKEN_VARIABLE}: {error}") from None
 
 
 def emit(document: Any) -> None:
@@ -124,6 +131,8 @@ def parse_custom(values: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(
                 f"{item!r}: use KEY=VALUE (the value is read as JSON when it parses)", param_hint="--custom"
             )
+        if key in custom:  # the last would win without a word
+            raise click.BadParameter(f"{key!r} is given twice", param_hint="--custom")
         try:
             value: Any = json.loads(text)
         except ValueError:
@@ -186,6 +195,8 @@ def upsert(
         attributes["custom"] = parse_custom(custom)
     if attributes:
         record["attributes"] = attributes
+    if not subscribe and (sign_up_source_id or locale):  # they describe a subscription: alone, they'd be dropped
+        raise click.UsageError("--sign-up-source-id and --locale describe a subscription: add --subscribe TEXT|EMAIL")
     if subscribe and not (sign_up_source_id or locale):
         raise click.UsageError(
             f"--subscribe {subscribe} needs --sign-up-source-id ID or --locale LANGUAGE-COUNTRY (e.g. en-US): "

@@ -62,6 +62,34 @@ class JsonErrorsCommand(click.Command):
             ctx.exit(error.exit_code)
 
 
+def check_source(source: Path, as_json: bool) -> None:
+    """The input is read twice (its digest, then its lines) and resumed by line number: only a regular file will do."""
+    if not source.exists():
+        fail(f"{source}: no such file", as_json)
+    if not source.is_file():
+        fail(
+            f"{source}: not a regular file (a pipe or a device can't be read twice or resumed); copy it to a file",
+            as_json,
+        )
+
+
+def check_distinct_files(options: ImportOptions) -> None:
+    """The input, journal, rejects and report are four different files: writing one over another loses it."""
+    named = {
+        "SOURCE": options.source,
+        "--journal": options.journal_path,
+        "--rejects": options.rejects,
+        "--report": options.report,
+    }
+    seen: dict[Path, str] = {}
+    for option, path in named.items():
+        assert path is not None  # ImportOptions fills in every default
+        where = path.resolve()
+        if where in seen:
+            raise click.UsageError(f"{seen[where]} and {option} are the same file ({path}); give each its own")
+        seen[where] = option
+
+
 def print_job(batch: int, job_id: str) -> None:
     click.echo(f"batch {batch}: job {job_id}", err=True)
 
@@ -110,8 +138,9 @@ def import_command(
     4 stopped early or could not start, 5 another import of this input or journal is running (nothing sent),
     130/143 interrupted.
     """
-    if not source.is_file():
-        fail(f"{source}: no such file", as_json)
+    check_source(source, as_json)
+    if columns is not None and (input_format or ("csv" if source.suffix.lower() == ".csv" else "jsonl")) != "csv":
+        raise click.UsageError("--columns maps CSV columns; this input is JSON Lines (pass --format csv if it is CSV)")
     try:
         options = ImportOptions(
             source=source,
@@ -124,6 +153,7 @@ def import_command(
             concurrency=concurrency,
             handle_signals=True,
         )
+        check_distinct_files(options)
         client = client_from_env()
     except (ValueError, click.UsageError) as error:
         fail(error.format_message() if isinstance(error, click.UsageError) else str(error), as_json)

@@ -14,7 +14,8 @@ import click
 import httpx
 from attentive_client import AuthenticatedClient, Client, errors
 from attentive_client.api.test_authentication_v2 import get_me_v2
-from attentive_client.runtime import OAuth, OAuthError
+from attentive_client.runtime import OAuth, OAuthError, Redactor
+from attentive_client.runtime.clients import token_problem
 
 from ..server.oauth import CODES_ROUTE
 from ..server.settings import DEV_TOKEN
@@ -71,19 +72,38 @@ def sandbox_code(base_url: str, as_json: bool, client_id: str, redirect_uri: str
     body: dict[str, object] = {"clientId": client_id, "redirectUri": redirect_uri}
     if scopes:
         body["scopes"] = list(scopes)
+    problem = token_problem(token)
+    if problem is not None:
+        raise click.UsageError(f"{SANDBOX_TOKEN_VARIABLE}: {problem}")
+    redact = Redactor([token])
     try:
         response = httpx.post(
             base_url.rstrip("/") + CODES_ROUTE, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
         )
     except httpx.HTTPError as error:
-        raise CommandError(f"no answer from {base_url}: {error}; is `attentive serve` running?", kind="api") from None
-    if response.status_code != 201:
+        message = f"no answer from {base_url}: {error}; is `attentive serve` running?"
+        raise CommandError(redact(message), kind="api") from None
+    code = _issued_code(response)
+    if code is None:
         raise CommandError(
-            f"{base_url} did not issue a code (HTTP {response.status_code}); only `attentive serve` can: "
-            f"{response.text[:500]}",
+            redact(
+                f"{base_url} did not issue a code (HTTP {response.status_code}); only `attentive serve` can: "
+                f"{response.text[:500]}"
+            ),
             kind="api",
         )
-    click.echo(response.json()["code"])
+    click.echo(code)
+
+
+def _issued_code(response: httpx.Response) -> str | None:
+    """The code of a 201 answer ``{"code": "..."}``; None for any other answer."""
+    if response.status_code != 201:
+        return None
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):  # not JSON, or JSON that is not an object
+        return None
+    return code if isinstance(code, str) and code else None
 
 
 @oauth.command("exchange", epilog=ENVIRONMENT_HELP)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import socket
 from collections.abc import Iterable
 from pathlib import Path
 
 import click
 from attentive_client.runtime import ApiSpec, Operation
+from attentive_client.runtime.clients import token_problem
 
 from ..server.app import create_app
 from ..server.faults import faults_from_json
@@ -19,7 +21,9 @@ from ..server.request_body import BadRequest
 from ..server.runner import StoppableServer, base_url, bind_socket, quiet_dropped_connections, uvicorn_config
 from ..server.security import NotLoopback, require_loopback
 from ..server.settings import DEV_TOKEN, FaultConfig, ServerSettings
+from ..server.storage import StateFileError
 from ..spec.effective import load_effective_spec
+from .params import FiniteFloatRange
 
 LISTEN_BACKLOG = 2048
 # The limits' defaults live in ServerSettings only.
@@ -32,6 +36,9 @@ def parse_token(text: str, known: frozenset[str]) -> tuple[str, frozenset[str]]:
     token, has_scopes, scopes = text.partition("=")
     if not token:
         raise click.BadParameter("a token must not be empty", param_hint="--token")
+    problem = token_problem(token)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--token")
     if not has_scopes:
         return token, known
     chosen = frozenset(scope.strip() for scope in scopes.split(",") if scope.strip())
@@ -41,6 +48,17 @@ def parse_token(text: str, known: frozenset[str]) -> tuple[str, frozenset[str]]:
             f"unknown scope(s) {', '.join(unknown)}; the spec names: {', '.join(sorted(known))}", param_hint="--token"
         )
     return token, chosen
+
+
+def parse_tokens(texts: tuple[str, ...], known: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Every ``--token``, each token once: a second one would replace the first's scopes without a word."""
+    accepted: dict[str, frozenset[str]] = {}
+    for text in texts:
+        token, scopes = parse_token(text, known)
+        if token in accepted:
+            raise click.BadParameter(f"the same token is given twice (token {len(accepted) + 1})", param_hint="--token")
+        accepted[token] = scopes
+    return accepted
 
 
 def describe_operations(operations: Iterable[Operation]) -> list[str]:
@@ -78,8 +96,11 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
             document = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise click.BadParameter(f"{path}: line {exc.lineno}: {exc.msg}", param_hint="--faults") from exc
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(f"{path}: not UTF-8 text (byte {exc.start})", param_hint="--faults") from exc
         if not isinstance(document, dict):
             raise click.BadParameter(f"{path}: the fault configuration must be a JSON object", param_hint="--faults")
+        document.setdefault("seed", seed)  # --seed applies unless the file names its own
     per_operation = document.setdefault("operations", {})
     if not isinstance(per_operation, dict):
         raise click.BadParameter(f"{path}: /operations must be an object", param_hint="--faults")
@@ -96,6 +117,18 @@ def parse_faults(path: Path | None, items: tuple[str, ...], seed: int, operation
     except BadRequest as exc:
         problems = "; ".join(f"{violation.path}: {violation.message}" for violation in exc.violations)
         raise click.BadParameter(f"{exc.summary}: {problems}", param_hint="--fault/--faults") from exc
+
+
+# What a Host header's name is made of (RFC 3986 reg-name letters, or a bracketed IPv6 literal), with a port.
+HOST_NAME = re.compile(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(:[0-9]+)?")
+
+
+def check_host_names(_context: click.Context, _param: click.Parameter, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each name matched exactly, so an empty one or a pattern (``*.test``) would allow nothing: refused instead."""
+    for name in names:
+        if not HOST_NAME.fullmatch(name.strip()):
+            raise click.BadParameter(f"{name!r} is not a host name (exact names only, no patterns)")
+    return names
 
 
 def check_loopback(_context: click.Context, _param: click.Parameter, host: str) -> str:
@@ -140,7 +173,7 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
     ),
 )
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file kept across restarts.")
-@click.option("--job-pace", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Seconds per job step.")
+@click.option("--job-pace", type=FiniteFloatRange(min=0), default=0.0, show_default=True, help="Seconds per job step.")
 @click.option("--manual-jobs", is_flag=True, help="Jobs wait until driven through /_sandbox/jobs/run or .../advance.")
 @click.option("--rate-limit", "rate_limits", multiple=True, metavar="OPERATION_ID=N", help="Override a rate limit.")
 @click.option("--faults", "faults_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -154,14 +187,14 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 )
 @click.option(
     "--header-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     default=DEFAULTS.header_timeout_seconds,
     show_default=True,
     help="Seconds a request line and headers may take to arrive (408 after).",
 )
 @click.option(
     "--body-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     default=DEFAULTS.body_timeout_seconds,
     show_default=True,
     help="Seconds a whole request body may take to arrive (408 after).",
@@ -175,7 +208,7 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
 )
 @click.option(
     "--shutdown-timeout",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     default=DEFAULTS.shutdown_timeout_seconds,
     show_default=True,
     help="Seconds a stopping server waits for requests in flight before cancelling them.",
@@ -185,6 +218,7 @@ def describe_token(token: str, scopes: frozenset[str]) -> str:
     "allowed_hosts",
     multiple=True,
     metavar="NAME",
+    callback=check_host_names,
     help="Accept this Host header besides localhost, 127.x and [::1] (e.g. a name in /etc/hosts); repeatable.",
 )
 def serve(
@@ -211,7 +245,7 @@ def serve(
     described = {operation.operation_id: operation for operation in api.operations}
     body_cap = describe_bytes(max_body_bytes) if max_body_bytes else per_operation_cap(api)
     operations = set(described)
-    accepted = dict(parse_token(text, api.scopes) for text in tokens) if tokens else {DEV_TOKEN: api.scopes}
+    accepted = parse_tokens(tokens, api.scopes) if tokens else {DEV_TOKEN: api.scopes}
     settings = ServerSettings(
         tokens=accepted,
         db_path=db,
@@ -226,6 +260,10 @@ def serve(
         shutdown_timeout_seconds=shutdown_timeout,
         allowed_hosts=allowed_hosts,
     )
+    try:
+        app = create_app(settings)
+    except StateFileError as exc:  # before anything is printed or listens: the server would start without state
+        raise click.ClickException(str(exc)) from None
     sock = listen(host, port)
     click.echo(f"Attentive reference server: {base_url(host, sock.getsockname()[1])}")
     for token, scopes in accepted.items():
@@ -238,7 +276,7 @@ def serve(
     for line in describe_operations(described.values()):
         click.echo(line)
     quiet_dropped_connections()
-    server = StoppableServer(uvicorn_config(create_app(settings), host, port, "info", settings))
+    server = StoppableServer(uvicorn_config(app, host, port, "info", settings))
     try:
         # SIGINT/SIGTERM stop the server gracefully and end here, with exit status 0.
         server.run(sockets=[sock])

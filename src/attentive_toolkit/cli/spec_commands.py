@@ -18,6 +18,7 @@ import click
 from ..paths import ProjectPaths, project_paths
 from ..spec.audit import audit
 from ..spec.effective import load_json
+from ..spec.validity import check_structure
 from .outcome import CommandError, HelpfulGroup
 from .refusals import refused_with_findings
 from .upgrade_commands import update
@@ -120,7 +121,10 @@ def audit_command(path: Path | None, as_json: bool) -> None:
     """
     target = path or checkout().vendor_spec
     with refused_with_findings(f"spec audit {target}"):
-        findings = audit(load_json(target))
+        document = load_json(target)
+        # A document that isn't OpenAPI 3.0 has no gaps to list: "0 gap(s)" would pass it as clean.
+        check_structure(document, "not OpenAPI 3.0")
+        findings = audit(document)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(finding) for finding in findings], indent=2))
     else:

@@ -5,7 +5,9 @@ Tokens come from the environment only: a token on a command line ends up in shel
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,9 +92,32 @@ def _number(raw: str, source: str, kind: Callable[[str], Any], minimum: float) -
         value = kind(raw)
     except ValueError:
         raise OptionError(f"{source}={raw!r}: expected a {kind.__name__}") from None
-    if value < minimum:
-        raise OptionError(f"{source}={raw!r}: must be at least {minimum:g}")
+    if not value >= minimum or value == math.inf:  # written so that NaN, which compares false, is refused too
+        raise OptionError(f"{source}={raw!r}: must be a finite number of at least {minimum:g}")
     return value
+
+
+# schemathesis' rate limit syntax (schemathesis.core.rate_limit.parse_units): a whole number of requests per unit.
+_RATE_LIMIT = re.compile(r"([1-9][0-9]*)/([smhd])")
+
+
+def _rate_limit(raw: str | None, source: str) -> str | None:
+    if raw is not None and not _RATE_LIMIT.fullmatch(raw):
+        raise OptionError(f"{source}={raw!r}: expected N/s, N/m, N/h or N/d with N a whole number >= 1, e.g. 10/s")
+    return raw
+
+
+def _operations(raw: str | None, source: str) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    from .operations import operation_ids  # reads the effective spec: only when operations are named
+
+    chosen, known = _words(raw), operation_ids()
+    unknown = sorted(set(chosen) - set(known))
+    if unknown or not chosen:
+        named = f"unknown operationId(s) {', '.join(unknown)}" if unknown else "no operationId"
+        raise OptionError(f"{source}={raw!r}: {named}; the spec has {', '.join(known)}")
+    return chosen
 
 
 def resolve_options(getoption: Callable[[str], Any], environ: Mapping[str, str] | None = None) -> ConformanceOptions:
@@ -115,8 +140,8 @@ def resolve_options(getoption: Callable[[str], Any], environ: Mapping[str, str] 
     examples, examples_source = text("--max-examples")
     timeout, timeout_source = text("--job-timeout")
     report_dir, _ = text("--report-dir")
-    rate_limit, _ = text("--rate-limit")
-    operations, _ = text("--operations")
+    rate_limit, rate_limit_source = text("--rate-limit")
+    operations, operations_source = text("--operations")
     phases_text, phases_source = text("--phases")
     max_failures, max_failures_source = text("--max-failures")
     phases = _words(phases_text) if phases_text else PHASES
@@ -132,13 +157,13 @@ def resolve_options(getoption: Callable[[str], Any], environ: Mapping[str, str] 
         oauth_token=env.get("ATTENTIVE_OAUTH_TOKEN") or None,
         allow_writes=flags["--allow-writes"],
         assume_remote=flags["--assume-remote"],
-        rate_limit=rate_limit,
+        rate_limit=_rate_limit(rate_limit, rate_limit_source),
         seed=_number(seed, seed_source, int, 0) if seed else DEFAULT_SEED,
         max_examples=_number(examples, examples_source, int, 1) if examples else DEFAULT_MAX_EXAMPLES,
         report_dir=Path(report_dir) if report_dir else DEFAULT_REPORT_DIR,
         job_timeout=_number(timeout, timeout_source, float, 0.1) if timeout else DEFAULT_JOB_TIMEOUT,
         reference_server=flags["--reference-server"] or base_url is None,
-        operations=_words(operations) if operations else (),
+        operations=_operations(operations, operations_source),
         bulk_job_id=text("--bulk-job-id")[0],
         phases=tuple(phase for phase in PHASES if phase in phases),
         max_failures=_number(max_failures, max_failures_source, int, 1) if max_failures else None,

@@ -48,11 +48,15 @@ def pytest_configure(config: pytest.Config) -> None:
         options = resolve_options(config.getoption)
     except OptionError as exc:
         raise pytest.UsageError(f"conformance: {exc}") from None
+    try:  # before the session starts a server: a folder that can't be made stops the run here
+        options.report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = "a file, not a folder" if options.report_dir.is_file() else exc.strerror or str(exc)
+        raise pytest.UsageError(f"conformance: --report-dir {options.report_dir}: {problem}") from None
     session = open_session(options)
     config.stash[_STARTED] = True
     # Before pytest's terminal reporter exists (this hook runs first): it takes sys.stdout as its stream.
     sys.stdout = RedactingStream(sys.stdout, session.redactor)
-    options.report_dir.mkdir(parents=True, exist_ok=True)
     if config.option.xmlpath is None:
         config.option.xmlpath = str(options.report_dir / "junit.xml")
     if session.policy.writes_allowed is False:

@@ -56,11 +56,15 @@ def load_failure(report_dir: Path, replay_id: str) -> Recorded:
     cassette = report_dir / CASSETTE
     if not cassette.is_file():
         raise ReplayError(f"{cassette} does not exist: run the conformance suite first (or pass --report-dir)")
+    # One guard for the whole reading: a cassette edited, truncated or from another tool can break at any field.
     try:
-        log = json.loads(cassette.read_text(encoding="utf-8"))["log"]
-        entries = log["entries"]
-    except (ValueError, KeyError, TypeError) as exc:
+        return _recorded(json.loads(cassette.read_text(encoding="utf-8"))["log"], replay_id, cassette)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise ReplayError(f"{cassette} is not a cassette written by the suite ({type(exc).__name__})") from None
+
+
+def _recorded(log: dict[str, Any], replay_id: str, cassette: Path) -> Recorded:
+    entries = log["entries"]
     entry = next((item for item in entries if item.get("_replayId") == replay_id), None)
     if entry is None:
         known = ", ".join(str(item.get("_replayId")) for item in entries) or "none (the run had no failure)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -84,6 +85,11 @@ def faults_from_json(document: Any, known_operations: set[str]) -> FaultConfig:
     violations: list[FieldError] = []
     if not isinstance(document, dict):
         raise BadRequest("the fault configuration must be a JSON object")
+    violations.extend(
+        FieldError(f"/{key}", "additionalProperties", "unknown field; known: seed, operations")
+        for key in document
+        if key not in ("seed", "operations")
+    )
     seed = document.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool):
         violations.append(FieldError("/seed", "type", "must be an integer"))
@@ -109,8 +115,9 @@ def faults_from_json(document: Any, known_operations: set[str]) -> FaultConfig:
                         f"{base}/{key}", "additionalProperties", f"unknown field; known: {', '.join(FIELD_NAMES)}"
                     )
                 )
-            elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                violations.append(FieldError(f"{base}/{key}", "minimum", "must be a number >= 0"))
+            elif not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value < math.inf:
+                # `not 0 <= value < inf` also refuses NaN, which every comparison would let through.
+                violations.append(FieldError(f"{base}/{key}", "minimum", "must be a finite number >= 0"))
             elif key in RATES and value > 1:
                 violations.append(FieldError(f"{base}/{key}", "maximum", "a rate must be between 0 and 1"))
             else:

@@ -69,6 +69,10 @@ JOB_COLUMNS = "id, kind, status, total_records, message, created_at, updated_at"
 TABLES = ("job_results", "jobs", "custom_attributes", "subscriptions", "identifiers", "users")
 
 
+class StateFileError(ValueError):
+    """The ``--db`` file can't hold the server's state: not SQLite, another program's database, or not openable."""
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -88,14 +92,18 @@ class Store:
 
     def __init__(self, db_path: Path | None) -> None:
         target = str(db_path) if db_path is not None else ":memory:"
-        self._connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        self._connection.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        if db_path is not None:
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=NORMAL")
-        self._connection.executescript(SCHEMA)
-        self._add_missing_columns()
+        try:
+            self._connection = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            self._connection.row_factory = sqlite3.Row
+            if db_path is not None:
+                _refuse_foreign_tables(self._connection, db_path)  # first: WAL mode would change such a file
+                self._connection.execute("PRAGMA journal_mode=WAL")
+                self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.executescript(SCHEMA)
+            self._add_missing_columns()
+        except sqlite3.Error as exc:
+            raise StateFileError(f"{db_path}: cannot keep the server's state there ({exc})") from exc
 
     def _add_missing_columns(self) -> None:
         """A database written by an earlier version gets the columns added since (their defaults fill old rows)."""
@@ -241,3 +249,14 @@ class Store:
         return {
             row["name"]: row["type"] for row in self._query("SELECT name, type FROM custom_attributes ORDER BY name")
         }
+
+
+def _refuse_foreign_tables(connection: sqlite3.Connection, db_path: Path) -> None:
+    """A database with tables but none of the server's is another program's: adding ours would change it."""
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    names = {row[0] for row in rows}
+    if names and not names & set(TABLES):
+        raise StateFileError(
+            f"{db_path}: an SQLite database of another program (tables {', '.join(sorted(names))}), not the "
+            "server's state; give --db a new file or one `attentive serve` wrote"
+        )

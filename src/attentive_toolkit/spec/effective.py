@@ -58,13 +58,10 @@ def digest_files(files: list[Path], base: Path) -> str:
 
 
 def load_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: an OpenAPI document must be a JSON object, not {type(data).__name__}")
-    return data
+    """The OpenAPI document in ``path`` (``spec_json``: a SpecJsonError, a ValueError, says what is wrong and where)."""
+    from .spec_json import parse_spec
+
+    return parse_spec(path.read_bytes(), str(path))
 
 
 def load_project_overlays(paths: ProjectPaths) -> list[OverlayDocument]:

@@ -183,9 +183,20 @@ def load_overlay(
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
         raise OverlayDocumentError(name, where, f"not valid YAML/JSON: {getattr(exc, 'problem', exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise OverlayDocumentError(name, f"byte {exc.start}", "not UTF-8 text") from exc
+    except RecursionError as exc:  # PyYAML builds nested collections recursively
+        raise OverlayDocumentError(name, "(document)", "nested too deeply to read") from exc
     return parse_overlay(data, name, require_descriptions=require_descriptions, require_gaps=require_gaps)
 
 
 def overlay_files(folder: Path) -> list[Path]:
-    """Overlay files in name order: that order is the order they apply in."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in {".yaml", ".yml", ".json"})
+    """Overlay files in name order: that order is the order they apply in. Anything else named like one (a folder,
+    a pipe) is refused: skipping it would drop its actions without a word."""
+    named = sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
+    for path in named:
+        if not path.is_file():
+            raise OverlayDocumentError(
+                str(path), "(file)", "not a regular file; every *.yaml, *.yml or *.json here is an overlay"
+            )
+    return named

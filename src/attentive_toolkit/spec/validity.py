@@ -132,3 +132,11 @@ def check_openapi(document: dict[str, Any], subject: str) -> None:
     findings = validity_findings(document)
     if findings:
         raise SpecRefused(subject, findings)
+
+
+def check_structure(document: dict[str, Any], subject: str) -> None:
+    """Raise SpecRefused when ``document`` breaks the OpenAPI 3.0 meta-schema (its references are left to the
+    caller: the audit lists a dangling one as a gap)."""
+    findings = structure_findings(document)
+    if findings:
+        raise SpecRefused(subject, findings)

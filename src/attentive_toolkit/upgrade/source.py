@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ..spec.spec_json import SpecJsonError, parse_spec
 from ..spec.validity import validity_findings
 
 _TIMEOUT_SECONDS = 30.0
@@ -35,6 +35,8 @@ def read_bytes(source: str) -> bytes:
             raise SpecSourceError(f"{source}: could not download the spec: {exc}") from exc
         return response.content
     path = Path(source)
+    if path.is_dir():
+        raise SpecSourceError(f"{source}: a folder, not a spec file")
     if not path.is_file():
         raise SpecSourceError(f"{source}: no such file")
     return path.read_bytes()
@@ -49,16 +51,7 @@ def _validation_problem(document: dict[str, Any]) -> str:
 def read_new_spec(source: str) -> NewSpec:
     data = read_bytes(source)
     try:
-        document = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SpecSourceError(f"{source}: not UTF-8 text (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise SpecSourceError(f"{source}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
-    if not isinstance(document, dict):
-        raise SpecSourceError(f"{source}: an OpenAPI document must be a JSON object, not {type(document).__name__}")
-    version = document.get("openapi")
-    if not isinstance(version, str) or not version.startswith("3."):
-        raise SpecSourceError(f"{source}: /openapi is {version!r}; expected an OpenAPI 3.x document")
-    if not isinstance(document.get("paths"), dict):
-        raise SpecSourceError(f"{source}: /paths is missing or not an object")
+        document = parse_spec(data, source)
+    except SpecJsonError as exc:
+        raise SpecSourceError(str(exc)) from exc
     return NewSpec(source, data, document, _validation_problem(document))

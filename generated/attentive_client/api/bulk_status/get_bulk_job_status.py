@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client, Sent
 from ...models.bulk_job_status_response import BulkJobStatusResponse
+from ...runtime.validation import json_kind
 from ...types import Response
 
 # The runtime reads everything about this operation, its method and path included, from the spec by this id.
@@ -30,7 +31,10 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | BulkJobStatusResponse | None:
     if response.status_code == 200:
-        response_200 = BulkJobStatusResponse.from_dict(response.json())
+        body = response.json()
+        if not isinstance(body, dict):
+            raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+        response_200 = BulkJobStatusResponse.from_dict(body)
 
         return response_200
 
@@ -72,7 +76,10 @@ def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> BulkJ
     response = sent.response
     try:
         if response.status_code == 200:
-            response_200 = BulkJobStatusResponse.from_dict(response.json())
+            body = response.json()
+            if not isinstance(body, dict):
+                raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+            response_200 = BulkJobStatusResponse.from_dict(body)
 
             return response_200
 

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client, Sent
 from ...models.bulk_success_response import BulkSuccessResponse
 from ...models.user_attributes import UserAttributes
+from ...runtime.validation import json_kind
 from ...types import Response
 
 # The runtime reads everything about this operation, its method and path included, from the spec by this id.
@@ -32,7 +33,10 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | BulkSuccessResponse | None:
     if response.status_code == 202:
-        response_202 = BulkSuccessResponse.from_dict(response.json())
+        body = response.json()
+        if not isinstance(body, dict):
+            raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+        response_202 = BulkSuccessResponse.from_dict(body)
 
         return response_202
 
@@ -74,7 +78,10 @@ def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> BulkS
     response = sent.response
     try:
         if response.status_code == 202:
-            response_202 = BulkSuccessResponse.from_dict(response.json())
+            body = response.json()
+            if not isinstance(body, dict):
+                raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+            response_202 = BulkSuccessResponse.from_dict(body)
 
             return response_202
 

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client, Sent
 from ...models.get_me_response_dto_v2 import GetMeResponseDtoV2
+from ...runtime.validation import json_kind
 from ...types import Response
 
 # The runtime reads everything about this operation, its method and path included, from the spec by this id.
@@ -24,7 +25,10 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | GetMeResponseDtoV2 | None:
     if response.status_code == 200:
-        response_200 = GetMeResponseDtoV2.from_dict(response.json())
+        body = response.json()
+        if not isinstance(body, dict):
+            raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+        response_200 = GetMeResponseDtoV2.from_dict(body)
 
         return response_200
 
@@ -66,7 +70,10 @@ def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> GetMe
     response = sent.response
     try:
         if response.status_code == 200:
-            response_200 = GetMeResponseDtoV2.from_dict(response.json())
+            body = response.json()
+            if not isinstance(body, dict):
+                raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+            response_200 = GetMeResponseDtoV2.from_dict(body)
 
             return response_200
 

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client, Sent
 from ...models.create_user_attributes_request_dto_v2 import CreateUserAttributesRequestDtoV2
 from ...models.success import Success
+from ...runtime.validation import json_kind
 from ...types import Response
 
 # The runtime reads everything about this operation, its method and path included, from the spec by this id.
@@ -30,7 +31,10 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Success | None:
     if response.status_code == 202:
-        response_202 = Success.from_dict(response.json())
+        body = response.json()
+        if not isinstance(body, dict):
+            raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+        response_202 = Success.from_dict(body)
 
         return response_202
 
@@ -72,7 +76,10 @@ def _parse_success(*, client: AuthenticatedClient | Client, sent: Sent) -> Succe
     response = sent.response
     try:
         if response.status_code == 202:
-            response_202 = Success.from_dict(response.json())
+            body = response.json()
+            if not isinstance(body, dict):
+                raise TypeError(f"the answer is {json_kind(body)}; the spec's schema is an object")
+            response_202 = Success.from_dict(body)
 
             return response_202
 
