@@ -33,6 +33,7 @@ __all__ = [
     "OAuth",
     "OAuthError",
     "OAuthToken",
+    "redirect_uri_problem",
     "token_path",
 ]
 
@@ -43,6 +44,22 @@ _BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 MAX_TOKEN_CHARS = 8192
 GRANT_TYPE = "authorization_code"
 AuthenticatedT = TypeVar("AuthenticatedT", bound=BaseAuthenticatedClient)
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """Why ``uri`` can't be an OAuth redirect URI, or None: RFC 6749 section 3.1.2 asks for an absolute URI (a
+    scheme, and a host for http and https) without a fragment."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError as exc:
+        return f"not a URI ({exc})"
+    if not parts.scheme:
+        return "not an absolute URI (no scheme such as https://)"
+    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+        return f"an {parts.scheme} URI needs a host"
+    if parts.fragment or uri.endswith("#"):
+        return "a redirect URI may not carry a fragment (#...)"
+    return None
 
 
 class OAuthError(AttentiveError, ValueError):
@@ -145,9 +162,14 @@ class OAuth:
 
     client: BaseClient
     client_id: str
-    redirect_uri: str
+    redirect_uri: str = field()
     client_secret: str | None = field(default=None, kw_only=True, repr=False)
     _redactor: Redactor | None = field(default=None, init=False, repr=False)
+
+    @redirect_uri.validator
+    def _check_redirect_uri(self, _attribute: object, value: str) -> None:
+        if (problem := redirect_uri_problem(value)) is not None:
+            raise OAuthError(f"redirect URI {value!r}: {problem}", operation_id=OAUTH_OPERATION)
 
     @property
     def flow(self) -> AuthorizationCodeFlow:

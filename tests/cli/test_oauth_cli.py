@@ -92,3 +92,15 @@ def test_the_install_url_names_the_scopes_and_a_state(base_url: str) -> None:
     assert done.exit_code == 0, done.output
     shown = json.loads(done.stdout)
     assert parse_qs(urlsplit(shown["url"]).query)["state"] == [shown["state"]]
+
+
+@pytest.mark.parametrize("command", ["authorize-url", "sandbox-code"])
+def test_a_redirect_uri_that_is_not_a_uri_is_refused_before_anything_is_asked(command: str) -> None:
+    # Nothing listens at this base URL: a refusal that came from a request would say so instead.
+    done = attentive(
+        "oauth", command, "--base-url", "http://127.0.0.1:9", "--client-id", "app-1", "--redirect-uri", "not a url",
+        "--scope", "subscriptions:write",
+    )  # fmt: skip
+
+    assert done.exit_code == 2
+    assert "--redirect-uri" in done.output and "absolute" in done.output

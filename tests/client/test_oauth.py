@@ -144,3 +144,22 @@ def test_the_async_exchange_sends_the_same_form() -> None:
     assert token.access_token == ACCESS
     assert str(seen[0].url) == f"{LOCAL}/v1/authorization-codes/tokens"
     assert parse_qs(seen[0].content.decode())["code"] == [CODE]
+
+
+@pytest.mark.parametrize(
+    ("redirect", "problem"),
+    [
+        ("not a url", "absolute"),
+        ("/callback", "absolute"),
+        ("https:///callback", "host"),
+        ("https://app.example/callback#done", "fragment"),
+    ],
+    ids=["words", "a path alone", "https without a host", "a fragment"],
+)
+def test_a_redirect_uri_not_absolute_is_refused_when_the_flow_is_made(redirect: str, problem: str) -> None:
+    with pytest.raises(OAuthError, match=problem):
+        OAuth(Client(base_url=LOCAL), "app-1", redirect)
+
+
+def test_a_native_app_redirect_with_its_own_scheme_is_taken() -> None:
+    assert OAuth(Client(base_url=LOCAL), "app-1", "com.example.app:/oauth").redirect_uri == "com.example.app:/oauth"

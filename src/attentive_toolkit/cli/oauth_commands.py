@@ -16,6 +16,7 @@ from attentive_client import AuthenticatedClient, Client, errors
 from attentive_client.api.test_authentication_v2 import get_me_v2
 from attentive_client.runtime import OAuth, OAuthError, Redactor
 from attentive_client.runtime.clients import token_problem
+from attentive_client.runtime.oauth import redirect_uri_problem
 
 from ..server.oauth import CODES_ROUTE
 from ..server.settings import DEV_TOKEN
@@ -35,8 +36,16 @@ def _oauth(base_url: str, client_id: str, redirect_uri: str, secret: str | None 
     return OAuth(Client(base_url=base_url), client_id, redirect_uri, client_secret=secret)
 
 
+def _redirect_uri(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    if (problem := redirect_uri_problem(value)) is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
 def _client_options(command: Command) -> Command:
-    command = click.option("--redirect-uri", required=True, help="Exactly as registered for the app.")(command)
+    command = click.option(
+        "--redirect-uri", required=True, callback=_redirect_uri, help="Exactly as registered for the app."
+    )(command)
     return click.option("--client-id", required=True, help="The app's client id.")(command)
 
 
