@@ -12,6 +12,9 @@ from ..spec.spec_json import SpecJsonError, parse_spec
 from ..spec.validity import validity_findings
 
 _TIMEOUT_SECONDS = 30.0
+# Far above any real API description (the vendor's V1 and V2 together are ~350 KB): what is larger is not a spec,
+# and reading it whole could take the machine's memory.
+MAX_SPEC_BYTES = 32 << 20
 
 
 class SpecSourceError(ValueError):
@@ -26,20 +29,38 @@ class NewSpec:
     problem: str  # why the document is not valid OpenAPI on its own (overlays may fix it); empty when valid
 
 
+def _too_large(source: str) -> SpecSourceError:
+    return SpecSourceError(f"{source}: over {MAX_SPEC_BYTES:,} bytes, too large to be an API description")
+
+
+def _download(source: str) -> bytes:
+    """The answer's body, read no further than ``MAX_SPEC_BYTES``."""
+    received = bytearray()
+    try:
+        with httpx.stream("GET", source, follow_redirects=True, timeout=_TIMEOUT_SECONDS) as response:
+            response.raise_for_status()
+            for chunk in response.iter_bytes():
+                received += chunk
+                if len(received) > MAX_SPEC_BYTES:
+                    raise _too_large(source)
+    except httpx.HTTPError as exc:
+        raise SpecSourceError(f"{source}: could not download the spec: {exc}") from exc
+    return bytes(received)
+
+
 def read_bytes(source: str) -> bytes:
     if source.startswith(("http://", "https://")):
-        try:
-            response = httpx.get(source, follow_redirects=True, timeout=_TIMEOUT_SECONDS)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise SpecSourceError(f"{source}: could not download the spec: {exc}") from exc
-        return response.content
+        return _download(source)
     path = Path(source)
     if path.is_dir():
         raise SpecSourceError(f"{source}: a folder, not a spec file")
     if not path.is_file():
         raise SpecSourceError(f"{source}: no such file")
-    return path.read_bytes()
+    with path.open("rb") as stream:
+        data = stream.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise _too_large(source)
+    return data
 
 
 def _validation_problem(document: dict[str, Any]) -> str:
