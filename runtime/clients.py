@@ -221,6 +221,10 @@ class BaseClient:
     wall_clock: Callable[[], float] = field(default=time.time, kw_only=True, repr=False)
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+    # The event loop the async client last sent on, and whether this client made it (``set_async_httpx_client``
+    # gives one the caller owns): see ``_async_client_for_this_loop``.
+    _async_loop: asyncio.AbstractEventLoop | None = field(default=None, init=False, repr=False)
+    _async_client_made_here: bool = field(default=False, init=False, repr=False)
     # Built on first use and kept: compiling the redaction pattern per call would be a tenth of a call's cost.
     _redactor: Redactor | None = field(default=None, init=False, repr=False)
     _longest: tuple[httpx.Timeout, float | None] | None = field(default=None, init=False, repr=False)
@@ -339,6 +343,7 @@ class BaseClient:
         the token.
         """
         self._async_client = async_client
+        self._async_client_made_here = False
         self._redact_logs()
         return self
 
@@ -346,8 +351,23 @@ class BaseClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(**self._httpx_kwargs())
+            self._async_client_made_here = True
             self._redact_logs()
         return self._async_client
+
+    def _async_client_for_this_loop(self) -> httpx.AsyncClient:
+        """The async httpx client to send on from the running event loop. Its connections belong to the loop they
+        were opened on; once that loop is closed (each ``asyncio.run`` has its own) they can only fail with "Event
+        loop is closed". A client this object made is then made anew (the dead connections have nothing left to
+        release); one the caller gave or entered with ``async with`` is the caller's to replace."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._async_loop:
+            earlier, self._async_loop = self._async_loop, loop
+            stale = self._async_client
+            dead = earlier is not None and earlier.is_closed()
+            if dead and stale is not None and not stale.is_closed and self._async_client_made_here:
+                self._async_client = None
+        return self.get_async_httpx_client()
 
     async def __aenter__(self) -> Self:
         """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""
@@ -409,7 +429,7 @@ class BaseClient:
     ) -> Sent:
         """``send`` for asyncio: the same checks, pacing, retries and deadline, waiting with ``async_sleep``."""
         call = self._start(operation_id, request, max_retries, timeout, extra_headers)
-        client = self.get_async_httpx_client()
+        client = self._async_client_for_this_loop()
         if client.is_closed:
             raise errors.ClientClosedError(operation_id=call.operation.operation_id)
         pacer = self.pacer_for(call.operation)
