@@ -63,4 +63,5 @@ class Flights:
             self._deviation += (abs(self._round_trip - round_trip) - self._deviation) / 4
             self._round_trip += (round_trip - self._round_trip) / 8
         needed = self._rate() * (self._round_trip + DEVIATIONS * self._deviation)
-        self.limit = min(self.most, max(1, math.ceil(needed) + SPARE))
+        # Rounded first: a hundredth of a request (a deviation dying away) is no request.
+        self.limit = min(self.most, max(1, math.ceil(round(needed, 2)) + SPARE))
