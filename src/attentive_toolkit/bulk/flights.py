@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 
 # Before the first answer the round trip is unknown: this many go, then the answers say how many are needed.
-FIRST_LIMIT = 4
+FIRST_LIMIT = 8
 # Requests in flight beyond rate x round trip: one waits for the pacer's next slot while another's answer is late.
 SPARE = 2
 # The round trip counted is the smoothed one plus this many of its smoothed deviations (as TCP times out: RFC 6298).
@@ -26,7 +26,7 @@ class Flights:
 
     def __init__(self, most: int, rate: Callable[[], float]) -> None:
         self.most = max(1, most)
-        self._rate = rate  # the pace of the moment (the pacer's, lowered or shared)
+        self._rate = rate  # requests a second to keep up
         self.limit = min(self.most, FIRST_LIMIT)
         self.busy = 0
         self._waiting: deque[asyncio.Future[None]] = deque()

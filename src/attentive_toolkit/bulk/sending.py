@@ -66,8 +66,9 @@ class BatchSender:
         self._limits = limits
         self._redact = redact
         self._policy = client.retry_policy()
-        # Requests in flight: as many as the pace needs, at most ``limits.concurrency``.
-        self._flights = Flights(limits.concurrency, lambda: pace.pacer.rate)
+        # Requests in flight: as many as the pace needs, at most ``limits.concurrency``. Sized for the whole budget
+        # even while the token is shared: a share that grows, or catches up after a stall, is not held back.
+        self._flights = Flights(limits.concurrency, lambda: max(pace.pacer.rate, pace.share.budget))
         self.on_taken: Callable[[Batch, str], None] = lambda batch, job_id: None
 
     async def drain(self, queue: asyncio.Queue[Batch | None]) -> None:
