@@ -281,7 +281,7 @@ class BulkImport:
     async def _import(self, journal: Journal) -> None:
         options = self.options
         ledger = Ledger(journal, self.counters, self.gate, self.batcher, options.max_unsettled_records)
-        send_limits = SendLimits(options.max_attempts, options.max_throttled)
+        send_limits = SendLimits(options.max_attempts, options.max_throttled, options.concurrency)
         sender = BatchSender(self.client, ledger, self.gate, self.stopping, self.submit_pace, send_limits, self.redact)
         follow_limits = FollowLimits(
             options.poll_interval,

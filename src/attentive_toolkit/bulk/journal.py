@@ -194,14 +194,23 @@ class Journal:
         return _batch_row(row) if row else None
 
     def start_sending(self, seq: int, lines: array[int], guarded: bool, spans: array[int]) -> None:
-        self._db.execute(
-            "INSERT INTO batches (seq, lines, spans, size, guarded, state, attempts) "
-            "VALUES (?, ?, ?, ?, ?, 'sending', 1) "
-            "ON CONFLICT(seq) DO UPDATE SET state = 'sending', attempts = attempts + 1, note = ''",
-            (seq, pack_lines(lines), pack_lines(spans), len(lines), int(guarded)),
-        )
-        # A batch sent again (after an unknown fate on an unguarded batch) starts from a clean slate.
-        self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
+        row = (seq, pack_lines(lines), pack_lines(spans), len(lines), int(guarded))
+        try:  # a batch's first attempt: one statement
+            self._db.execute(
+                "INSERT INTO batches (seq, lines, spans, size, guarded, state, attempts) VALUES (?, ?, ?, ?, ?, "
+                "'sending', 1)",
+                row,
+            )
+            return
+        except sqlite3.IntegrityError:  # sent before (by this run or an earlier one)
+            pass
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "UPDATE batches SET state = 'sending', attempts = attempts + 1, note = '' WHERE seq = ?", (seq,)
+            )
+            # A batch sent again (after an unknown fate on an unguarded batch) starts from a clean slate.
+            self._db.execute("DELETE FROM outcomes WHERE batch = ?", (seq,))
 
     def not_sent(self, seq: int, lines: array[int], guarded: bool, note: str, spans: array[int]) -> None:
         """A batch this run will not send: its lines unknown, and a later run sends it, in one transaction."""

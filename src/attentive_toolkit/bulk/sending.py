@@ -4,6 +4,7 @@ until the server takes it or its outcome is settled. When to try again is the ru
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -16,6 +17,7 @@ from ..json_exact import encode_exact
 from . import exchange
 from .batching import Batch
 from .exchange import NoAnswer, Reply, TooLarge
+from .flights import Flights
 from .journal import BatchState
 from .ledger import Ledger, excerpt
 from .ordering import Fate, OrderGate
@@ -40,6 +42,7 @@ class Tries:
 class SendLimits:
     max_attempts: int  # a batch's attempts on a 5xx or a failed connection; 429s count apart
     max_throttled: int
+    concurrency: int = 1  # the most requests in flight at once
 
 
 class BatchSender:
@@ -63,6 +66,9 @@ class BatchSender:
         self._limits = limits
         self._redact = redact
         self._policy = client.retry_policy()
+        # Requests in flight: as many as the pace needs, at most ``limits.concurrency``. Sized for the whole budget
+        # even while the token is shared: a share that grows, or catches up after a stall, is not held back.
+        self._flights = Flights(limits.concurrency, lambda: max(pace.pacer.rate, pace.share.budget))
         self.on_taken: Callable[[Batch, str], None] = lambda batch, job_id: None
 
     async def drain(self, queue: asyncio.Queue[Batch | None]) -> None:
@@ -100,16 +106,32 @@ class BatchSender:
         self._ledger.journal.start_sending(batch.seq, batch.lines, batch.guarded, batch.spans)
         tries = Tries()
         while True:
-            sent_at = await self._pace.slot(self._stop)
-            if sent_at is None:
+            answer = await self._attempt(batch)
+            if answer is None:
                 note = f"not sent: the run stopped ({self._stop.reason})"
                 self._ledger.give_up(batch, note, resendable=not (batch.guarded and tries.maybe_sent))
                 return None
-            answer = await exchange.submit(self._client, self._body(batch), self._policy, batch.body_bytes)
-            self._pace.observe(answer, sent_at)
             step = await self._after(batch, answer, tries, follow)
             if step is not Next.ATTEMPT:
                 return step
+
+    async def _attempt(self, batch: Batch) -> Reply | NoAnswer | TooLarge | None:
+        """One request, paced, in one of the places in flight (given back before any wait for a retry or a split);
+        None when the run stopped before it left."""
+        flights = self._flights
+        if not await self._stop.wait_unless_stopped(flights.take()):
+            return None
+        round_trip = None
+        try:
+            sent_at = await self._pace.slot(self._stop)
+            if sent_at is None:
+                return None
+            answer = await exchange.submit(self._client, self._body(batch), self._policy, batch.body_bytes)
+            self._pace.observe(answer, sent_at)
+            round_trip = time.monotonic() - sent_at
+            return answer
+        finally:
+            flights.give_back(round_trip)
 
     def _body(self, batch: Batch) -> EncodedJson:
         records = self._ledger.records(batch)

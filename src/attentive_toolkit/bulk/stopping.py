@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Awaitable, Coroutine
+from typing import Any
 
 from .ordering import OrderGate
 
 SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
-T = TypeVar("T")
 
 
 class StopSwitch:
@@ -20,8 +18,11 @@ class StopSwitch:
     def __init__(self, gate: OrderGate) -> None:
         self.reason = ""
         self.signal: int | None = None
-        self._event = asyncio.Event()
         self._gate = gate
+        # Tasks inside ``wait_unless_stopped``: stopping cancels their wait. A wait costs no task or event of its
+        # own (the importer waits once per request: for its pace slot).
+        self._waiting: set[asyncio.Task[Any]] = set()
+        self._cancelled: set[asyncio.Task[Any]] = set()
 
     def __bool__(self) -> bool:
         return bool(self.reason)
@@ -32,20 +33,38 @@ class StopSwitch:
         if not self.reason:
             name = SIGNALS.get(signal.Signals(number), str(number)) if number else "?"
             self.reason = reason or f"interrupted ({name})"
-        self._event.set()
+        try:
+            current = asyncio.current_task()
+        except RuntimeError:  # no loop running: nothing can be waiting
+            current = None
+        for task in self._waiting - self._cancelled:
+            if task is not current:
+                self._cancelled.add(task)
+                task.cancel()
         self._gate.stop()
 
-    async def wait_unless_stopped(self, waiting: Awaitable[T]) -> bool:
+    async def wait_unless_stopped(self, waiting: Awaitable[Any]) -> bool:
         """Wait for ``waiting`` unless the run stops first; False when it stopped."""
         if self.reason:
+            if isinstance(waiting, Coroutine):
+                waiting.close()
             return False
-        task = asyncio.ensure_future(waiting)
-        stopped = asyncio.ensure_future(self._event.wait())
-        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task = asyncio.current_task()
+        assert task is not None
+        self._waiting.add(task)
+        try:
+            await waiting
+        except asyncio.CancelledError:
+            # Cancelled by ``stop`` (and by nothing else): the wait ends, the task carries on.
+            if task in self._cancelled:
+                self._cancelled.discard(task)
+                if task.uncancel() == 0:
+                    return False
+            raise
+        finally:
+            self._waiting.discard(task)
+        if task in self._cancelled:  # ``waiting`` ended without the stop's cancel (it swallowed it)
+            self._cancelled.discard(task)
+            task.uncancel()
             return False
         return True

@@ -114,7 +114,13 @@ def bulk() -> None:
 @click.option(
     "--batch-size", type=click.IntRange(min=1), default=None, help="Default: the most one bulk job holds (the spec's)."
 )
-@click.option("--concurrency", type=click.IntRange(1, 64), default=ImportOptions.concurrency, show_default=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=ImportOptions.concurrency,
+    show_default=True,
+    help="The most requests in flight; fewer while the rate times the round trip needs fewer.",
+)
 @click.option("--json", "as_json", is_flag=True, help="No progress; print the report (or the error) as JSON.")
 @click.option("--verbose", is_flag=True, help="Print each bulk job's id as the server takes it.")
 def import_command(
