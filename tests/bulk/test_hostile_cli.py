@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from attentive_toolkit.bulk.importer import ImportOptions
 from attentive_toolkit.cli.main import cli
 from attentive_toolkit.server.settings import DEV_TOKEN
 
@@ -37,7 +38,7 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(source: Path,
     before = source.read_bytes()
     code, output = invoke(str(source), option, str(source))
     assert code == 4
-    assert f"SOURCE and {option} are the same file" in output
+    assert f"the input (SOURCE) and the {option[2:]} ({option}) are the same file" in output
     assert source.read_bytes() == before
 
 
@@ -45,7 +46,9 @@ def test_two_outputs_in_one_file_are_refused(source: Path, tmp_path: Path) -> No
     shared = tmp_path / "out.json"
     code, output = invoke(str(source), "--rejects", str(shared), "--report", str(shared), "--json")
     assert code == 4
-    assert "--rejects and --report are the same file" in json.loads(output)["error"]["message"]
+    assert (
+        "the rejects (--rejects) and the report (--report) are the same file" in json.loads(output)["error"]["message"]
+    )
     assert not shared.exists()
 
 
@@ -101,3 +104,10 @@ def test_a_csv_header_it_cant_map_is_named_with_file_and_line(tmp_path: Path, te
     source.write_bytes(text.encode("utf-8"))
     code, output = invoke(str(source))
     assert code == 4 and f"{source}: {said}" in output
+
+
+def test_a_library_caller_whose_report_is_the_input_is_refused_before_anything_is_written(source: Path) -> None:
+    before = source.read_bytes()
+    with pytest.raises(ValueError, match=r"the input \(SOURCE\) and the report \(--report\) are the same file"):
+        ImportOptions(source=source, report=source.parent / "." / source.name)
+    assert source.read_bytes() == before

@@ -87,6 +87,26 @@ class ImportOptions:
         self.journal_path = self.journal_path or base.with_name(base.name + ".journal.sqlite")
         self.rejects = self.rejects or base.with_name(base.name + ".rejects.jsonl")
         self.report = self.report or base.with_name(base.name + ".report.json")
+        self._refuse_shared_files()
+
+    def _refuse_shared_files(self) -> None:
+        """The input, journal, rejects and report are four different files: writing one over another loses it."""
+        seen: dict[Path, str] = {}
+        for name, role in FILE_ROLES.items():
+            path: Path = getattr(self, name)
+            where = path.resolve()
+            if where in seen:
+                raise ValueError(f"{seen[where]} and {role} are the same file ({path}); give each its own")
+            seen[where] = role
+
+
+# Each file an import reads or writes, as the message about two of them sharing a path names it.
+FILE_ROLES = {
+    "source": "the input (SOURCE)",
+    "journal_path": "the journal (--journal)",
+    "rejects": "the rejects (--rejects)",
+    "report": "the report (--report)",
+}
 
 
 # The option each journal setting comes from, so that a mismatch names what to change.
