@@ -144,6 +144,15 @@ class Batcher:
             closed = (closed or []) + [self._close(guarded)]
         return closed or NONE_CLOSED
 
+    def add_run(self, first_line: int, records: list[dict[str, Any]], encoded: list[bytes]) -> Sequence[Batch]:
+        """``add`` for each of ``records``, read at ``first_line`` on (one physical line each), in order."""
+        closed: list[Batch] = []
+        add = self.add
+        for line_no, record, one in zip(range(first_line, first_line + len(records)), records, encoded, strict=True):
+            if more := add(line_no, 1, record, one):
+                closed.extend(more)
+        return closed
+
     def finish(self) -> Iterator[Batch]:
         for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):
             yield self._close(batch.guarded)

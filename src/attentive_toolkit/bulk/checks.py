@@ -25,6 +25,13 @@ class LineChecker:
         except Exception:  # the per-record check then gives each line its own verdict
             return False
 
+    def all_to_send(self, records: list[dict[str, Any]]) -> bool:
+        """Whether every one of ``records`` passes every check (``reason`` None for each); never raises."""
+        try:
+            return self._validator.all_valid(records) and not any(map(identifier_problem, records))
+        except Exception:  # the per-record check then gives each line its own verdict
+            return False
+
     def reason(self, record: dict[str, Any], schema_checked: bool = False) -> str | None:
         """``schema_checked``: the record is already known to pass the schema (``all_valid`` of its run)."""
         try:
