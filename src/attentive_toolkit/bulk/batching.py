@@ -36,8 +36,9 @@ class Batch:
     # Physical lines each record covers (a CSV value may span lines); parallel to ``lines``.
     spans: array[int] = field(default_factory=lambda: array("q"))
     records: list[dict[str, Any]] = field(default_factory=list)
+    # The users' keys (see ``identity``), set when the batch is closed.
     keys: array[int] = field(default_factory=lambda: array("q"))
-    # key -> line in this batch, for the key's later lines to name it
+    # key -> line in this batch, for the key's later lines to name it (and, while the batch is open, to close it)
     key_lines: dict[int, int] = field(default_factory=dict)
     after: set[int] = field(default_factory=set)
     # (earlier batch, its line, the line here) for each user this batch shares with an earlier one
@@ -96,39 +97,57 @@ NONE_CLOSED: tuple[Batch, ...] = ()
 class Batcher:
     """Fills batches in line order; ``latest`` maps a user key to the batch and line that last held it, for
     batches not yet settled (``forget`` drops a settled batch's keys, so memory follows the batches in flight;
-    ``hold`` moves a batch left for the next run to the bounded ``held`` set)."""
+    ``hold`` moves a batch left for the next run to the bounded ``held`` set). An open batch's ``key_lines`` are
+    also the keys it is open with: a later line of one of them closes it."""
 
-    def __init__(self, guarded: Guard, size: int, max_body_bytes: int | None = None) -> None:
+    def __init__(
+        self, guarded: Guard, size: int, max_body_bytes: int | None = None, guard_keys: frozenset[str] | None = None
+    ) -> None:
+        """``guard_keys``: keys without one of which a record is never guarded (``guarded`` is asked only about
+        a record holding one); None asks ``guarded`` about every record."""
         self.size = size
         self.max_body_bytes = max_body_bytes
         self._guarded = guarded
+        self._guard_keys = guard_keys
         self.latest: dict[int, tuple[int, int]] = {}
         self._seq = 0
         self._open: dict[bool, Batch] = {}
-        self._open_keys: dict[int, bool] = {}
         self.held = HeldKeys()
 
     def add(self, line_no: int, span: int, record: dict[str, Any], encoded: bytes) -> Sequence[Batch]:
         """Add one valid record (``encoded``: as compact JSON), read at ``line_no`` over ``span`` physical lines;
-        returns the batches it closed (most often none). No object is made per record: its parts go straight into
-        the batch's arrays, and the common case (no user seen in an open batch) is one look in C."""
-        closed: list[Batch] | None = None
+        returns the batches it closed (most often none)."""
+        closed: list[Batch] = []
+        self._add(line_no, span, record, encoded, closed)
+        return closed or NONE_CLOSED
+
+    def add_run(self, first_line: int, records: list[dict[str, Any]], encoded: list[bytes]) -> Sequence[Batch]:
+        """``add`` for each of ``records``, read at ``first_line`` on (one physical line each), in order."""
+        closed: list[Batch] = []
+        add = self._add
+        for line_no, record, one in zip(range(first_line, first_line + len(records)), records, encoded, strict=True):
+            add(line_no, 1, record, one, closed)
+        return closed
+
+    def _add(self, line_no: int, span: int, record: dict[str, Any], encoded: bytes, closed: list[Batch]) -> None:
+        """No object is made per record: its parts go straight into the batch's arrays, and the common case (no
+        user seen in an open batch) is a look in C per open batch."""
         keys = identity_keys(record)
-        open_keys = self._open_keys
-        if not open_keys.keys().isdisjoint(keys):
-            closed = []
-            for key in keys:  # in the keys' order, as before: the same input always gives the same batches
-                if (other := open_keys.get(key)) is not None and other in self._open:
-                    closed.append(self._close(other))
-        guarded = self._guarded(record)
-        batch = self._open.get(guarded)
-        limit = self.max_body_bytes
+        open_batches = self._open
+        if keys:
+            for batch in open_batches.values():
+                if not batch.key_lines.keys().isdisjoint(keys):
+                    self._close_sharing(keys, closed)
+                    break
+        guard_keys = self._guard_keys
+        guarded = False if guard_keys is not None and guard_keys.isdisjoint(record) else self._guarded(record)
+        batch = open_batches.get(guarded)
         size = len(encoded)
-        if batch is not None and limit is not None and batch.body_bytes + size + 1 > limit:
-            closed = (closed or []) + [self._close(guarded)]
-            batch = None
         if batch is None:
-            batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
+            batch = open_batches[guarded] = Batch(seq=-1, guarded=guarded)
+        elif (limit := self.max_body_bytes) is not None and batch.body_bytes + size + 1 > limit:
+            closed.append(self._close(guarded))
+            batch = open_batches[guarded] = Batch(seq=-1, guarded=guarded)
         lines = batch.lines
         lines.append(line_no)
         batch.spans.append(span)
@@ -137,21 +156,19 @@ class Batcher:
         batch.encoded.append(encoded)
         batch.body_bytes += size + 1
         if keys:
-            batch.keys.extend(keys)
-            batch.key_lines.update(dict.fromkeys(keys, line_no))
-            open_keys.update(dict.fromkeys(keys, guarded))
+            key_lines = batch.key_lines
+            for key in keys:
+                key_lines[key] = line_no
         if len(lines) == self.size:
-            closed = (closed or []) + [self._close(guarded)]
-        return closed or NONE_CLOSED
+            closed.append(self._close(guarded))
 
-    def add_run(self, first_line: int, records: list[dict[str, Any]], encoded: list[bytes]) -> Sequence[Batch]:
-        """``add`` for each of ``records``, read at ``first_line`` on (one physical line each), in order."""
-        closed: list[Batch] = []
-        add = self.add
-        for line_no, record, one in zip(range(first_line, first_line + len(records)), records, encoded, strict=True):
-            if more := add(line_no, 1, record, one):
-                closed.extend(more)
-        return closed
+    def _close_sharing(self, keys: list[int], closed: list[Batch]) -> None:
+        """Close each open batch holding one of ``keys``, in the keys' order (the same input always gives the same
+        batches)."""
+        for key in keys:
+            for guarded, batch in list(self._open.items()):
+                if key in batch.key_lines:
+                    closed.append(self._close(guarded))
 
     def finish(self) -> Iterator[Batch]:
         for batch in sorted(self._open.values(), key=lambda b: b.lines[0]):
@@ -161,13 +178,10 @@ class Batcher:
         batch = self._open.pop(guarded)
         seq = batch.seq = self._seq
         self._seq += 1
-        batch.after_held = self.held.holds_any(batch.keys)
-        open_keys = self._open_keys
-        for key in batch.keys:
-            if open_keys.get(key) is guarded:
-                del open_keys[key]
-        latest = self.latest
         key_lines = batch.key_lines
+        batch.keys = array("q", key_lines)
+        batch.after_held = self.held.holds_any(batch.keys)
+        latest = self.latest
         # Most batches share no user with a batch still in flight: one look in C instead of one per user.
         if not latest.keys().isdisjoint(key_lines):
             for key, line in key_lines.items():

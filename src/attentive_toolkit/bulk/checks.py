@@ -25,10 +25,14 @@ class LineChecker:
         except Exception:  # the per-record check then gives each line its own verdict
             return False
 
-    def all_to_send(self, records: list[dict[str, Any]]) -> bool:
-        """Whether every one of ``records`` passes every check (``reason`` None for each); never raises."""
+    def all_to_send(self, records: list[dict[str, Any]], printable: bool = False) -> bool:
+        """Whether every one of ``records`` passes every check (``reason`` None for each); never raises.
+        ``printable``: the records were read from printable ASCII text (``strict.printable_text``), so no
+        identifier of theirs can hold a control or invisible character."""
         try:
-            return self._validator.all_valid(records) and not any(map(identifier_problem, records))
+            if not self._validator.all_valid(records):
+                return False
+            return printable or not any(map(identifier_problem, records))
         except Exception:  # the per-record check then gives each line its own verdict
             return False
 

@@ -39,6 +39,8 @@ from .stopping import SIGNALS, StopSwitch
 __all__ = ["BulkImport", "Counters", "ImportAborted", "ImportOptions"]
 
 SETTLED_FLUSH = 1000
+# Where one record sits in the bulk submit's body: the runtime's resend rule is asked there.
+USER_ITEM = ("users", "*")
 YOUNG_COLLECTION_EVERY = 10_000
 # Records are checked against the schema in runs this long (lines) or this large (bytes as JSON, bounding memory).
 CHECK_RUN_LINES = 256
@@ -174,7 +176,7 @@ class BulkImport:
         self.on_job = on_job
         self.gate = OrderGate()
         self.stopping = StopSwitch(self.gate)
-        self.batcher = Batcher(self._guarded, self.batch_size, self.max_body_bytes)
+        self.batcher = Batcher(self._guarded, self.batch_size, self.max_body_bytes, self._guard_keys())
 
     def _batch_size(self) -> int:
         most = users_per_job(self.api)
@@ -193,7 +195,22 @@ class BulkImport:
 
     def _guarded(self, record: dict[str, Any]) -> bool:
         """Whether a batch holding ``record`` must not be sent twice (the runtime's resend rule for the submit)."""
-        return not self.submit_operation.is_item_resendable(record, "users", "*")
+        return not self.submit_operation.is_item_resendable(record, *USER_ITEM)
+
+    def _guard_keys(self) -> frozenset[str] | None:
+        """The keys of a record under which the runtime's resend guards for a submitted user start: a record with
+        none of them is resendable (asked of the runtime only for the others). None when a record without any
+        may be unresendable (an operation not idempotent, a guard on the whole user)."""
+        operation, item = self.submit_operation, USER_ITEM
+        if not operation.is_item_resendable({}, *item):
+            return None
+        heads = set()
+        for guard in operation.resend_guards():
+            if guard[: len(item)] == item:
+                if len(guard) == len(item):
+                    return None
+                heads.add(guard[len(item)])
+        return frozenset(heads)
 
     # --- the run ---------------------------------------------------------------------------------------------
 
@@ -409,7 +426,8 @@ class BulkImport:
     def _record_run(self, run: RecordRun) -> Iterator[tuple[list[SourceLine] | RecordRun, bool]]:
         """``run`` whole when all of it is to be sent, else its lines in parts of ``RECHECK_LINES``."""
         limit = self.max_record_bytes
-        if (limit is None or max(map(len, run.encoded)) <= limit) and self.checker.all_to_send(run.records):
+        fits = limit is None or max(map(len, run.encoded)) <= limit
+        if fits and self.checker.all_to_send(run.records, run.printable):
             yield run, True
             return
         lines = run.lines()

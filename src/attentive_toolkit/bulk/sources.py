@@ -24,6 +24,7 @@ from .strict import (
     bom_column,
     compact_json,
     has_lone_surrogate,
+    printable_text,
     spelled_colons,
     surely_unique_keys,
 )
@@ -70,6 +71,7 @@ class RecordRun:
     first_line: int
     records: list[dict[str, Any]]
     encoded: list[bytes]
+    printable: bool = False  # every string in the lines is printable ASCII (``strict.printable_text``)
 
     def lines(self) -> list[SourceLine]:
         return [
@@ -153,9 +155,10 @@ def read_jsonl_runs(path: Path, max_line_bytes: int | None = None) -> Iterator[S
             line_no += len(lines)
 
 
-def _records_of(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[bytes]] | None:
+def _records_of(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[bytes], bool] | None:
     """Every one of ``lines`` as a record and its compact JSON, or None when any of them needs a closer look
-    (``parse_json_line``'s rules, checked once for the whole block: the scans run in C over all its bytes)."""
+    (``parse_json_line``'s rules, checked once for the whole block: the scans run in C over all its bytes), and
+    whether the block's text is printable."""
     text = b"\n".join(lines)
     if BOM in text or has_long_digit_run(text):
         return None
@@ -175,7 +178,7 @@ def _records_of(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[bytes]] 
     # can gain one, so equal totals mean equal counts line by line.
     if text.count(b":") + spelled_colons(text) != b"".join(encoded).count(b":"):
         return None
-    return records, encoded
+    return records, encoded, printable_text(text)
 
 
 def _one_line(line_no: int, data: bytes) -> SourceLine:

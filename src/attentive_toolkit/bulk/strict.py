@@ -89,6 +89,12 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def printable_text(data: bytes) -> bool:
+    """Whether every string JSON ``data`` holds is printable ASCII, from its bytes alone: ASCII with no escape and
+    no DEL (JSON refuses other control bytes inside a string). ``identifier_problem`` finds nothing in such text."""
+    return data.isascii() and b"\\" not in data and b"\x7f" not in data
+
+
 def _bad_character(text: str) -> str | None:
     for position, char in enumerate(text, start=1):
         if unicodedata.category(char) in FORBIDDEN_IN_IDENTIFIERS:
