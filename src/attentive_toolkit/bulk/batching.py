@@ -14,10 +14,11 @@ arrives is closed first: a batch is always closed (and queued) before any batch 
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 from .held import HeldKeys
@@ -118,29 +119,102 @@ class Batcher:
         """Add one valid record (``encoded``: as compact JSON), read at ``line_no`` over ``span`` physical lines;
         returns the batches it closed (most often none)."""
         closed: list[Batch] = []
-        self._add(line_no, span, record, encoded, closed)
+        self._add(line_no, span, record, encoded, identity_keys(record), closed)
         return closed or NONE_CLOSED
 
     def add_run(self, first_line: int, records: list[dict[str, Any]], encoded: list[bytes]) -> Sequence[Batch]:
-        """``add`` for each of ``records``, read at ``first_line`` on (one physical line each), in order."""
+        """``add`` for each of ``records``, read at ``first_line`` on (one physical line each), in order: the same
+        batches, made a stretch at a time (see ``_stretch``)."""
         closed: list[Batch] = []
-        add = self._add
-        for line_no, record, one in zip(range(first_line, first_line + len(records)), records, encoded, strict=True):
-            add(line_no, 1, record, one, closed)
+        keys_of = list(map(identity_keys, records))
+        guard_keys = self._guard_keys
+        if guard_keys is not None and guard_keys.isdisjoint(chain.from_iterable(records)):
+            guarded_of = [False] * len(records)  # one look in C for the run: none of its records is guarded
+        else:
+            guarded_of = [self._is_guarded(record) for record in records]
+        start = 0
+        while start < len(records):
+            stop = self._stretch(first_line, start, keys_of, guarded_of, encoded)
+            if stop > start:
+                self._add_stretch(first_line, start, stop, keys_of, guarded_of[start], records, encoded, closed)
+            else:  # something happens inside it (a batch closed early): one record at a time
+                stop = min(len(records), start + self.size)
+                for index in range(start, stop):
+                    self._add(first_line + index, 1, records[index], encoded[index], keys_of[index], closed)
+            start = stop
         return closed
 
-    def _add(self, line_no: int, span: int, record: dict[str, Any], encoded: bytes, closed: list[Batch]) -> None:
+    def _stretch(
+        self, first_line: int, start: int, keys_of: list[list[int]], guarded_of: list[bool], encoded: list[bytes]
+    ) -> int:
+        """Where a stretch of records from ``start`` ends that all go into one open batch without closing any
+        batch before its end: all guarded alike, filling at most that batch, no user twice in it or in an open
+        batch, within the body cap. ``start`` when the next ``size`` records hold no such stretch."""
+        guarded = guarded_of[start]
+        batch = self._open.get(guarded)
+        stop = min(len(keys_of), start + self.size - (len(batch) if batch is not None else 0))
+        with contextlib.suppress(ValueError):
+            stop = guarded_of.index(not guarded, start, stop)
+        keys = list(chain.from_iterable(keys_of[start:stop]))
+        if len(set(keys)) != len(keys) or any(
+            not other.key_lines.keys().isdisjoint(keys) for other in self._open.values()
+        ):
+            return start
+        limit = self.max_body_bytes
+        if limit is not None:
+            body = batch.body_bytes if batch is not None else BODY_ENVELOPE - 1
+            if body + sum(map(len, encoded[start:stop])) + stop - start > limit:
+                return start
+        return stop
+
+    def _add_stretch(
+        self,
+        first_line: int,
+        start: int,
+        stop: int,
+        keys_of: list[list[int]],
+        guarded: bool,
+        records: list[dict[str, Any]],
+        encoded: list[bytes],
+        closed: list[Batch],
+    ) -> None:
+        batch = self._open.get(guarded)
+        if batch is None:
+            batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
+        lines = range(first_line + start, first_line + stop)
+        sizes = list(map(len, encoded[start:stop]))
+        batch.lines.extend(lines)
+        batch.spans.extend(repeat(1, stop - start))
+        batch.records.extend(records[start:stop])
+        batch.sizes.extend(sizes)
+        batch.encoded.extend(encoded[start:stop])
+        batch.body_bytes += sum(sizes) + len(sizes)
+        stretch_keys = keys_of[start:stop]
+        key_lines = zip(
+            chain.from_iterable(stretch_keys),
+            chain.from_iterable(map(repeat, lines, map(len, stretch_keys))),
+            strict=True,
+        )
+        batch.key_lines.update(key_lines)
+        if len(batch) == self.size:
+            closed.append(self._close(guarded))
+
+    def _is_guarded(self, record: dict[str, Any]) -> bool:
+        guard_keys = self._guard_keys
+        return False if guard_keys is not None and guard_keys.isdisjoint(record) else self._guarded(record)
+
+    def _add(
+        self, line_no: int, span: int, record: dict[str, Any], encoded: bytes, keys: list[int], closed: list[Batch]
+    ) -> None:
         """No object is made per record: its parts go straight into the batch's arrays, and the common case (no
         user seen in an open batch) is a look in C per open batch."""
-        keys = identity_keys(record)
         open_batches = self._open
         if keys:
             for batch in open_batches.values():
                 if not batch.key_lines.keys().isdisjoint(keys):
                     self._close_sharing(keys, closed)
                     break
-        guard_keys = self._guard_keys
-        guarded = False if guard_keys is not None and guard_keys.isdisjoint(record) else self._guarded(record)
+        guarded = self._is_guarded(record)
         batch = open_batches.get(guarded)
         size = len(encoded)
         if batch is None:

@@ -140,45 +140,69 @@ def read_jsonl(path: Path, max_line_bytes: int | None = None) -> Iterator[Source
 
 
 def read_jsonl_runs(path: Path, max_line_bytes: int | None = None) -> Iterator[SourceLine | RecordRun]:
-    """``read_jsonl``'s lines, a block at a time: a block whose every line is a plain record comes as one
-    ``RecordRun``, any other block line by line (each line its own outcome, number and reason)."""
+    """``read_jsonl``'s lines, a block at a time: the plain records of a block come in ``RecordRun``s, every
+    other line on its own as ``parse_json_line`` reads it (its own outcome, number and reason)."""
     with path.open("rb") as stream:
         line_no = 0
         for lines, whole in line_blocks(stream, max_line_bytes):
             if line_no == 0 and lines[0].startswith(BOM) and not isinstance(lines[0], LongLine):
                 lines[0] = lines[0][len(BOM) :]
-            run = _records_of(lines) if whole else None
-            if run is not None:
-                yield RecordRun(line_no + 1, *run)
+            if whole:
+                yield from _block(line_no + 1, lines)
             else:
                 yield from map(_one_line, range(line_no + 1, line_no + 1 + len(lines)), lines)
             line_no += len(lines)
 
 
-def _records_of(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[bytes], bool] | None:
-    """Every one of ``lines`` as a record and its compact JSON, or None when any of them needs a closer look
-    (``parse_json_line``'s rules, checked once for the whole block: the scans run in C over all its bytes), and
-    whether the block's text is printable."""
+def _block(first_line: int, lines: list[bytes]) -> Iterator[SourceLine | RecordRun]:
+    """The lines of a block, from ``first_line`` on: ``parse_json_line``'s rules, checked once for the block
+    where they can be (the scans run in C over all its bytes). A line orjson does not read as an object is read
+    again on its own; anything else that needs a closer look sends the whole block line by line."""
     text = b"\n".join(lines)
-    if BOM in text or has_long_digit_run(text):
-        return None
-    records: list[dict[str, Any]] = []
-    encoded: list[bytes] = []
-    loads, dumps = orjson.loads, orjson.dumps
-    try:
-        for data in lines:
-            value = loads(data)
-            if type(value) is not dict:
-                return None
-            records.append(value)
-            encoded.append(dumps(value))
-    except Exception:  # anything orjson refuses is read again line by line, each with its own reason
-        return None
+    parsed = None if BOM in text or has_long_digit_run(text) else _parsed(lines)
+    if parsed is None:
+        yield from map(_one_line, range(first_line, first_line + len(lines)), lines)
+        return
+    records, encoded, odd = parsed
     # No line lost a duplicate key (see ``surely_unique_keys``): written out again, none lost a colon. No line
     # can gain one, so equal totals mean equal counts line by line.
-    if text.count(b":") + spelled_colons(text) != b"".join(encoded).count(b":"):
-        return None
-    return records, encoded, printable_text(text)
+    colons = text.count(b":") + spelled_colons(text) - sum(lines[index].count(b":") for index in odd)
+    if colons != b"".join(encoded).count(b":"):
+        yield from map(_one_line, range(first_line, first_line + len(lines)), lines)
+        return
+    printable, start, at = printable_text(text), 0, 0  # ``at``: the records before line ``start``
+    for index in [*odd, len(lines)]:
+        if index > start:
+            count = index - start
+            yield RecordRun(first_line + start, records[at : at + count], encoded[at : at + count], printable)
+            at += count
+        if index < len(lines):
+            yield _one_line(first_line + index, lines[index])
+        start = index + 1
+
+
+def _parsed(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[bytes], list[int]] | None:
+    """Each line orjson reads as an object, that object written out again, and the indexes of the other lines;
+    None when orjson cannot write one out again."""
+    records: list[dict[str, Any]] = []
+    encoded: list[bytes] = []
+    odd: list[int] = []
+    loads, dumps = orjson.loads, orjson.dumps
+    for index, data in enumerate(lines):
+        try:
+            value = loads(data)
+        except orjson.JSONDecodeError:
+            odd.append(index)
+            continue
+        if type(value) is not dict:
+            odd.append(index)
+            continue
+        records.append(value)
+        try:
+            encoded.append(dumps(value))
+        except orjson.JSONEncodeError:
+            return None
+    return records, encoded, odd
 
 
 def _one_line(line_no: int, data: bytes) -> SourceLine:
