@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import contextlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 from .held import HeldKeys
@@ -92,6 +93,12 @@ class Batch:
 
 
 Guard = Callable[[dict[str, Any]], bool]
+# A batch and a line in one int (no tuple for the garbage collector to track per key): lines below 2**48, which
+# a file would need 256 TiB to pass.
+LINE_BITS = 48
+LINE_MASK = (1 << LINE_BITS) - 1
+# Runs an iterator to its end in C, keeping nothing (itertools' "consume" recipe).
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend
 NONE_CLOSED: tuple[Batch, ...] = ()
 
 
@@ -110,7 +117,7 @@ class Batcher:
         self.max_body_bytes = max_body_bytes
         self._guarded = guarded
         self._guard_keys = guard_keys
-        self.latest: dict[int, tuple[int, int]] = {}
+        self.latest: dict[int, int] = {}  # key -> its batch and line, as ``seq << LINE_BITS | line``
         self._seq = 0
         self._open: dict[bool, Batch] = {}
         self.held = HeldKeys()
@@ -210,8 +217,8 @@ class Batcher:
         user seen in an open batch) is a look in C per open batch."""
         open_batches = self._open
         if keys:
-            for batch in open_batches.values():
-                if not batch.key_lines.keys().isdisjoint(keys):
+            for other in open_batches.values():
+                if not other.key_lines.keys().isdisjoint(keys):
                     self._close_sharing(keys, closed)
                     break
         guarded = self._is_guarded(record)
@@ -261,16 +268,17 @@ class Batcher:
             for key, line in key_lines.items():
                 earlier = latest.get(key)
                 if earlier is not None:
-                    batch.after.add(earlier[0])
-                    batch.follows.append((earlier[0], earlier[1], line))
-        latest.update(zip(key_lines, zip(repeat(seq), key_lines.values(), strict=False), strict=True))
+                    batch.after.add(earlier >> LINE_BITS)
+                    batch.follows.append((earlier >> LINE_BITS, earlier & LINE_MASK, line))
+        latest.update(zip(key_lines, map((seq << LINE_BITS).__or__, key_lines.values()), strict=True))
         return batch
 
     def forget(self, batch: Batch) -> None:
-        latest, seq = self.latest, batch.seq
-        for key in batch.keys:
-            if (entry := latest.get(key)) is not None and entry[0] == seq:
-                del latest[key]
+        """Drop the entries of ``latest`` that still name ``batch`` (a later batch of the user may have replaced
+        one); a chain of iterators run in C, not a loop per key."""
+        latest = self.latest
+        owners = map(LINE_BITS.__rrshift__, map(latest.get, batch.keys, repeat(-1)))
+        _consume(map(latest.__delitem__, compress(batch.keys, map(batch.seq.__eq__, owners))))
 
     def hold(self, batch: Batch) -> None:
         self.held.add(batch.keys)

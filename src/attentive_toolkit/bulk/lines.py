@@ -73,7 +73,7 @@ def line_blocks(stream: BinaryIO, limit: int | None, block_bytes: int = 0) -> It
         if b"\r" in block:
             lines = [line.rstrip(b"\r") for line in lines]
         whole = limit is None or not lines or max(map(len, lines)) <= limit
-        if not whole:
+        if limit is not None and not whole:
             lines = [line if len(line) <= limit else LongLine(line[:HEAD_BYTES], len(line), limit) for line in lines]
         if tail:
             last = read_line(stream, limit, tail)
