@@ -159,7 +159,10 @@ def _block(first_line: int, lines: list[bytes]) -> Iterator[SourceLine | RecordR
     where they can be (the scans run in C over all its bytes). A line orjson does not read as an object is read
     again on its own; anything else that needs a closer look sends the whole block line by line."""
     text = b"\n".join(lines)
-    parsed = None if BOM in text or has_long_digit_run(text) else _parsed(lines)
+    try:
+        parsed = None if BOM in text or has_long_digit_run(text) else _parsed(lines)
+    except Exception:  # what orjson was not foreseen to raise: each line is read again, and gets its own reason
+        parsed = None
     if parsed is None:
         yield from map(_one_line, range(first_line, first_line + len(lines)), lines)
         return
