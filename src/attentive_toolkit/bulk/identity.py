@@ -17,6 +17,7 @@ from typing import Any
 SINGLE = ("phone", "shopifyId", "klaviyoId", "clientUserId")
 # A distinct 62-bit constant per identifier name (multiples of the golden ratio's 64-bit fraction).
 SALTS = {name: (index * 0x9E3779B97F4A7C15) % (1 << 62) for index, name in enumerate(("email", *SINGLE), start=1)}
+EMAIL_SALT = SALTS.pop("email")
 
 
 def identity_keys(record: dict[str, Any]) -> list[int]:
@@ -26,12 +27,11 @@ def identity_keys(record: dict[str, Any]) -> list[int]:
     keys: list[int] = []
     # One pass over the identifiers a record has (one or two, most often), not one look-up per possible name.
     for name, value in identifiers.items():
-        salt = SALTS.get(name)
-        if salt is not None:
-            if name == "email":
-                if isinstance(value, str):
-                    keys.append(hash(value.strip().lower()) ^ salt)
-            elif value is not None:
+        if name == "email":
+            if isinstance(value, str):
+                keys.append(hash(value.strip().lower()) ^ EMAIL_SALT)
+        elif (salt := SALTS.get(name)) is not None:
+            if value is not None:
                 keys.append(hash(value if type(value) is str else str(value)) ^ salt)
         elif name == "customIdentifiers" and isinstance(value, list):
             for item in value:
