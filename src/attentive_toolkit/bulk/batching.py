@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import contextlib
 from array import array
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import chain, repeat
 from typing import Any
 
 from .held import HeldKeys
@@ -97,8 +96,6 @@ Guard = Callable[[dict[str, Any]], bool]
 # a file would need 256 TiB to pass.
 LINE_BITS = 48
 LINE_MASK = (1 << LINE_BITS) - 1
-# Runs an iterator to its end in C, keeping nothing (itertools' "consume" recipe).
-_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend
 NONE_CLOSED: tuple[Batch, ...] = ()
 
 
@@ -270,15 +267,18 @@ class Batcher:
                 if earlier is not None:
                     batch.after.add(earlier >> LINE_BITS)
                     batch.follows.append((earlier >> LINE_BITS, earlier & LINE_MASK, line))
-        latest.update(zip(key_lines, map((seq << LINE_BITS).__or__, key_lines.values()), strict=True))
+        base = seq << LINE_BITS
+        latest.update({key: base | line for key, line in key_lines.items()})
         return batch
 
     def forget(self, batch: Batch) -> None:
         """Drop the entries of ``latest`` that still name ``batch`` (a later batch of the user may have replaced
-        one); a chain of iterators run in C, not a loop per key."""
-        latest = self.latest
-        owners = map(LINE_BITS.__rrshift__, map(latest.get, batch.keys, repeat(-1)))
-        _consume(map(latest.__delitem__, compress(batch.keys, map(batch.seq.__eq__, owners))))
+        one): those between the batch's first and the next batch's first packed value."""
+        latest, low, high = self.latest, batch.seq << LINE_BITS, (batch.seq + 1) << LINE_BITS
+        get = latest.get
+        for key in batch.keys:
+            if low <= get(key, -1) < high:
+                del latest[key]
 
     def hold(self, batch: Batch) -> None:
         self.held.add(batch.keys)
