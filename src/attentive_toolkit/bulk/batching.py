@@ -138,11 +138,10 @@ class Batcher:
             guarded_of = [self._is_guarded(record) for record in records]
         start = 0
         while start < len(records):
-            stop = self._stretch(first_line, start, keys_of, guarded_of, encoded)
-            if stop > start:
-                self._add_stretch(first_line, start, stop, keys_of, guarded_of[start], records, encoded, closed)
+            stop, key_lines = self._stretch(first_line, start, keys_of, guarded_of, encoded)
+            if key_lines is not None:
+                self._add_stretch(first_line, start, stop, key_lines, guarded_of[start], records, encoded, closed)
             else:  # something happens inside it (a batch closed early): one record at a time
-                stop = min(len(records), start + self.size)
                 for index in range(start, stop):
                     self._add(first_line + index, 1, records[index], encoded[index], keys_of[index], closed)
             start = stop
@@ -150,33 +149,39 @@ class Batcher:
 
     def _stretch(
         self, first_line: int, start: int, keys_of: list[list[int]], guarded_of: list[bool], encoded: list[bytes]
-    ) -> int:
+    ) -> tuple[int, dict[int, int] | None]:
         """Where a stretch of records from ``start`` ends that all go into one open batch without closing any
-        batch before its end: all guarded alike, filling at most that batch, no user twice in it or in an open
-        batch, within the body cap. ``start`` when the next ``size`` records hold no such stretch."""
+        batch before its end (all guarded alike, filling at most that batch, no user twice in it or in an open
+        batch, within the body cap), with its users' keys and lines; None instead of those when the stretch that
+        would fit holds something else (the caller adds it one record at a time)."""
         guarded = guarded_of[start]
         batch = self._open.get(guarded)
         stop = min(len(keys_of), start + self.size - (len(batch) if batch is not None else 0))
         with contextlib.suppress(ValueError):
             stop = guarded_of.index(not guarded, start, stop)
-        keys = list(chain.from_iterable(keys_of[start:stop]))
-        if len(set(keys)) != len(keys) or any(
-            not other.key_lines.keys().isdisjoint(keys) for other in self._open.values()
+        stretch = keys_of[start:stop]
+        key_lines = {
+            key: line
+            for line, keys in zip(range(first_line + start, first_line + stop), stretch, strict=True)
+            for key in keys
+        }
+        if len(key_lines) != sum(map(len, stretch)) or any(
+            not other.key_lines.keys().isdisjoint(key_lines) for other in self._open.values()
         ):
-            return start
+            return stop, None
         limit = self.max_body_bytes
         if limit is not None:
             body = batch.body_bytes if batch is not None else BODY_ENVELOPE - 1
             if body + sum(map(len, encoded[start:stop])) + stop - start > limit:
-                return start
-        return stop
+                return stop, None
+        return stop, key_lines
 
     def _add_stretch(
         self,
         first_line: int,
         start: int,
         stop: int,
-        keys_of: list[list[int]],
+        key_lines: dict[int, int],
         guarded: bool,
         records: list[dict[str, Any]],
         encoded: list[bytes],
@@ -185,20 +190,13 @@ class Batcher:
         batch = self._open.get(guarded)
         if batch is None:
             batch = self._open[guarded] = Batch(seq=-1, guarded=guarded)
-        lines = range(first_line + start, first_line + stop)
         sizes = list(map(len, encoded[start:stop]))
-        batch.lines.extend(lines)
+        batch.lines.extend(range(first_line + start, first_line + stop))
         batch.spans.extend(repeat(1, stop - start))
         batch.records.extend(records[start:stop])
         batch.sizes.extend(sizes)
         batch.encoded.extend(encoded[start:stop])
         batch.body_bytes += sum(sizes) + len(sizes)
-        stretch_keys = keys_of[start:stop]
-        key_lines = zip(
-            chain.from_iterable(stretch_keys),
-            chain.from_iterable(map(repeat, lines, map(len, stretch_keys))),
-            strict=True,
-        )
         batch.key_lines.update(key_lines)
         if len(batch) == self.size:
             closed.append(self._close(guarded))
