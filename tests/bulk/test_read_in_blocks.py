@@ -136,3 +136,30 @@ def test_runs_make_the_batches_single_lines_make(seed: int) -> None:
     assert batch_facts(made) == batch_facts(expected)
     assert any(batch.after for batch in made) and any(batch.guarded for batch in made)
     assert runs.latest == alone.latest
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"identifiers": {"email": "a@example.com"}, "\\u0069dentifiers": {}}', "duplicate key 'identifiers'"),
+        # An escaped colon where a duplicate key lost its colon: the counts would agree without the escape counted.
+        (b'{"identifiers": {"email": "a\\u003a@example.com"}, "x": 1, "x": 2}', "duplicate key 'x'"),
+        (b'{"identifiers": {"email": "a\\ud800@example.com"}}', "lone surrogate"),
+        (b'{"identifiers": {"email": "a@example.com"}, "n": -9223372036854775809, "n": 1}', "duplicate key 'n'"),
+    ],
+)
+def test_an_escape_never_hides_a_broken_line(tmp_path: Path, line: bytes, reason: str) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(plain(1) + b"\n" + line + b"\n" + plain(2) + b"\n")
+    read = list(read_jsonl(path))
+    assert [item.kind.value for item in read] == ["record", "broken", "record"]
+    assert reason in read[1].reason
+
+
+def test_escapes_take_the_fast_path_and_keep_their_values(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"identifiers": {"email": "ren\\u00e9e\\u003a@example.com"}, "n": -922337203685477580}\n')
+    (run,) = list(read_jsonl_runs(path))
+    assert isinstance(run, RecordRun)
+    assert run.records == [{"identifiers": {"email": "renée:@example.com"}, "n": -922337203685477580}]
+    assert run.encoded == ['{"identifiers":{"email":"renée:@example.com"},"n":-922337203685477580}'.encode()]
