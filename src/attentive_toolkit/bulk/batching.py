@@ -256,7 +256,7 @@ class Batcher:
         self._seq += 1
         key_lines = batch.key_lines
         batch.keys = array("q", key_lines)
-        batch.after_held = self.held.holds_any(batch.keys)
+        batch.after_held = self.held.holds_any(key_lines.keys())  # ints already made: none made again from the array
         latest = self.latest
         # Most batches share no user with a batch still in flight: one look in C instead of one per user.
         if not latest.keys().isdisjoint(key_lines):
