@@ -15,7 +15,10 @@ def test_ordinary_json_takes_the_fast_path() -> None:
     }
 
 
-@pytest.mark.parametrize("number", ["18446744073709551616", "2699126561863404262571114496", "-100000000000000000000"])
+@pytest.mark.parametrize(
+    "number",
+    ["18446744073709551616", "2699126561863404262571114496", "-100000000000000000000", "-9223372036854775809"],
+)
 def test_integers_beyond_64_bits_are_left_to_the_exact_parser(number: str) -> None:
     assert fast_loads(f'{{"n": {number}}}'.encode()) is NOT_PARSED
 

@@ -25,6 +25,17 @@ class LineChecker:
         except Exception:  # the per-record check then gives each line its own verdict
             return False
 
+    def all_to_send(self, records: list[dict[str, Any]], printable: bool = False) -> bool:
+        """Whether every one of ``records`` passes every check (``reason`` None for each); never raises.
+        ``printable``: the records were read from printable ASCII text (``strict.printable_text``), so no
+        identifier of theirs can hold a control or invisible character."""
+        try:
+            if not self._validator.all_valid(records):
+                return False
+            return printable or not any(map(identifier_problem, records))
+        except Exception:  # the per-record check then gives each line its own verdict
+            return False
+
     def reason(self, record: dict[str, Any], schema_checked: bool = False) -> str | None:
         """``schema_checked``: the record is already known to pass the schema (``all_valid`` of its run)."""
         try:

@@ -10,7 +10,7 @@ its users really was (a hash collision aside, which only makes two lines wait fo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 
 # About 64 MiB of Python ints and set slots at most: the keys of ~500,000 records of two identifiers.
 BOUND = 1 << 20
@@ -29,12 +29,13 @@ class HeldKeys:
         if len(self._keys) > self._bound:
             self._spill()
 
-    def holds_any(self, keys: Sequence[int]) -> bool:
+    def holds_any(self, keys: Collection[int]) -> bool:
         """Whether any of ``keys`` is held."""
         if not self._keys.isdisjoint(keys):
             return True
         if self._spilled is None:
             return False
+        keys = list(keys)
         for start in range(0, len(keys), CHUNK):
             chunk = list(keys[start : start + CHUNK])
             marks = ", ".join("?" for _ in chunk)

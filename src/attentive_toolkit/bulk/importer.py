@@ -33,16 +33,21 @@ from .pace import OperationPace
 from .record_check import RecordValidator
 from .report import ImportReport, build_report
 from .sending import BatchSender, SendLimits
-from .sources import LineKind, SourceLine, read_jsonl
+from .sources import LineKind, RecordRun, SourceLine, read_jsonl_runs
 from .stopping import SIGNALS, StopSwitch
 
 __all__ = ["BulkImport", "Counters", "ImportAborted", "ImportOptions"]
 
 SETTLED_FLUSH = 1000
+# Where one record sits in the bulk submit's body: the runtime's resend rule is asked there.
+USER_ITEM = ("users", "*")
 YOUNG_COLLECTION_EVERY = 10_000
 # Records are checked against the schema in runs this long (lines) or this large (bytes as JSON, bounding memory).
 CHECK_RUN_LINES = 256
 CHECK_RUN_BYTES = 1 << 20
+# A run of records read together with a record not to send in it is checked again in parts this long, so that only
+# the lines of a failing part are checked one by one.
+RECHECK_LINES = 16
 
 
 @dataclass
@@ -191,7 +196,7 @@ class BulkImport:
         self.on_job = on_job
         self.gate = OrderGate()
         self.stopping = StopSwitch(self.gate)
-        self.batcher = Batcher(self._guarded, self.batch_size, self.max_body_bytes)
+        self.batcher = Batcher(self._guarded, self.batch_size, self.max_body_bytes, self._guard_keys())
 
     def _batch_size(self) -> int:
         most = users_per_job(self.api)
@@ -210,7 +215,22 @@ class BulkImport:
 
     def _guarded(self, record: dict[str, Any]) -> bool:
         """Whether a batch holding ``record`` must not be sent twice (the runtime's resend rule for the submit)."""
-        return not self.submit_operation.is_item_resendable(record, "users", "*")
+        return not self.submit_operation.is_item_resendable(record, *USER_ITEM)
+
+    def _guard_keys(self) -> frozenset[str] | None:
+        """The keys of a record under which the runtime's resend guards for a submitted user start: a record with
+        none of them is resendable (asked of the runtime only for the others). None when a record without any
+        may be unresendable (an operation not idempotent, a guard on the whole user)."""
+        operation, item = self.submit_operation, USER_ITEM
+        if not operation.is_item_resendable({}, *item):
+            return None
+        heads = set()
+        for guard in operation.resend_guards():
+            if guard[: len(item)] == item:
+                if len(guard) == len(item):
+                    return None
+                heads.add(guard[len(item)])
+        return frozenset(heads)
 
     # --- the run ---------------------------------------------------------------------------------------------
 
@@ -355,18 +375,23 @@ class BulkImport:
 
     # --- reading ---------------------------------------------------------------------------------------------
 
-    def _source_lines(self) -> Iterator[SourceLine]:
+    def _source_lines(self) -> Iterator[SourceLine | RecordRun]:
         if self.options.input_format == "csv":
             return read_csv(self.options.source, self.options.columns, self.max_record_bytes)
-        return read_jsonl(self.options.source, self.max_record_bytes)
+        return read_jsonl_runs(self.options.source, self.max_record_bytes)
 
     def _batches_read(self, journal: Journal) -> Generator[Sequence[Batch], None, None]:
         """The batches each input line closes, in file order; every line not sent is journalled with its outcome
         as it is read (in runs of ``SETTLED_FLUSH``)."""
         settled: list[tuple[int, str, str, str, int]] = []
-        add, counters = self.batcher.add, self.counters
+        add, add_run, counters = self.batcher.add, self.batcher.add_run, self.counters
         try:
             for run, schema_checked in self._checked_runs():
+                if isinstance(run, RecordRun):  # every line of it a record to send
+                    counters.read += len(run.records)
+                    if closed := add_run(run.first_line, run.records, run.encoded):
+                        yield closed
+                    continue
                 for line in run:
                     span = line.span
                     counters.read += span
@@ -392,19 +417,23 @@ class BulkImport:
         finally:
             journal.record_lines(settled)
 
-    def _checked_runs(self) -> Iterator[tuple[list[SourceLine], bool]]:
+    def _checked_runs(self) -> Iterator[tuple[list[SourceLine] | RecordRun, bool]]:
         """The input's lines in runs of up to ``CHECK_RUN_LINES`` lines and ``CHECK_RUN_BYTES`` bytes of records,
-        each with whether all its records pass the schema, asked once for the run."""
+        each with whether all its records pass the schema, asked once for the run. A ``RecordRun`` read together
+        comes whole when every record of it is to be sent (checked at once), else as its lines in parts."""
         run: list[SourceLine] = []
         size = 0
         for line in self._source_lines():
-            if line.record is not None and not line.encoded:
-                # Not encoded while read (a CSV row, a line the strict parser read): its size is unknown, so it is
-                # checked on its own rather than held in a run.
+            if isinstance(line, RecordRun) or (line.record is not None and not line.encoded):
+                # A run read together is checked on its own. A record not encoded while read (a CSV row, a line the
+                # strict parser read) has an unknown size, so it is checked on its own rather than held in a run.
                 if run:
                     yield run, self._all_valid(run)
                     run, size = [], 0
-                yield [line], False
+                if isinstance(line, RecordRun):
+                    yield from self._record_run(line)
+                else:
+                    yield [line], False
                 continue
             run.append(line)
             size += len(line.encoded)
@@ -413,6 +442,18 @@ class BulkImport:
                 run, size = [], 0
         if run:
             yield run, self._all_valid(run)
+
+    def _record_run(self, run: RecordRun) -> Iterator[tuple[list[SourceLine] | RecordRun, bool]]:
+        """``run`` whole when all of it is to be sent, else its lines in parts of ``RECHECK_LINES``."""
+        limit = self.max_record_bytes
+        fits = limit is None or max(map(len, run.encoded)) <= limit
+        if fits and self.checker.all_to_send(run.records, run.printable):
+            yield run, True
+            return
+        lines = run.lines()
+        for start in range(0, len(lines), RECHECK_LINES):
+            part = lines[start : start + RECHECK_LINES]
+            yield part, self._all_valid(part)
 
     def _all_valid(self, run: list[SourceLine]) -> bool:
         return self.checker.all_valid([line.record for line in run if line.record is not None])

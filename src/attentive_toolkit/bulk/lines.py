@@ -7,9 +7,13 @@ is only counted as it streams past.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import BinaryIO
 
 CHUNK_BYTES = 1 << 20
+# Bytes read at once by ``line_blocks``: the lines they hold are then split, measured and scanned in C together.
+# 16 KiB: the CPU per line of 64 KiB, at a quarter of the records parsed ahead (64 KiB raised the peak by 3 MiB).
+BLOCK_BYTES = 1 << 14
 HEAD_BYTES = 200  # what a reject shows of a line too long to keep
 
 
@@ -33,12 +37,13 @@ class LongLine(bytes):
         )
 
 
-def read_line(stream: BinaryIO, limit: int | None) -> bytes | None:
-    """The next line with its ending (as ``readline``), a ``LongLine`` past ``limit`` bytes, None at the end."""
+def read_line(stream: BinaryIO, limit: int | None, start: bytes = b"") -> bytes | None:
+    """The next line with its ending (as ``readline``), a ``LongLine`` past ``limit`` bytes, None at the end.
+    ``start``: the line's first bytes, already read (shorter than ``limit``)."""
     if limit is None:
-        return stream.readline() or None
+        return start + stream.readline() or None
     # Two bytes more than the limit: room for "\r\n" after a line of exactly ``limit`` bytes.
-    data = stream.readline(limit + 2)
+    data = start + stream.readline(max(limit + 2 - len(start), 0)) if start else stream.readline(limit + 2)
     if not data:
         return None
     if data.endswith(b"\n"):
@@ -56,3 +61,27 @@ def read_line(stream: BinaryIO, limit: int | None) -> bytes | None:
             ending = len(piece) - len(piece.rstrip(b"\r\n"))
             break
     return LongLine(head, size - ending, limit)
+
+
+def line_blocks(stream: BinaryIO, limit: int | None, block_bytes: int = 0) -> Iterator[tuple[list[bytes], bool]]:
+    """The stream's lines, a block at a time, without their endings (``\\n``, and any ``\\r`` before it): the
+    same lines ``read_line`` gives one by one, in the same order, a line over ``limit`` as a ``LongLine``. A block
+    is read whole and split in C; only its unfinished last line is completed by ``read_line``. With each block,
+    whether it is whole: no line in it is a ``LongLine``. ``block_bytes``: 0 for ``BLOCK_BYTES``."""
+    while block := stream.read(block_bytes or BLOCK_BYTES):
+        lines = block.split(b"\n")
+        tail = lines.pop()  # the start of a line that goes on past the block (b"" when the block ends one)
+        if b"\r" in block:
+            lines = [line.rstrip(b"\r") for line in lines]
+        whole = limit is None or not lines or max(map(len, lines)) <= limit
+        if limit is not None and not whole:
+            lines = [line if len(line) <= limit else LongLine(line[:HEAD_BYTES], len(line), limit) for line in lines]
+        if tail:
+            last = read_line(stream, limit, tail)
+            assert last is not None
+            if isinstance(last, LongLine):
+                whole = False
+                lines.append(last)
+            else:
+                lines.append(last.rstrip(b"\r\n"))
+        yield lines, whole

@@ -13,9 +13,21 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ..json_exact import fast_loads
-from .lines import LongLine, read_line
-from .strict import BOM, DECODER, StrictError, bom_column, compact_json, has_lone_surrogate, surely_unique_keys
+import orjson
+
+from ..json_exact import fast_loads, has_long_digit_run
+from .lines import LongLine, line_blocks
+from .strict import (
+    BOM,
+    DECODER,
+    StrictError,
+    bom_column,
+    compact_json,
+    has_lone_surrogate,
+    printable_text,
+    spelled_colons,
+    surely_unique_keys,
+)
 
 RAW_TEXT_LIMIT = 2000
 
@@ -50,6 +62,24 @@ class SourceLine:
         return max(self.last_line, self.line_no) - self.line_no + 1
 
 
+@dataclass(slots=True)
+class RecordRun:
+    """Consecutive physical lines that are each one record, read together on the fast path: line
+    ``first_line + i`` holds ``records[i]``, which is ``encoded[i]`` as compact JSON. Nothing in them needed a
+    closer look than orjson's; ``lines()`` gives them one by one, as ``parse_json_line`` would."""
+
+    first_line: int
+    records: list[dict[str, Any]]
+    encoded: list[bytes]
+    printable: bool = False  # every string in the lines is printable ASCII (``strict.printable_text``)
+
+    def lines(self) -> list[SourceLine]:
+        return [
+            SourceLine(self.first_line + index, LineKind.RECORD, record=record, encoded=encoded)
+            for index, (record, encoded) in enumerate(zip(self.records, self.encoded, strict=True))
+        ]
+
+
 def raw_excerpt(text: str) -> str:
     return text if len(text) <= RAW_TEXT_LIMIT else text[:RAW_TEXT_LIMIT] + "..."
 
@@ -60,8 +90,8 @@ def broken(line_no: int, reason: str, raw: str = "", last_line: int = 0) -> Sour
 
 def parse_json_line(line_no: int, data: bytes) -> SourceLine:
     """Classify one line's bytes (line ending and a leading file BOM already removed)."""
-    # The fast path: orjson, when the line is an object that cannot have held a duplicate key, has no stray BOM
-    # and no escape that could make a lone surrogate. orjson refuses invalid UTF-8, NaN and deep nesting itself.
+    # The fast path: orjson, when the line is an object that cannot have held a duplicate key and has no stray
+    # BOM. orjson refuses invalid UTF-8, lone surrogates, NaN and deep nesting itself.
     value = fast_loads(data)
     if isinstance(value, dict) and BOM not in data:
         encoded = compact_json(value)  # once: it also gives the record's size in a request body
@@ -102,18 +132,86 @@ def read_jsonl(path: Path, max_line_bytes: int | None = None) -> Iterator[Source
     """Stream ``path`` line by line. A UTF-8 BOM at the start and CRLF line endings are tolerated; blank lines are
     reported as BLANK so they can be counted, never silently dropped. A line over ``max_line_bytes`` is BROKEN
     by its size, without being held whole."""
+    for item in read_jsonl_runs(path, max_line_bytes):
+        if isinstance(item, RecordRun):
+            yield from item.lines()
+        else:
+            yield item
+
+
+def read_jsonl_runs(path: Path, max_line_bytes: int | None = None) -> Iterator[SourceLine | RecordRun]:
+    """``read_jsonl``'s lines, a block at a time: the plain records of a block come in ``RecordRun``s, every
+    other line on its own as ``parse_json_line`` reads it (its own outcome, number and reason)."""
     with path.open("rb") as stream:
         line_no = 0
-        while (data := read_line(stream, max_line_bytes)) is not None:
-            line_no += 1
-            if isinstance(data, LongLine):
-                yield broken(line_no, data.reason, data.decode("utf-8", "replace"))
-                continue
-            if line_no == 1 and data.startswith(BOM):
-                data = data[len(BOM) :]
-            data = data.rstrip(b"\r\n")
-            try:
-                line = parse_json_line(line_no, data)
-            except Exception as exc:  # a line the rules above did not foresee is still only this line's reject
-                line = broken(line_no, f"unreadable: {type(exc).__name__}: {exc}", data.decode("utf-8", "replace"))
-            yield line
+        for lines, whole in line_blocks(stream, max_line_bytes):
+            if line_no == 0 and lines[0].startswith(BOM) and not isinstance(lines[0], LongLine):
+                lines[0] = lines[0][len(BOM) :]
+            if whole:
+                yield from _block(line_no + 1, lines)
+            else:
+                yield from map(_one_line, range(line_no + 1, line_no + 1 + len(lines)), lines)
+            line_no += len(lines)
+
+
+def _block(first_line: int, lines: list[bytes]) -> Iterator[SourceLine | RecordRun]:
+    """The lines of a block, from ``first_line`` on: ``parse_json_line``'s rules, checked once for the block
+    where they can be (the scans run in C over all its bytes). A line orjson does not read as an object is read
+    again on its own; anything else that needs a closer look sends the whole block line by line."""
+    text = b"\n".join(lines)
+    try:
+        parsed = None if BOM in text or has_long_digit_run(text) else _parsed(lines)
+    except Exception:  # what orjson was not foreseen to raise: each line is read again, and gets its own reason
+        parsed = None
+    if parsed is None:
+        yield from map(_one_line, range(first_line, first_line + len(lines)), lines)
+        return
+    records, encoded, odd = parsed
+    # No line lost a duplicate key (see ``surely_unique_keys``): written out again, none lost a colon. No line
+    # can gain one, so equal totals mean equal counts line by line.
+    colons = text.count(b":") + spelled_colons(text) - sum(lines[index].count(b":") for index in odd)
+    if colons != b"".join(encoded).count(b":"):
+        yield from map(_one_line, range(first_line, first_line + len(lines)), lines)
+        return
+    printable, start, at = printable_text(text), 0, 0  # ``at``: the records before line ``start``
+    for index in [*odd, len(lines)]:
+        if index > start:
+            count = index - start
+            yield RecordRun(first_line + start, records[at : at + count], encoded[at : at + count], printable)
+            at += count
+        if index < len(lines):
+            yield _one_line(first_line + index, lines[index])
+        start = index + 1
+
+
+def _parsed(lines: list[bytes]) -> tuple[list[dict[str, Any]], list[bytes], list[int]] | None:
+    """Each line orjson reads as an object, that object written out again, and the indexes of the other lines;
+    None when orjson cannot write one out again."""
+    records: list[dict[str, Any]] = []
+    encoded: list[bytes] = []
+    odd: list[int] = []
+    loads, dumps = orjson.loads, orjson.dumps
+    for index, data in enumerate(lines):
+        try:
+            value = loads(data)
+        except orjson.JSONDecodeError:
+            odd.append(index)
+            continue
+        if type(value) is not dict:
+            odd.append(index)
+            continue
+        records.append(value)
+        try:
+            encoded.append(dumps(value))
+        except orjson.JSONEncodeError:
+            return None
+    return records, encoded, odd
+
+
+def _one_line(line_no: int, data: bytes) -> SourceLine:
+    if isinstance(data, LongLine):
+        return broken(line_no, data.reason, data.decode("utf-8", "replace"))
+    try:
+        return parse_json_line(line_no, data)
+    except Exception as exc:  # a line the rules above did not foresee is still only this line's reject
+        return broken(line_no, f"unreadable: {type(exc).__name__}: {exc}", data.decode("utf-8", "replace"))

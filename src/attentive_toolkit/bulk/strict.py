@@ -54,10 +54,19 @@ def compact_json(value: Any) -> bytes | None:
 def surely_unique_keys(data: bytes, encoded: bytes) -> bool:
     """True when the value ``encoded`` (written out again by ``compact_json``), parsed from ``data`` by a parser
     that keeps the last of duplicate keys, cannot have lost one. Written out again, a value that lost a key loses
-    that key's colon; every other colon (a key's, or one inside a string) is written again as it was read, unless
-    the text spelled it as an escape: with no ``\\u`` escape in ``data``, equal colon counts mean nothing was
-    dropped. Unequal counts send the caller to the strict parser, which names the key."""
-    return b"\\u" not in data and data.count(b":") == encoded.count(b":")
+    that key's colon; every other colon (a key's, or one inside a string) is written again as a colon, whether the
+    text spelled it as one or as the escape ``\\u003a``: so a count of the colons in ``data`` and of those
+    escapes equal to the count in ``encoded`` means nothing was dropped. (An escaped backslash before ``u003a`` is
+    counted too, wrongly: that only sends the line to the strict parser.) Unequal counts send the caller to the
+    strict parser, which names the key."""
+    return data.count(b":") + spelled_colons(data) == encoded.count(b":")
+
+
+def spelled_colons(data: bytes) -> int:
+    """How many colons ``data`` may spell as a ``\\u003a`` escape (at least as many as it does)."""
+    if b"\\u" not in data:
+        return 0
+    return data.count(b"\\u003a") + data.count(b"\\u003A")
 
 
 def bom_column(data: bytes) -> int | None:
@@ -78,6 +87,12 @@ def has_lone_surrogate(value: Any) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def printable_text(data: bytes) -> bool:
+    """Whether every string JSON ``data`` holds is printable ASCII, from its bytes alone: ASCII with no escape and
+    no DEL (JSON refuses other control bytes inside a string). ``identifier_problem`` finds nothing in such text."""
+    return data.isascii() and b"\\" not in data and b"\x7f" not in data
 
 
 def _bad_character(text: str) -> str | None:
