@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -66,7 +67,9 @@ ADDED_COLUMNS = (("jobs", "kind", "TEXT NOT NULL DEFAULT 'users'"),)
 USERS_JOB = "users"
 JOB_COLUMNS = "id, kind, status, total_records, message, created_at, updated_at"
 
-TABLES = ("job_results", "jobs", "custom_attributes", "subscriptions", "identifiers", "users")
+# The tables SCHEMA makes, each after those it refers to: reversed, a table comes before those it refers to (the
+# order to empty them in).
+TABLES = tuple(reversed(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)))
 
 
 class StateFileError(ValueError):
