@@ -17,13 +17,10 @@ import json
 import logging
 import pickle
 import socket
-import threading
 import traceback
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import httpx
 import pytest
@@ -40,6 +37,7 @@ from attentive_toolkit.conformance.redaction import redact_tree
 
 from .bulk.conftest import user_record, write_lines
 from .bulk.test_redaction import OTHER, TOKEN, echoing_server
+from .http_stub import QuietHandler, serving
 from .logging_state import loggers_restored
 
 WIRE_LOGGERS = (LOGGER_NAME, "httpx", "httpcore")
@@ -65,7 +63,7 @@ def echo_everything(request: httpx.Request) -> httpx.Response:
     return httpx.Response(answer.status_code, headers=[*answer.headers.multi_items(), *echoed], content=answer.content)
 
 
-class _EchoHandler(BaseHTTPRequestHandler):
+class _EchoHandler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
     def _answer(self) -> None:
@@ -83,20 +81,11 @@ class _EchoHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = _answer
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_EchoHandler) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@ before anything is sent (or, for an answer that isn't a code, with the answer), 
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
 from attentive_toolkit.cli.main import cli
 from attentive_toolkit.cli.outcome import run
+
+from ..http_stub import QuietHandler, serving
 
 NOWHERE = "http://127.0.0.1:9"  # nothing listens: every case here must stop before sending
 
@@ -64,7 +64,7 @@ def test_a_job_id_too_long_for_a_url_is_refused_before_sending(
     assert status == 1 and "request not sent" in shown and "the URL with its path parameters is unusable" in shown
 
 
-class _Created(http.server.BaseHTTPRequestHandler):
+class _Created(QuietHandler):
     body: ClassVar[bytes] = b""
 
     def do_POST(self) -> None:
@@ -75,18 +75,12 @@ class _Created(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(self.body)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def created() -> Iterator[str]:
     """A loopback server that answers every POST 201 with ``_Created.body``."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Created)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Created) as url:
+        yield url
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"code": 5}', b"{}"])

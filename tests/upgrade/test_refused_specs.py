@@ -4,9 +4,7 @@ byte-identical, nothing is fetched, and no command ends in a traceback."""
 from __future__ import annotations
 
 import copy
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,6 +16,7 @@ from attentive_toolkit.cli.main import cli
 from attentive_toolkit.paths import ProjectPaths
 from attentive_toolkit.spec.validity import validity_findings
 
+from ..http_stub import QuietHandler, serving
 from ..project_copy import copy_project, tree_bytes
 from . import vendor_specs
 
@@ -46,7 +45,7 @@ def _invoke(project: ProjectPaths, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
+class _Recorder(QuietHandler):
     requests: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
@@ -58,19 +57,12 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def remote_host() -> Iterator[str]:
     """A loopback server that would answer a fetch of the remote $ref, and records whether anyone asked."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Recorder) as url:
+        yield url
 
 
 @pytest.mark.parametrize("command", ["update", "effective", "audit"])

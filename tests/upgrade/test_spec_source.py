@@ -3,21 +3,20 @@ misconfigured proxy, a stream) is refused by its size, not held in memory until 
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from attentive_toolkit.upgrade import source
 from attentive_toolkit.upgrade.source import SpecSourceError, read_bytes
 
+from ..http_stub import QuietHandler, serving
+
 CAP = 64 * 1024
 
 
-class _Endless(http.server.BaseHTTPRequestHandler):
+class _Endless(QuietHandler):
     """Answers every GET with chunks until the client hangs up (at most 64 times the test's cap)."""
 
     protocol_version = "HTTP/1.1"
@@ -35,18 +34,11 @@ class _Endless(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def endless_url() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/openapi.json"
-    server.shutdown()
-    server.server_close()
+    with serving(_Endless) as url:
+        yield f"{url}/openapi.json"
 
 
 def test_a_download_past_the_cap_is_refused_by_its_size(endless_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

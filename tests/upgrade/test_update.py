@@ -6,11 +6,10 @@ Each scenario updates its own copy of the project once (module scope): generatio
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from attentive_toolkit.spec.effective import build_effective_spec
 from attentive_toolkit.upgrade.provenance import read_provenance
 from attentive_toolkit.upgrade.update import UpdateReport, render_update, update_spec
 
+from ..http_stub import serving
 from ..project_copy import copy_project, tree_bytes
 from . import specs
 
@@ -74,14 +74,8 @@ def served_spec_root(tmp_path_factory: pytest.TempPathFactory, our_spec: dict[st
     root = tmp_path_factory.mktemp("served")
     paths, new_spec = _prepare(root, our_spec, specs.field_added)
     handler = partial(SimpleHTTPRequestHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield paths.root, f"http://127.0.0.1:{server.server_address[1]}/{new_spec.name}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as url:
+        yield paths.root, f"{url}/{new_spec.name}"
 
 
 @pytest.fixture(scope="module")
