@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..json_exact import NOT_PARSED, encode_exact, fast_loads
+from ..sqlite_files import other_programs_tables
 
 SCHEMA_VERSION = "3"
 SCHEMA = """
@@ -140,12 +141,12 @@ class Journal:
             ) from exc
 
     def _refuse_other_databases(self) -> None:
-        rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        tables = {row[0] for row in rows}
-        if tables and "meta" not in tables:
+        # ``meta`` is the table every journal has had from its first version on.
+        tables = other_programs_tables(self._db, ("meta",))
+        if tables is not None:
             self._db.close()
             raise JournalMismatch(
-                f"{self.path} is an SQLite database of another program (tables {', '.join(sorted(tables))}), not an "
+                f"{self.path} is an SQLite database of another program (tables {', '.join(tables)}), not an "
                 "import journal; pass another --journal"
             )
 

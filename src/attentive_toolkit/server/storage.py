@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..json_exact import NOT_PARSED, fast_loads
+from ..sqlite_files import other_programs_tables
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -256,10 +257,9 @@ class Store:
 
 def _refuse_foreign_tables(connection: sqlite3.Connection, db_path: Path) -> None:
     """A database with tables but none of the server's is another program's: adding ours would change it."""
-    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    names = {row[0] for row in rows}
-    if names and not names & set(TABLES):
+    names = other_programs_tables(connection, TABLES)
+    if names is not None:
         raise StateFileError(
-            f"{db_path}: an SQLite database of another program (tables {', '.join(sorted(names))}), not the "
+            f"{db_path}: an SQLite database of another program (tables {', '.join(names)}), not the "
             "server's state; give --db a new file or one `attentive serve` wrote"
         )
